@@ -1,0 +1,39 @@
+// floe: one binary for the platform team and the data team. Wiring only: flags to library calls.
+
+#include <iostream>
+
+#include "floe/cli/context.h"
+
+int main(int argc, char** argv) {
+  floe::cli::CommandContext ctx;
+  CLI::App app{"floe: build internal data platforms (manifest.yaml) and run data products (floe.yaml)", "floe"};
+  app.set_version_flag("--version", std::string("floe ") + FLOE_VERSION);
+  app.require_subcommand(1);
+  app.fallthrough();
+  app.add_option("--log-format", ctx.log_format, "text or json")->check(CLI::IsMember({"text", "json"}));
+  app.add_flag("-q,--quiet", ctx.quiet, "print only problems");
+  app.add_flag("-v,--verbose", ctx.verbose, "print more detail");
+
+  floe::cli::AddPlatformCommands(app, ctx);
+  floe::cli::AddDataCommands(app, ctx);
+  floe::cli::AddToolCommands(app, ctx);
+  floe::cli::AddLaterCommands(app, ctx);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return 2;  // usage (DESIGN.md exit codes)
+  } catch (const std::exception& e) {
+    std::cerr << "floe: error FLOE-E002: internal error: " << e.what()
+              << "\n  hint: this is a bug in floe; please report it with the command you ran\n";
+    return 1;
+  }
+  return ctx.exit_code;
+}

@@ -1,0 +1,35 @@
+#pragma once
+// The platform compiler: floe.yaml + the manifest chain -> CompiledArtifacts, the immutable,
+// deterministic document every later step (enforcement, runs, publishing, deployment) reads.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "floe/base/diagnostic.h"
+#include "floe/config/schema.h"
+#include "floe/plugins/registry.h"
+
+namespace floe::compile {
+
+using Json = config::Json;
+
+/// The artifacts contract version. MAJOR = breaking, MINOR = new optional fields.
+inline constexpr const char* kArtifactsVersion = "0.11.0";
+
+struct CompileOptions {
+  std::string spec_path;      // floe.yaml
+  std::string manifest_path;  // empty: floe.yaml's platform.manifest, resolved beside it
+  /// Seconds since the epoch for `compiled_at` (SOURCE_DATE_EPOCH); now when unset.
+  std::optional<int64_t> source_date_epoch;
+};
+
+/// Everything validate and compile share: loads and checks the product and its platform.
+/// Returns the artifacts when there is no error. Every problem goes to `diagnostics`.
+std::optional<Json> Compile(const plugins::PluginRegistry& registry, const CompileOptions& options,
+                            Diagnostics& diagnostics);
+
+/// "customer-360" -> "customer_360".
+std::string Slug(const std::string& name);
+
+}  // namespace floe::compile

@@ -1,0 +1,12 @@
+#pragma once
+// Plugin category `telemetry_backend`: receives OpenTelemetry traces and metrics.
+
+#include "floe/plugins/plugin.h"
+
+namespace floe::plugins {
+
+class TelemetryBackendPlugin : public Plugin {
+ public:
+};
+
+}  // namespace floe::plugins

@@ -1,0 +1,165 @@
+#include "floe/sql/duckdb.h"
+
+#include <dlfcn.h>
+#include <duckdb.h>
+
+#include <cstdlib>
+#include <mutex>
+
+namespace floe::sql {
+namespace {
+
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+// The C API as a table of function pointers. libduckdb.so is loaded with dlopen the first time
+// a database is opened, so commands that never compute (validate, compile, --version) start
+// without paying for mapping and relocating a 60 MB library.
+struct DuckApi {
+#define FLOE_DUCKDB_FN(name) decltype(&::name) name = nullptr;
+#include "floe/sql/duckdb_functions.def"
+#undef FLOE_DUCKDB_FN
+};
+#pragma GCC diagnostic pop
+
+struct LoadedApi {
+  DuckApi api;
+  std::string error;  // non-empty when loading failed
+};
+
+const LoadedApi& Load() {
+  static const LoadedApi loaded = [] {
+    LoadedApi out;
+    std::vector<std::string> candidates;
+    if (const char* env = std::getenv("FLOE_DUCKDB_LIBRARY"); env != nullptr && *env != '\0') {
+      candidates.emplace_back(env);
+    }
+#ifdef FLOE_DUCKDB_PATH
+    candidates.emplace_back(FLOE_DUCKDB_PATH);
+#endif
+    candidates.emplace_back("libduckdb.so");
+    void* handle = nullptr;
+    std::string tried;
+    for (const std::string& c : candidates) {
+      handle = ::dlopen(c.c_str(), RTLD_NOW | RTLD_LOCAL);
+      if (handle != nullptr) break;
+      tried += (tried.empty() ? "" : ", ") + c;
+    }
+    if (handle == nullptr) {
+      out.error = "cannot load the DuckDB library (tried " + tried +
+                  "); set FLOE_DUCKDB_LIBRARY to the path of libduckdb.so 1.4";
+      return out;
+    }
+#define FLOE_DUCKDB_FN(name)                                                        \
+  out.api.name = reinterpret_cast<decltype(out.api.name)>(::dlsym(handle, #name)); \
+  if (out.api.name == nullptr && out.error.empty()) out.error = "libduckdb.so lacks " #name;
+#include "floe/sql/duckdb_functions.def"
+#undef FLOE_DUCKDB_FN
+    return out;
+  }();
+  return loaded;
+}
+
+const DuckApi& Api() { return Load().api; }
+
+}  // namespace
+
+struct DuckDatabase::Impl {
+  duckdb_database db = nullptr;
+  ~Impl() {
+    if (db != nullptr) Api().duckdb_close(&db);
+  }
+};
+
+struct DuckConnection::Impl {
+  duckdb_connection con = nullptr;
+  ~Impl() {
+    if (con != nullptr) Api().duckdb_disconnect(&con);
+  }
+};
+
+namespace {
+
+// Owns a duckdb_result: duckdb_destroy_result must run even when the query failed.
+class ResultGuard {
+ public:
+  ResultGuard() = default;
+  ResultGuard(const ResultGuard&) = delete;
+  ResultGuard& operator=(const ResultGuard&) = delete;
+  ~ResultGuard() { Api().duckdb_destroy_result(&raw_); }
+  duckdb_result* get() { return &raw_; }
+
+ private:
+  duckdb_result raw_{};
+};
+
+}  // namespace
+
+DuckDatabase::DuckDatabase(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+DuckDatabase::~DuckDatabase() = default;
+
+std::unique_ptr<DuckDatabase> DuckDatabase::Open(const std::string& path, std::string* error) {
+  if (!Load().error.empty()) {
+    if (error != nullptr) *error = Load().error;
+    return nullptr;
+  }
+  auto impl = std::make_unique<Impl>();
+  char* open_error = nullptr;
+  const char* location = path.empty() || path == ":memory:" ? nullptr : path.c_str();
+  if (Api().duckdb_open_ext(location, &impl->db, nullptr, &open_error) != DuckDBSuccess) {
+    if (error != nullptr) *error = open_error != nullptr ? open_error : "cannot open the database";
+    if (open_error != nullptr) Api().duckdb_free(open_error);
+    return nullptr;
+  }
+  return std::unique_ptr<DuckDatabase>(new DuckDatabase(std::move(impl)));
+}
+
+std::unique_ptr<DuckConnection> DuckDatabase::Connect(std::string* error) {
+  auto impl = std::make_unique<DuckConnection::Impl>();
+  if (Api().duckdb_connect(impl_->db, &impl->con) != DuckDBSuccess) {
+    if (error != nullptr) *error = "cannot connect to the database";
+    return nullptr;
+  }
+  return std::unique_ptr<DuckConnection>(new DuckConnection(std::move(impl)));
+}
+
+std::string DuckDatabase::LibraryVersion() {
+  return Load().error.empty() ? Api().duckdb_library_version() : std::string();
+}
+
+DuckConnection::DuckConnection(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+DuckConnection::~DuckConnection() = default;
+
+bool DuckConnection::Query(const std::string& sql, QueryResult* result, std::string* error) {
+  ResultGuard guard;
+  if (Api().duckdb_query(impl_->con, sql.c_str(), guard.get()) != DuckDBSuccess) {
+    if (error != nullptr) {
+      const char* message = Api().duckdb_result_error(guard.get());
+      *error = message != nullptr ? message : "query failed";
+    }
+    return false;
+  }
+  if (result == nullptr) return true;
+  result->columns.clear();
+  result->rows.clear();
+  idx_t columns = Api().duckdb_column_count(guard.get());
+  for (idx_t c = 0; c < columns; ++c) result->columns.emplace_back(Api().duckdb_column_name(guard.get(), c));
+  // Values as text through DuckDB's own casts. These accessors are deprecated in favour of the
+  // chunk API, which later typed readers use; for text results they are exact.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+  idx_t rows = Api().duckdb_row_count(guard.get());
+  result->rows.reserve(rows);
+  for (idx_t r = 0; r < rows; ++r) {
+    auto& row = result->rows.emplace_back(columns);
+    for (idx_t c = 0; c < columns; ++c) {
+      if (Api().duckdb_value_is_null(guard.get(), c, r)) continue;
+      char* text = Api().duckdb_value_varchar(guard.get(), c, r);
+      row[c] = text != nullptr ? std::string(text) : std::string();
+      if (text != nullptr) Api().duckdb_free(text);
+    }
+  }
+#pragma GCC diagnostic pop
+  return true;
+}
+
+}  // namespace floe::sql
