@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <ctime>
 
 #include "floe/base/fs.h"
 #include "floe/config/checks.h"
@@ -160,6 +161,29 @@ void CheckPluginWhitelist(const std::vector<ManifestLayer>& chain, Diagnostics& 
   }
 }
 
+std::string Today() {
+  std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char buffer[16];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%d", &tm);
+  return buffer;
+}
+
+// An expired policy override no longer applies: say so, so nobody relies on it by mistake.
+void WarnExpiredOverrides(const ManifestLayer& layer, const std::string& today, Diagnostics& diagnostics) {
+  const Node* overrides = FindPath(layer.document.root, "governance.policy_overrides");
+  if (overrides == nullptr || !overrides->is_list()) return;
+  for (const Node& o : overrides->items) {
+    const Node* expires = o.is_map() ? o.Find("expires") : nullptr;
+    if (expires == nullptr || !IsCalendarDate(expires->text) || expires->text >= today) continue;
+    diagnostics.Warning(Code::kExpiredOverride, layer.document.At(expires->mark),
+                        "the policy override for `" + o.GetString("pattern") + "` expired on " + expires->text +
+                            " and no longer applies",
+                        "renew it with a later `expires` date, or remove it");
+  }
+}
+
 std::string NameOf(const ManifestLayer& layer) {
   const Node* name = FindPath(layer.document.root, "metadata.name");
   return name != nullptr ? name->text : layer.document.path;
@@ -267,6 +291,8 @@ bool LoadPlatform(const std::string& manifest_path, const Schema& manifest_schem
   }
   CheckNoWeakening(platform.chain, diagnostics);
   CheckPluginWhitelist(platform.chain, diagnostics);
+  std::string today = Today();
+  for (const ManifestLayer& layer : platform.chain) WarnExpiredOverrides(layer, today, diagnostics);
 
   platform.merged = Node{};
   platform.merged.kind = Node::Kind::kMap;
