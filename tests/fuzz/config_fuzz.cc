@@ -20,7 +20,8 @@ const Schemas& GetSchemas() {
     floe::plugins::PluginRegistry registry;
     floe::Diagnostics diagnostics;
     floe::cli::RegisterBuiltinPlugins(registry, diagnostics);
-    return Schemas{floe::config::ManifestSchema(registry.Choices()), floe::config::FloeSpecSchema()};
+    return Schemas{floe::config::ManifestSchema(registry.Choices()),
+                   floe::config::FloeSpecSchema()};
   }();
   return schemas;
 }
@@ -33,11 +34,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   floe::Document document;
   document.path = "fuzz.yaml";
   floe::Diagnostics diagnostics;
-  if (!floe::ParseYaml(text, document, diagnostics)) return 0;
-  floe::config::ValidateDocument(document, floe::config::DocumentKind::kManifest, *schemas.manifest, diagnostics);
-  floe::config::ValidateDocument(document, floe::config::DocumentKind::kFloeSpec, *schemas.spec, diagnostics);
+  if (!floe::ParseYaml(text, document, diagnostics))
+    return 0;
+  floe::config::ValidateDocument(document, floe::config::DocumentKind::kManifest, *schemas.manifest,
+                                 diagnostics);
+  floe::config::ValidateDocument(document, floe::config::DocumentKind::kFloeSpec, *schemas.spec,
+                                 diagnostics);
   (void)floe::config::Materialize(document.root, *schemas.manifest).dump();
   (void)floe::config::Materialize(document.root, *schemas.spec).dump();
-  for (const floe::Diagnostic& d : diagnostics.items()) (void)floe::RenderText(d);
+  for (const floe::Diagnostic& d : diagnostics.items())
+    (void)floe::RenderText(d);
   return 0;
 }

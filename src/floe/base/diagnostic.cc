@@ -20,7 +20,8 @@ const std::vector<CodeInfo>& Table() {
 
 size_t EditDistance(std::string_view a, std::string_view b) {
   std::vector<size_t> row(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t j = 0; j <= b.size(); ++j)
+    row[j] = j;
   for (size_t i = 1; i <= a.size(); ++i) {
     size_t diagonal = row[0];
     row[0] = i;
@@ -44,7 +45,9 @@ std::string FormatLocation(const Location& location) {
 
 }  // namespace
 
-const CodeInfo& Info(Code code) { return Table()[static_cast<size_t>(code)]; }
+const CodeInfo& Info(Code code) {
+  return Table()[static_cast<size_t>(code)];
+}
 
 std::string CodeName(Code code) {
   const CodeInfo& info = Info(code);
@@ -53,7 +56,9 @@ std::string CodeName(Code code) {
   return buffer.data();
 }
 
-const std::vector<CodeInfo>& AllCodes() { return Table(); }
+const std::vector<CodeInfo>& AllCodes() {
+  return Table();
+}
 
 Diagnostic& Diagnostics::Error(Code code, Location location, std::string message,
                                std::string hint) {
@@ -68,18 +73,22 @@ Diagnostic& Diagnostics::Warning(Code code, Location location, std::string messa
 }
 
 void Diagnostics::Add(Diagnostic diagnostic) {
-  if (diagnostic.severity == Severity::kError) ++errors_;
+  if (diagnostic.severity == Severity::kError)
+    ++errors_;
   items_.push_back(std::move(diagnostic));
 }
 
 void Diagnostics::Append(const Diagnostics& other) {
-  for (const Diagnostic& d : other.items_) Add(d);
+  for (const Diagnostic& d : other.items_)
+    Add(d);
 }
 
 void Diagnostics::SortByLocation() {
   std::stable_sort(items_.begin(), items_.end(), [](const Diagnostic& a, const Diagnostic& b) {
-    if (a.location.file != b.location.file) return a.location.file < b.location.file;
-    if (a.location.line != b.location.line) return a.location.line < b.location.line;
+    if (a.location.file != b.location.file)
+      return a.location.file < b.location.file;
+    if (a.location.line != b.location.line)
+      return a.location.line < b.location.line;
     return a.location.column < b.location.column;
   });
 }
@@ -90,7 +99,8 @@ int Diagnostics::ExitCode() const {
   int best = 0;
   size_t best_rank = kPriority.size();
   for (const Diagnostic& d : items_) {
-    if (d.severity != Severity::kError) continue;
+    if (d.severity != Severity::kError)
+      continue;
     int code = Info(d.code).exit_code;
     auto it = std::find(kPriority.begin(), kPriority.end(), code);
     auto rank = static_cast<size_t>(it - kPriority.begin());
@@ -106,7 +116,8 @@ std::string RenderText(const Diagnostic& d) {
   std::string out = FormatLocation(d.location);
   out += d.severity == Severity::kError ? ": error " : ": warning ";
   out += CodeName(d.code) + ": " + d.message + '\n';
-  if (!d.hint.empty()) out += "  hint: " + d.hint + '\n';
+  if (!d.hint.empty())
+    out += "  hint: " + d.hint + '\n';
   for (const Note& note : d.notes) {
     out += "  " + FormatLocation(note.location) + ": note: " + note.message + '\n';
   }
@@ -121,7 +132,8 @@ std::string RenderJson(const Diagnostic& d) {
   j["line"] = d.location.line;
   j["column"] = d.location.column;
   j["message"] = d.message;
-  if (!d.hint.empty()) j["hint"] = d.hint;
+  if (!d.hint.empty())
+    j["hint"] = d.hint;
   if (!d.notes.empty()) {
     auto& notes = j["notes"] = nlohmann::ordered_json::array();
     for (const Note& n : d.notes) {
@@ -134,25 +146,29 @@ std::string RenderJson(const Diagnostic& d) {
   return j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
 
-std::vector<std::string> ClosestMatches(std::string_view word, const std::vector<std::string>& candidates,
+std::vector<std::string> ClosestMatches(std::string_view word,
+                                        const std::vector<std::string>& candidates,
                                         size_t max_results) {
   std::vector<std::pair<size_t, std::string>> scored;
   size_t limit = std::max<size_t>(2, word.size() / 3);
   for (const std::string& c : candidates) {
     size_t distance = EditDistance(word, c);
-    if (distance <= limit) scored.emplace_back(distance, c);
+    if (distance <= limit)
+      scored.emplace_back(distance, c);
   }
   std::stable_sort(scored.begin(), scored.end(),
                    [](const auto& a, const auto& b) { return a.first < b.first; });
   std::vector<std::string> out;
-  for (size_t i = 0; i < scored.size() && i < max_results; ++i) out.push_back(scored[i].second);
+  for (size_t i = 0; i < scored.size() && i < max_results; ++i)
+    out.push_back(scored[i].second);
   return out;
 }
 
 std::string QuotedList(const std::vector<std::string>& items, std::string_view last_joiner) {
   std::string out;
   for (size_t i = 0; i < items.size(); ++i) {
-    if (i > 0) out += (i + 1 == items.size()) ? " " + std::string(last_joiner) + " " : ", ";
+    if (i > 0)
+      out += (i + 1 == items.size()) ? " " + std::string(last_joiner) + " " : ", ";
     out += '`' + items[i] + '`';
   }
   return out;

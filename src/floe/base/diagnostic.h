@@ -88,7 +88,8 @@ std::string RenderText(const Diagnostic& diagnostic);
 std::string RenderJson(const Diagnostic& diagnostic);
 
 /// The closest candidates to `word` (edit distance), for "did you mean" hints.
-std::vector<std::string> ClosestMatches(std::string_view word, const std::vector<std::string>& candidates,
+std::vector<std::string> ClosestMatches(std::string_view word,
+                                        const std::vector<std::string>& candidates,
                                         size_t max_results = 1);
 /// "`a`, `b` or `c`".
 std::string QuotedList(const std::vector<std::string>& items, std::string_view last_joiner = "or");

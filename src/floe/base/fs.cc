@@ -29,14 +29,16 @@ bool ReadFile(const std::string& path, std::string& content, Diagnostics& diagno
   for (;;) {
     ssize_t n = ::read(fd, buffer, sizeof buffer);
     if (n < 0) {
-      if (errno == EINTR) continue;
+      if (errno == EINTR)
+        continue;
       int err = errno;
       ::close(fd);
       diagnostics.Error(Code::kFileUnreadable, {path, 0, 0},
                         std::string("cannot read the file: ") + std::strerror(err));
       return false;
     }
-    if (n == 0) break;
+    if (n == 0)
+      break;
     content.append(buffer, static_cast<size_t>(n));
   }
   ::close(fd);
@@ -47,7 +49,8 @@ bool WriteFileAtomic(const std::string& path, std::string_view content, Diagnost
   namespace fs = std::filesystem;
   std::error_code ec;
   fs::path target(path);
-  if (target.has_parent_path()) fs::create_directories(target.parent_path(), ec);
+  if (target.has_parent_path())
+    fs::create_directories(target.parent_path(), ec);
   std::string tmp = path + ".tmp." + std::to_string(::getpid());
   auto fail = [&](const char* what, int err) {
     diagnostics.Error(Code::kFileUnwritable, {path, 0, 0},
@@ -56,12 +59,14 @@ bool WriteFileAtomic(const std::string& path, std::string_view content, Diagnost
     return false;
   };
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return fail("cannot create the file", errno);
+  if (fd < 0)
+    return fail("cannot create the file", errno);
   size_t written = 0;
   while (written < content.size()) {
     ssize_t n = ::write(fd, content.data() + written, content.size() - written);
     if (n < 0) {
-      if (errno == EINTR) continue;
+      if (errno == EINTR)
+        continue;
       int err = errno;
       ::close(fd);
       ::unlink(tmp.c_str());
@@ -84,7 +89,8 @@ bool WriteFileAtomic(const std::string& path, std::string_view content, Diagnost
 
 std::string ResolveBeside(const std::string& base_file, const std::string& relative) {
   std::filesystem::path rel(relative);
-  if (rel.is_absolute()) return relative;
+  if (rel.is_absolute())
+    return relative;
   std::filesystem::path base = std::filesystem::path(base_file).parent_path();
   return (base / rel).lexically_normal().string();
 }

@@ -1,8 +1,8 @@
 #include "floe/base/hash.h"
 
-#include <openssl/evp.h>
-
 #include <array>
+
+#include <openssl/evp.h>
 
 namespace floe {
 

@@ -1,8 +1,8 @@
 // YAML loading through yaml-cpp into floe's positioned Node tree.
 
-#include <yaml-cpp/yaml.h>
-
 #include <unordered_map>
+
+#include <yaml-cpp/yaml.h>
 
 #include "floe/base/fs.h"
 #include "floe/base/node.h"
@@ -14,28 +14,41 @@ namespace {
 constexpr int kMaxDepth = 64;
 constexpr size_t kMaxNodes = 2'000'000;
 
-bool IsNull(std::string_view s) { return s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL"; }
+bool IsNull(std::string_view s) {
+  return s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL";
+}
 
 bool IsBool(std::string_view s) {
   return s == "true" || s == "True" || s == "TRUE" || s == "false" || s == "False" || s == "FALSE";
 }
 
 bool AllOf(std::string_view s, bool (*pred)(char)) {
-  if (s.empty()) return false;
+  if (s.empty())
+    return false;
   for (char c : s) {
-    if (!pred(c)) return false;
+    if (!pred(c))
+      return false;
   }
   return true;
 }
 
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-bool IsOctal(char c) { return c >= '0' && c <= '7'; }
-bool IsHex(char c) { return IsDigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
+bool IsDigit(char c) {
+  return c >= '0' && c <= '9';
+}
+bool IsOctal(char c) {
+  return c >= '0' && c <= '7';
+}
+bool IsHex(char c) {
+  return IsDigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
 
 bool IsInt(std::string_view s) {
-  if (s.size() > 2 && s[0] == '0' && s[1] == 'o') return AllOf(s.substr(2), IsOctal);
-  if (s.size() > 2 && s[0] == '0' && s[1] == 'x') return AllOf(s.substr(2), IsHex);
-  if (!s.empty() && (s[0] == '-' || s[0] == '+')) s.remove_prefix(1);
+  if (s.size() > 2 && s[0] == '0' && s[1] == 'o')
+    return AllOf(s.substr(2), IsOctal);
+  if (s.size() > 2 && s[0] == '0' && s[1] == 'x')
+    return AllOf(s.substr(2), IsHex);
+  if (!s.empty() && (s[0] == '-' || s[0] == '+'))
+    s.remove_prefix(1);
   return AllOf(s, IsDigit);
 }
 
@@ -46,30 +59,39 @@ bool IsFloat(std::string_view s) {
     return true;
   }
   size_t i = 0;
-  if (i < s.size() && (s[i] == '-' || s[i] == '+')) ++i;
+  if (i < s.size() && (s[i] == '-' || s[i] == '+'))
+    ++i;
   size_t int_digits = 0;
-  while (i < s.size() && IsDigit(s[i])) ++i, ++int_digits;
+  while (i < s.size() && IsDigit(s[i]))
+    ++i, ++int_digits;
   size_t frac_digits = 0;
   bool dot = false;
   if (i < s.size() && s[i] == '.') {
     dot = true;
     ++i;
-    while (i < s.size() && IsDigit(s[i])) ++i, ++frac_digits;
+    while (i < s.size() && IsDigit(s[i]))
+      ++i, ++frac_digits;
   }
-  if (int_digits == 0 && frac_digits == 0) return false;
-  if (int_digits == 0 && !dot) return false;
+  if (int_digits == 0 && frac_digits == 0)
+    return false;
+  if (int_digits == 0 && !dot)
+    return false;
   if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
     ++i;
-    if (i < s.size() && (s[i] == '-' || s[i] == '+')) ++i;
+    if (i < s.size() && (s[i] == '-' || s[i] == '+'))
+      ++i;
     size_t exp_digits = 0;
-    while (i < s.size() && IsDigit(s[i])) ++i, ++exp_digits;
-    if (exp_digits == 0) return false;
+    while (i < s.size() && IsDigit(s[i]))
+      ++i, ++exp_digits;
+    if (exp_digits == 0)
+      return false;
   }
   return i == s.size();
 }
 
 Mark ToMark(const YAML::Mark& m) {
-  if (m.line < 0) return {};
+  if (m.line < 0)
+    return {};
   return {static_cast<uint32_t>(m.line + 1), static_cast<uint32_t>(m.column + 1)};
 }
 
@@ -89,7 +111,8 @@ class Converter {
       return false;
     }
     if (depth > kMaxDepth) {
-      diagnostics_.Error(Code::kYamlSyntax, document_.At(fallback), "the document is nested too deeply",
+      diagnostics_.Error(Code::kYamlSyntax, document_.At(fallback),
+                         "the document is nested too deeply",
                          "floe reads at most 64 levels of nesting");
       return false;
     }
@@ -123,7 +146,8 @@ class Converter {
         size_t i = 0;
         for (const YAML::Node& item : in) {
           ok = Convert(item, out.items[i++], out.mark, depth + 1) && ok;
-          if (nodes_ > kMaxNodes) return false;
+          if (nodes_ > kMaxNodes)
+            return false;
         }
         return ok;
       }
@@ -144,9 +168,9 @@ class Converter {
           }
           auto [pos, inserted] = seen.emplace(key.Scalar(), key_mark);
           if (!inserted) {
-            Diagnostic& d = diagnostics_.Error(Code::kDuplicateKey, document_.At(key_mark),
-                                               "duplicate key `" + key.Scalar() + "`",
-                                               "remove one of them; YAML keeps only one value per key");
+            Diagnostic& d = diagnostics_.Error(
+                Code::kDuplicateKey, document_.At(key_mark), "duplicate key `" + key.Scalar() + "`",
+                "remove one of them; YAML keeps only one value per key");
             d.notes.push_back({document_.At(pos->second), "first defined here"});
             ok = false;
             continue;
@@ -155,7 +179,8 @@ class Converter {
           entry.key = key.Scalar();
           entry.key_mark = key_mark;
           ok = Convert(pair.second, entry.value, key_mark, depth + 1) && ok;
-          if (nodes_ > kMaxNodes) return false;
+          if (nodes_ > kMaxNodes)
+            return false;
         }
         return ok;
       }
@@ -177,20 +202,26 @@ size_t InvalidUtf8At(std::string_view s) {
     auto c = static_cast<unsigned char>(s[i]);
     // YAML allows no C0 control character but tab and line breaks (and a NUL would make
     // yaml-cpp guess UTF-16/32).
-    if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') return i;
+    if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
+      return i;
     size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
-    if (n == 0 || i + n > s.size()) return i;
-    if (n == 2 && c < 0xC2) return i;  // overlong
+    if (n == 0 || i + n > s.size())
+      return i;
+    if (n == 2 && c < 0xC2)
+      return i;  // overlong
     for (size_t k = 1; k < n; ++k) {
-      if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return i;
+      if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80)
+        return i;
     }
     if (n == 3) {
       auto c1 = static_cast<unsigned char>(s[i + 1]);
-      if ((c == 0xE0 && c1 < 0xA0) || (c == 0xED && c1 >= 0xA0)) return i;  // overlong, surrogate
+      if ((c == 0xE0 && c1 < 0xA0) || (c == 0xED && c1 >= 0xA0))
+        return i;  // overlong, surrogate
     }
     if (n == 4) {
       auto c1 = static_cast<unsigned char>(s[i + 1]);
-      if ((c == 0xF0 && c1 < 0x90) || c > 0xF4 || (c == 0xF4 && c1 >= 0x90)) return i;
+      if ((c == 0xF0 && c1 < 0x90) || c > 0xF4 || (c == 0xF4 && c1 >= 0x90))
+        return i;
     }
     i += n;
   }
@@ -214,7 +245,8 @@ Mark MarkAt(std::string_view s, size_t offset) {
 
 bool ParseYaml(std::string_view text, Document& document, Diagnostics& diagnostics) {
   if (size_t bad = InvalidUtf8At(text); bad != std::string_view::npos) {
-    diagnostics.Error(Code::kYamlSyntax, document.At(MarkAt(text, bad)), "the file is not UTF-8 text (a control character or an invalid byte)",
+    diagnostics.Error(Code::kYamlSyntax, document.At(MarkAt(text, bad)),
+                      "the file is not UTF-8 text (a control character or an invalid byte)",
                       "save the file as UTF-8 text");
     return false;
   }
@@ -238,7 +270,8 @@ bool ParseYaml(std::string_view text, Document& document, Diagnostics& diagnosti
 
 bool LoadYamlFile(const std::string& path, Document& document, Diagnostics& diagnostics) {
   document.path = path;
-  if (!ReadFile(path, document.text, diagnostics)) return false;
+  if (!ReadFile(path, document.text, diagnostics))
+    return false;
   return ParseYaml(document.text, document, diagnostics);
 }
 
@@ -249,14 +282,16 @@ const Node* Node::Find(std::string_view key) const {
 
 const Node::Entry* Node::FindEntry(std::string_view key) const {
   for (const Entry& e : entries) {
-    if (e.key == key) return &e;
+    if (e.key == key)
+      return &e;
   }
   return nullptr;
 }
 
 std::string Node::GetString(std::string_view key, std::string_view fallback) const {
   const Node* n = Find(key);
-  if (n == nullptr || n->kind != Kind::kString) return std::string(fallback);
+  if (n == nullptr || n->kind != Kind::kString)
+    return std::string(fallback);
   return n->text;
 }
 

@@ -24,7 +24,8 @@ const plugins::PluginRegistry& CommandContext::registry() {
     registry_ = std::make_unique<plugins::PluginRegistry>();
     Diagnostics diagnostics;
     RegisterBuiltinPlugins(*registry_, diagnostics);
-    if (!diagnostics.empty()) Report(diagnostics);
+    if (!diagnostics.empty())
+      Report(diagnostics);
   }
   return *registry_;
 }
@@ -39,16 +40,20 @@ void CommandContext::Report(Diagnostics& diagnostics) {
     }
   }
   if (log_format != "json" && (diagnostics.error_count() > 0 || diagnostics.warning_count() > 0)) {
-    auto plural = [](size_t n, const char* word) { return std::to_string(n) + " " + word + (n == 1 ? "" : "s"); };
-    std::cerr << plural(diagnostics.error_count(), "error") << ", " << plural(diagnostics.warning_count(), "warning")
-              << '\n';
+    auto plural = [](size_t n, const char* word) {
+      return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
+    };
+    std::cerr << plural(diagnostics.error_count(), "error") << ", "
+              << plural(diagnostics.warning_count(), "warning") << '\n';
   }
   int code = diagnostics.ExitCode();
-  if (code != 0 && exit_code == 0) exit_code = code;
+  if (code != 0 && exit_code == 0)
+    exit_code = code;
 }
 
 void CommandContext::Info(const std::string& message) {
-  if (quiet) return;
+  if (quiet)
+    return;
   if (log_format == "json") {
     std::cout << nlohmann::json{{"level", "info"}, {"message", message}}.dump() << '\n';
   } else {
@@ -62,8 +67,8 @@ void CommandContext::Fail(Code code, const std::string& message, const std::stri
   Report(diagnostics);
 }
 
-void AddUnavailable(CLI::App& parent, CommandContext& ctx, const std::string& name, const std::string& summary,
-                    const std::string& issue) {
+void AddUnavailable(CLI::App& parent, CommandContext& ctx, const std::string& name,
+                    const std::string& summary, const std::string& issue) {
   CLI::App* cmd = parent.add_subcommand(name, summary + " (not in this build yet: " + issue + ")");
   cmd->allow_extras();
   std::string full = parent.get_name() == "floe" ? name : parent.get_name() + " " + name;

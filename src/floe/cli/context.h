@@ -37,11 +37,11 @@ void RegisterBuiltinPlugins(plugins::PluginRegistry& registry, Diagnostics& diag
 // One function per command group: declares the flags and the callback.
 void AddPlatformCommands(CLI::App& app, CommandContext& ctx);
 void AddDataCommands(CLI::App& app, CommandContext& ctx);
-void AddToolCommands(CLI::App& app, CommandContext& ctx);  // plugins, schema
+void AddToolCommands(CLI::App& app, CommandContext& ctx);   // plugins, schema
 void AddLaterCommands(CLI::App& app, CommandContext& ctx);  // dbt, catalog, table
 
 /// A command that a later issue implements: says so and fails (exit 1), never pretends.
-void AddUnavailable(CLI::App& parent, CommandContext& ctx, const std::string& name, const std::string& summary,
-                    const std::string& issue);
+void AddUnavailable(CLI::App& parent, CommandContext& ctx, const std::string& name,
+                    const std::string& summary, const std::string& issue);
 
 }  // namespace floe::cli

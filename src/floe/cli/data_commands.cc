@@ -20,9 +20,11 @@ struct ValidateFlags {
 std::string PeekKind(const std::string& path) {
   Diagnostics ignored;
   std::string text;
-  if (!ReadFile(path, text, ignored)) return {};
+  if (!ReadFile(path, text, ignored))
+    return {};
   size_t pos = text.rfind("kind:", 0) == 0 ? 0 : text.find("\nkind:");
-  if (pos == std::string::npos) return {};
+  if (pos == std::string::npos)
+    return {};
   pos = text.find(':', pos) + 1;
   size_t end = text.find('\n', pos);
   std::string value = text.substr(pos, end == std::string::npos ? std::string::npos : end - pos);
@@ -35,18 +37,22 @@ std::string PeekKind(const std::string& path) {
   return value;
 }
 
-void ValidateOne(CommandContext& ctx, const std::string& path, const std::string& manifest, Diagnostics& diagnostics) {
+void ValidateOne(CommandContext& ctx, const std::string& path, const std::string& manifest,
+                 Diagnostics& diagnostics) {
   if (path.size() > 5 && path.compare(path.size() - 5, 5, ".json") == 0) {
     if (auto artifacts = compile::ReadCompiledArtifacts(path, diagnostics)) {
-      ctx.Info("ok: " + path + " (compiled artifacts " + (*artifacts)["version"].get<std::string>() + ")");
+      ctx.Info("ok: " + path + " (compiled artifacts " +
+               (*artifacts)["version"].get<std::string>() + ")");
     }
     return;
   }
   std::string kind = PeekKind(path);
   if (kind == config::kManifestKind) {
     config::Platform platform;
-    if (config::LoadPlatform(path, *config::ManifestSchema(ctx.registry().Choices()), platform, diagnostics)) {
-      ctx.Info("ok: " + path + " (manifest " + platform.effective["metadata"]["name"].get<std::string>() + ", " +
+    if (config::LoadPlatform(path, *config::ManifestSchema(ctx.registry().Choices()), platform,
+                             diagnostics)) {
+      ctx.Info("ok: " + path + " (manifest " +
+               platform.effective["metadata"]["name"].get<std::string>() + ", " +
                std::to_string(platform.chain.size()) + " in chain)");
     }
     return;
@@ -56,8 +62,9 @@ void ValidateOne(CommandContext& ctx, const std::string& path, const std::string
   compile::CompileOptions options{path, manifest, 0};
   if (auto artifacts = compile::Compile(ctx.registry(), options, diagnostics);
       artifacts && diagnostics.error_count() == before) {
-    ctx.Info("ok: " + path + " (product " + (*artifacts)["metadata"]["product_name"].get<std::string>() +
-             " on platform " + (*artifacts)["metadata"]["platform_name"].get<std::string>() + ")");
+    ctx.Info("ok: " + path + " (product " +
+             (*artifacts)["metadata"]["product_name"].get<std::string>() + " on platform " +
+             (*artifacts)["metadata"]["platform_name"].get<std::string>() + ")");
   }
 }
 
@@ -66,13 +73,17 @@ void ValidateOne(CommandContext& ctx, const std::string& path, const std::string
 void AddDataCommands(CLI::App& app, CommandContext& ctx) {
   auto flags = std::make_shared<ValidateFlags>();
   CLI::App* validate = app.add_subcommand(
-      "validate", "check floe.yaml (with its platform), manifest.yaml or compiled_artifacts.json files");
+      "validate",
+      "check floe.yaml (with its platform), manifest.yaml or compiled_artifacts.json files");
   validate->add_option("files", flags->files, "files to check (default: floe.yaml)");
-  validate->add_option("-m,--manifest", flags->manifest, "platform manifest for products (default: platform.manifest)");
+  validate->add_option("-m,--manifest", flags->manifest,
+                       "platform manifest for products (default: platform.manifest)");
   validate->callback([&ctx, flags] {
-    std::vector<std::string> files = flags->files.empty() ? std::vector<std::string>{"floe.yaml"} : flags->files;
+    std::vector<std::string> files =
+        flags->files.empty() ? std::vector<std::string>{"floe.yaml"} : flags->files;
     Diagnostics diagnostics;
-    for (const std::string& file : files) ValidateOne(ctx, file, flags->manifest, diagnostics);
+    for (const std::string& file : files)
+      ValidateOne(ctx, file, flags->manifest, diagnostics);
     ctx.Report(diagnostics);
   });
 
@@ -80,7 +91,8 @@ void AddDataCommands(CLI::App& app, CommandContext& ctx) {
   AddUnavailable(app, ctx, "compile", "compile the product: dbt, enforcement, artifacts",
                  "issue #10 (the data team's loop); `floe platform compile` works today");
   AddUnavailable(app, ctx, "run", "run the product's pipeline", "issue #10 (the data team's loop)");
-  AddUnavailable(app, ctx, "test", "run the product's tests and quality gates", "issue #10 (the data team's loop)");
+  AddUnavailable(app, ctx, "test", "run the product's tests and quality gates",
+                 "issue #10 (the data team's loop)");
 }
 
 }  // namespace floe::cli

@@ -6,26 +6,29 @@
 namespace floe::cli {
 
 void AddLaterCommands(CLI::App& app, CommandContext& ctx) {
-  CLI::App* dbt = app.add_subcommand("dbt", "run dbt projects natively: parse, compile, run, test, build, …");
+  CLI::App* dbt =
+      app.add_subcommand("dbt", "run dbt projects natively: parse, compile, run, test, build, …");
   dbt->require_subcommand(1);
   for (const char* name : {"parse", "compile", "ls"}) {
     AddUnavailable(*dbt, ctx, name, std::string("dbt ") + name, "issue #3 (dbt engine, part 1)");
   }
-  for (const char* name : {"seed", "run", "test", "build", "snapshot", "run-operation", "show", "source", "docs",
-                           "retry", "debug", "clean"}) {
+  for (const char* name : {"seed", "run", "test", "build", "snapshot", "run-operation", "show",
+                           "source", "docs", "retry", "debug", "clean"}) {
     AddUnavailable(*dbt, ctx, name, std::string("dbt ") + name, "issue #4 (dbt engine, part 2)");
   }
 
-  CLI::App* catalog = app.add_subcommand("catalog", "floe's Iceberg REST catalog: serve and administer it");
+  CLI::App* catalog =
+      app.add_subcommand("catalog", "floe's Iceberg REST catalog: serve and administer it");
   catalog->require_subcommand(1);
   for (const char* name : {"serve", "namespaces", "tables", "grant", "principals"}) {
-    AddUnavailable(*catalog, ctx, name, std::string("catalog ") + name, "issue #6 (Iceberg REST catalog)");
+    AddUnavailable(*catalog, ctx, name, std::string("catalog ") + name,
+                   "issue #6 (Iceberg REST catalog)");
   }
 
   CLI::App* table = app.add_subcommand("table", "Iceberg tables: history, scans and maintenance");
   table->require_subcommand(1);
-  for (const char* name : {"history", "scan", "expire-snapshots", "remove-orphans", "compact", "rewrite-manifests",
-                           "rollback"}) {
+  for (const char* name : {"history", "scan", "expire-snapshots", "remove-orphans", "compact",
+                           "rewrite-manifests", "rollback"}) {
     AddUnavailable(*table, ctx, name, std::string("table ") + name, "issue #5 (Iceberg tables)");
   }
 }

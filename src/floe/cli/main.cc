@@ -6,11 +6,14 @@
 
 int main(int argc, char** argv) {
   floe::cli::CommandContext ctx;
-  CLI::App app{"floe: build internal data platforms (manifest.yaml) and run data products (floe.yaml)", "floe"};
+  CLI::App app{
+      "floe: build internal data platforms (manifest.yaml) and run data products (floe.yaml)",
+      "floe"};
   app.set_version_flag("--version", std::string("floe ") + FLOE_VERSION);
   app.require_subcommand(1);
   app.fallthrough();
-  app.add_option("--log-format", ctx.log_format, "text or json")->check(CLI::IsMember({"text", "json"}));
+  app.add_option("--log-format", ctx.log_format, "text or json")
+      ->check(CLI::IsMember({"text", "json"}));
   app.add_flag("-q,--quiet", ctx.quiet, "print only problems");
   app.add_flag("-v,--verbose", ctx.verbose, "print more detail");
 

@@ -22,26 +22,34 @@ struct CompileFlags {
 
 std::optional<int64_t> SourceDateEpoch() {
   const char* value = std::getenv("SOURCE_DATE_EPOCH");
-  if (value == nullptr || *value == '\0') return std::nullopt;
+  if (value == nullptr || *value == '\0')
+    return std::nullopt;
   char* end = nullptr;
   long long seconds = std::strtoll(value, &end, 10);
-  if (*end != '\0') return std::nullopt;
+  if (*end != '\0')
+    return std::nullopt;
   return seconds;
 }
 
 void RunCompile(CommandContext& ctx, const CompileFlags& flags) {
   compile::RenderOptions render;
-  if (flags.format == "yaml") render.format = compile::OutputFormat::kYaml;
-  if (flags.format == "configmap") render.format = compile::OutputFormat::kConfigMap;
+  if (flags.format == "yaml")
+    render.format = compile::OutputFormat::kYaml;
+  if (flags.format == "configmap")
+    render.format = compile::OutputFormat::kConfigMap;
   render.configmap_name = flags.configmap_name;
   render.namespace_name = flags.namespace_name;
   if (!config::IsK8sName(flags.configmap_name)) {
-    return ctx.Fail(Code::kUsage, "--configmap-name `" + flags.configmap_name + "` is not a valid Kubernetes name",
-                    "use lowercase letters, digits, '-' and '.', at most 253 characters");
+    return ctx.Fail(
+        Code::kUsage,
+        "--configmap-name `" + flags.configmap_name + "` is not a valid Kubernetes name",
+        "use lowercase letters, digits, '-' and '.', at most 253 characters");
   }
   if (!flags.namespace_name.empty() && !config::IsDnsLabel(flags.namespace_name)) {
-    return ctx.Fail(Code::kUsage, "--namespace `" + flags.namespace_name + "` is not a valid Kubernetes namespace",
-                    "use lowercase letters, digits and '-', at most 63 characters");
+    return ctx.Fail(
+        Code::kUsage,
+        "--namespace `" + flags.namespace_name + "` is not a valid Kubernetes namespace",
+        "use lowercase letters, digits and '-', at most 63 characters");
   }
   compile::CompileOptions options{flags.spec, flags.manifest, SourceDateEpoch()};
   Diagnostics diagnostics;
@@ -68,26 +76,33 @@ void RunCompile(CommandContext& ctx, const CompileFlags& flags) {
 }  // namespace
 
 void AddPlatformCommands(CLI::App& app, CommandContext& ctx) {
-  CLI::App* platform = app.add_subcommand("platform", "platform team: compile, test, publish and promote the platform");
+  CLI::App* platform = app.add_subcommand(
+      "platform", "platform team: compile, test, publish and promote the platform");
   platform->require_subcommand(1);
 
   auto flags = std::make_shared<CompileFlags>();
   CLI::App* compile = platform->add_subcommand(
-      "compile", "compile floe.yaml against manifest.yaml (and its parents) into CompiledArtifacts");
+      "compile",
+      "compile floe.yaml against manifest.yaml (and its parents) into CompiledArtifacts");
   compile->add_option("-s,--spec", flags->spec, "the product's floe.yaml")->required();
   compile->add_option("-m,--manifest", flags->manifest,
                       "the platform manifest (default: floe.yaml's platform.manifest)");
   compile->add_option("-o,--output", flags->output,
-                      "output file (default target/compiled_artifacts.json, .yaml, or target/floe-compiled-values.yaml)");
+                      "output file (default target/compiled_artifacts.json, .yaml, or "
+                      "target/floe-compiled-values.yaml)");
   compile->add_option("--output-format", flags->format, "json, yaml or configmap")
       ->check(CLI::IsMember({"json", "yaml", "configmap"}));
-  compile->add_option("--configmap-name", flags->configmap_name, "ConfigMap name (configmap format)");
-  compile->add_option("--namespace", flags->namespace_name, "ConfigMap namespace (configmap format)");
+  compile->add_option("--configmap-name", flags->configmap_name,
+                      "ConfigMap name (configmap format)");
+  compile->add_option("--namespace", flags->namespace_name,
+                      "ConfigMap namespace (configmap format)");
   compile->callback([&ctx, flags] { RunCompile(ctx, *flags); });
 
-  AddUnavailable(*platform, ctx, "test", "run the platform's policies against a product", "issue #7 (governance)");
+  AddUnavailable(*platform, ctx, "test", "run the platform's policies against a product",
+                 "issue #7 (governance)");
   for (const char* name : {"publish", "pull", "inspect", "verify", "keygen", "promote"}) {
-    AddUnavailable(*platform, ctx, name, std::string("OCI registry: ") + name, "issue #8 (OCI artifacts)");
+    AddUnavailable(*platform, ctx, name, std::string("OCI registry: ") + name,
+                   "issue #8 (OCI artifacts)");
   }
 }
 

@@ -23,7 +23,8 @@ std::vector<SchemaFile> AllSchemas(CommandContext& ctx) {
     out["$id"] = "https://floe.dev/schemas/" + id;
     out["title"] = title;
     for (auto& [k, v] : schema.items()) {
-      if (k != "$schema") out[k] = v;
+      if (k != "$schema")
+        out[k] = v;
     }
     return out;
   };
@@ -31,12 +32,13 @@ std::vector<SchemaFile> AllSchemas(CommandContext& ctx) {
   out.push_back({"manifest", "manifest.schema.json",
                  with_id(config::ToJsonSchema(*config::ManifestSchema(ctx.registry().Choices())),
                          "manifest.schema.json", "floe manifest.yaml")});
-  out.push_back({"floe", "floe.schema.json",
-                 with_id(config::ToJsonSchema(*config::FloeSpecSchema(), config::FloeSpecForbiddenKeys()),
-                         "floe.schema.json", "floe floe.yaml")});
+  out.push_back(
+      {"floe", "floe.schema.json",
+       with_id(config::ToJsonSchema(*config::FloeSpecSchema(), config::FloeSpecForbiddenKeys()),
+               "floe.schema.json", "floe floe.yaml")});
   out.push_back({"compiled-artifacts", "compiled-artifacts.schema.json",
-                 with_id(config::ToJsonSchema(*compile::CompiledArtifactsSchema()), "compiled-artifacts.schema.json",
-                         "floe CompiledArtifacts")});
+                 with_id(config::ToJsonSchema(*compile::CompiledArtifactsSchema()),
+                         "compiled-artifacts.schema.json", "floe CompiledArtifacts")});
   return out;
 }
 
@@ -46,8 +48,10 @@ void AddToolCommands(CLI::App& app, CommandContext& ctx) {
   CLI::App* plugins = app.add_subcommand("plugins", "the plugins this floe offers");
   plugins->require_subcommand(1);
   auto plugin_format = std::make_shared<std::string>("text");
-  CLI::App* list = plugins->add_subcommand("list", "category, name, version and capabilities of every plugin");
-  list->add_option("--format", *plugin_format, "text or json")->check(CLI::IsMember({"text", "json"}));
+  CLI::App* list =
+      plugins->add_subcommand("list", "category, name, version and capabilities of every plugin");
+  list->add_option("--format", *plugin_format, "text or json")
+      ->check(CLI::IsMember({"text", "json"}));
   list->callback([&ctx, plugin_format] {
     auto infos = ctx.registry().List();
     if (*plugin_format == "json") {
@@ -62,39 +66,48 @@ void AddToolCommands(CLI::App& app, CommandContext& ctx) {
       std::cout << out.dump(2) << '\n';
       return;
     }
-    std::printf("%-18s %-10s %-8s %-14s %s\n", "CATEGORY", "NAME", "VERSION", "CAPABILITIES", "DESCRIPTION");
+    std::printf("%-18s %-10s %-8s %-14s %s\n", "CATEGORY", "NAME", "VERSION", "CAPABILITIES",
+                "DESCRIPTION");
     for (const plugins::PluginInfo* info : infos) {
       std::string caps;
-      for (const std::string& c : info->capabilities) caps += (caps.empty() ? "" : ",") + c;
-      std::printf("%-18s %-10s %-8s %-14s %s\n", info->category.c_str(), info->name.c_str(), info->version.c_str(),
-                  caps.c_str(), info->description.c_str());
+      for (const std::string& c : info->capabilities)
+        caps += (caps.empty() ? "" : ",") + c;
+      std::printf("%-18s %-10s %-8s %-14s %s\n", info->category.c_str(), info->name.c_str(),
+                  info->version.c_str(), caps.c_str(), info->description.c_str());
     }
     std::vector<std::string> empty;
     for (const std::string& category : config::PluginCategories()) {
       bool any = false;
-      for (const plugins::PluginInfo* info : infos) any = any || info->category == category;
-      if (!any) empty.push_back(category);
+      for (const plugins::PluginInfo* info : infos)
+        any = any || info->category == category;
+      if (!any)
+        empty.push_back(category);
     }
     if (!empty.empty()) {
       std::string line;
-      for (const std::string& c : empty) line += (line.empty() ? "" : ", ") + c;
+      for (const std::string& c : empty)
+        line += (line.empty() ? "" : ", ") + c;
       std::printf("\nno plugin in this build yet for: %s\n", line.c_str());
     }
   });
 
-  CLI::App* schema = app.add_subcommand("schema", "JSON Schemas of floe's files, for editors and CI");
+  CLI::App* schema =
+      app.add_subcommand("schema", "JSON Schemas of floe's files, for editors and CI");
   schema->require_subcommand(1);
   auto out_dir = std::make_shared<std::string>();
   auto kind = std::make_shared<std::string>("all");
-  CLI::App* export_cmd = schema->add_subcommand(
-      "export", "write manifest.schema.json, floe.schema.json and compiled-artifacts.schema.json (draft 2020-12)");
-  export_cmd->add_option("-o,--output-dir", *out_dir, "folder to write into (default: print the one --kind)");
+  CLI::App* export_cmd = schema->add_subcommand("export",
+                                                "write manifest.schema.json, floe.schema.json and "
+                                                "compiled-artifacts.schema.json (draft 2020-12)");
+  export_cmd->add_option("-o,--output-dir", *out_dir,
+                         "folder to write into (default: print the one --kind)");
   export_cmd->add_option("--kind", *kind, "manifest, floe, compiled-artifacts or all")
       ->check(CLI::IsMember({"manifest", "floe", "compiled-artifacts", "all"}));
   export_cmd->callback([&ctx, out_dir, kind] {
     Diagnostics diagnostics;
     for (const SchemaFile& s : AllSchemas(ctx)) {
-      if (*kind != "all" && *kind != s.kind) continue;
+      if (*kind != "all" && *kind != s.kind)
+        continue;
       std::string text = s.schema.dump(2) + "\n";
       if (out_dir->empty()) {
         if (*kind == "all") {

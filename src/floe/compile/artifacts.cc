@@ -3,9 +3,9 @@
 #include <cstdio>
 
 #include "floe/base/fs.h"
+#include "floe/compile/compiler.h"
 #include "floe/config/checks.h"
 #include "floe/config/documents.h"
-#include "floe/compile/compiler.h"
 
 namespace floe::compile {
 namespace {
@@ -37,10 +37,12 @@ Node FromJson(const Json& j) {
     n.text = j.get<std::string>();
   } else if (j.is_array()) {
     n.kind = Node::Kind::kList;
-    for (const Json& item : j) n.items.push_back(FromJson(item));
+    for (const Json& item : j)
+      n.items.push_back(FromJson(item));
   } else {
     n.kind = Node::Kind::kMap;
-    for (const auto& [k, v] : j.items()) n.entries.push_back({k, {}, FromJson(v)});
+    for (const auto& [k, v] : j.items())
+      n.entries.push_back({k, {}, FromJson(v)});
   }
   return n;
 }
@@ -49,12 +51,15 @@ bool ParseVersion(const std::string& v, int& major, int& minor) {
   return std::sscanf(v.c_str(), "%d.%d", &major, &minor) == 2;
 }
 
-std::string Indent(size_t depth) { return std::string(depth * 2, ' '); }
+std::string Indent(size_t depth) {
+  return std::string(depth * 2, ' ');
+}
 
 void EmitYaml(const Json& value, size_t depth, std::string& out);
 
 std::string Scalar(const Json& value) {
-  if (value.is_string()) return value.dump();  // JSON string escapes are valid YAML double-quoted
+  if (value.is_string())
+    return value.dump();  // JSON string escapes are valid YAML double-quoted
   return value.dump();
 }
 
@@ -66,7 +71,11 @@ void EmitYaml(const Json& value, size_t depth, std::string& out) {
         out += '\n';
         EmitYaml(v, v.is_array() ? depth : depth + 1, out);
       } else {
-        out += ' ' + (v.is_object() ? std::string("{}") : v.is_array() ? std::string("[]") : Scalar(v)) + '\n';
+        out += ' ' +
+               (v.is_object()  ? std::string("{}")
+                : v.is_array() ? std::string("[]")
+                               : Scalar(v)) +
+               '\n';
       }
     }
   } else if (value.is_array()) {
@@ -80,7 +89,10 @@ void EmitYaml(const Json& value, size_t depth, std::string& out) {
         EmitYaml(v, depth + 1, out);
       } else {
         out += Indent(depth) + "- " +
-               (v.is_object() ? std::string("{}") : v.is_array() ? std::string("[]") : Scalar(v)) + '\n';
+               (v.is_object()  ? std::string("{}")
+                : v.is_array() ? std::string("[]")
+                               : Scalar(v)) +
+               '\n';
       }
     }
   } else {
@@ -91,23 +103,27 @@ void EmitYaml(const Json& value, size_t depth, std::string& out) {
 }  // namespace
 
 config::SchemaRef CompiledArtifactsSchema() {
-  auto plugin = Object({Required("type", String()), Required("version", String()), Optional("config", Any()),
-                        Optional("connection_secret_ref", String())});
+  auto plugin = Object({Required("type", String()), Required("version", String()),
+                        Optional("config", Any()), Optional("connection_secret_ref", String())});
   auto root = Object({
       Required("version", config::Pattern(R"(^\d+\.\d+\.\d+$)", config::IsSemver)),
-      Required("metadata", Object({Required("compiled_at", String()), Required("floe_version", String()),
-                                   Required("source_hash", String()), Required("product_name", String()),
-                                   Required("product_version", String()), Optional("platform_name", String()),
-                                   Optional("platform_version", String())})),
-      Required("identity", Object({Required("product_id", String()), Required("domain", String()),
-                                   Optional("repository", String()), Optional("namespace_registered", Any()),
-                                   Optional("registration_timestamp", Any())})),
+      Required("metadata",
+               Object({Required("compiled_at", String()), Required("floe_version", String()),
+                       Required("source_hash", String()), Required("product_name", String()),
+                       Required("product_version", String()), Optional("platform_name", String()),
+                       Optional("platform_version", String())})),
+      Required("identity",
+               Object({Required("product_id", String()), Required("domain", String()),
+                       Optional("repository", String()), Optional("namespace_registered", Any()),
+                       Optional("registration_timestamp", Any())})),
       Required("mode", config::Enum({"simple", "centralized", "mesh"})),
-      Optional("inheritance_chain", ListOf(Object({Required("name", String()), Required("version", String()),
-                                                   Required("scope", String()), Optional("ref", String())}))),
+      Optional("inheritance_chain",
+               ListOf(Object({Required("name", String()), Required("version", String()),
+                              Required("scope", String()), Optional("ref", String())}))),
       Required("plugins", MapOf(plugin)),
-      Required("transforms", Object({Optional("default_compute", String()), Optional("models", ListOf(Any())),
-                                     Optional("dbt_project", Any())})),
+      Required("transforms",
+               Object({Optional("default_compute", String()), Optional("models", ListOf(Any())),
+                       Optional("dbt_project", Any())})),
       Optional("dbt_profiles", Any()),
       Optional("governance", Any()),
       Optional("observability", Any()),
@@ -125,7 +141,8 @@ config::SchemaRef CompiledArtifactsSchema() {
 
 std::optional<Json> ReadCompiledArtifacts(const std::string& path, Diagnostics& diagnostics) {
   std::string text;
-  if (!ReadFile(path, text, diagnostics)) return std::nullopt;
+  if (!ReadFile(path, text, diagnostics))
+    return std::nullopt;
   Json j = Json::parse(text, nullptr, false);
   if (j.is_discarded() || !j.is_object()) {
     diagnostics.Error(Code::kArtifactsJson, {path, 0, 0}, "the file is not a JSON object",
@@ -137,10 +154,12 @@ std::optional<Json> ReadCompiledArtifacts(const std::string& path, Diagnostics& 
   int our_major = 0;
   int our_minor = 0;
   ParseVersion(kArtifactsVersion, our_major, our_minor);
-  std::string version = j.contains("version") && j["version"].is_string() ? j["version"].get<std::string>() : "";
+  std::string version =
+      j.contains("version") && j["version"].is_string() ? j["version"].get<std::string>() : "";
   if (!ParseVersion(version, major, minor) || major != our_major || minor > our_minor) {
     diagnostics.Error(Code::kArtifactsVersion, {path, 0, 0},
-                      "compiled artifacts version `" + version + "` cannot be read by this floe, which reads " +
+                      "compiled artifacts version `" + version +
+                          "` cannot be read by this floe, which reads " +
                           std::to_string(our_major) + ".0 to " + kArtifactsVersion,
                       "compile the product again with this floe");
     return std::nullopt;
@@ -151,7 +170,8 @@ std::optional<Json> ReadCompiledArtifacts(const std::string& path, Diagnostics& 
   config::ValidationContext ctx{doc, diagnostics, {}, Code::kCredentialKey, {}};
   size_t before = diagnostics.error_count();
   config::Validate(doc.root, *CompiledArtifactsSchema(), config::Path{}, ctx);
-  if (diagnostics.error_count() != before) return std::nullopt;
+  if (diagnostics.error_count() != before)
+    return std::nullopt;
   return j;
 }
 
@@ -169,15 +189,18 @@ std::string Render(const Json& artifacts, const RenderOptions& options) {
       return ToYaml(artifacts);
     case OutputFormat::kConfigMap: {
       Json metadata = {{"name", options.configmap_name}};
-      if (!options.namespace_name.empty()) metadata["namespace"] = options.namespace_name;
+      if (!options.namespace_name.empty())
+        metadata["namespace"] = options.namespace_name;
       std::string out = "apiVersion: \"v1\"\nkind: \"ConfigMap\"\nmetadata:\n";
-      for (const auto& [k, v] : metadata.items()) out += "  " + Json(k).dump() + ": " + v.dump() + "\n";
+      for (const auto& [k, v] : metadata.items())
+        out += "  " + Json(k).dump() + ": " + v.dump() + "\n";
       out += "data:\n  \"compiled_artifacts.json\": |\n";
       std::string body = artifacts.dump(2);
       size_t start = 0;
       while (start <= body.size()) {
         size_t end = body.find('\n', start);
-        if (end == std::string::npos) end = body.size();
+        if (end == std::string::npos)
+          end = body.size();
         out += "    " + body.substr(start, end - start) + "\n";
         start = end + 1;
       }

@@ -24,7 +24,9 @@ std::string Iso8601(int64_t seconds) {
   return buffer;
 }
 
-Json Sorted(const Json& value) { return nlohmann::json::parse(value.dump()); }
+Json Sorted(const Json& value) {
+  return nlohmann::json::parse(value.dump());
+}
 
 const config::Schema& FieldSchema(const config::Schema& object, std::string_view name) {
   return *object.FindField(name)->schema;
@@ -43,7 +45,8 @@ Json MaterializeOrDefaults(const Node* node, const config::Schema& schema) {
 class ArtifactBuilder {
  public:
   ArtifactBuilder(const plugins::PluginRegistry& registry, const config::Schema& manifest_schema,
-                  const config::Schema& spec_schema, const Document& spec, const config::Platform& platform)
+                  const config::Schema& spec_schema, const Document& spec,
+                  const config::Platform& platform)
       : registry_(registry),
         manifest_schema_(manifest_schema),
         spec_schema_(spec_schema),
@@ -71,7 +74,8 @@ class ArtifactBuilder {
                                               FieldSchema(manifest_schema_, "governance"));
     out["observability"] = Observability();
     for (const char* key : {"schedule", "outputPorts", "destinations"}) {
-      if (spec.contains(key)) out[key == std::string("outputPorts") ? "output_ports" : key] = spec[key];
+      if (spec.contains(key))
+        out[key == std::string("outputPorts") ? "output_ports" : key] = spec[key];
     }
     return out;
   }
@@ -85,9 +89,11 @@ class ArtifactBuilder {
     Json inputs = Json::object();
     inputs["floe.yaml"] = config::ToJson(spec_.root);
     Json manifests = Json::array();
-    for (const config::ManifestLayer& layer : platform_.chain) manifests.push_back(config::ToJson(layer.document.root));
+    for (const config::ManifestLayer& layer : platform_.chain)
+      manifests.push_back(config::ToJson(layer.document.root));
     inputs["manifests"] = manifests;
-    int64_t when = options.source_date_epoch ? *options.source_date_epoch : static_cast<int64_t>(std::time(nullptr));
+    int64_t when = options.source_date_epoch ? *options.source_date_epoch
+                                             : static_cast<int64_t>(std::time(nullptr));
     Json m = Json::object();
     m["compiled_at"] = Iso8601(when);
     m["floe_version"] = FLOE_VERSION;
@@ -102,7 +108,8 @@ class ArtifactBuilder {
   Json Identity() {
     std::string domain = "default";
     for (const config::ManifestLayer& layer : platform_.chain) {
-      if (layer.scope == "domain") domain = layer.document.root.Find("metadata")->GetString("name", domain);
+      if (layer.scope == "domain")
+        domain = layer.document.root.Find("metadata")->GetString("name", domain);
     }
     return {{"product_id", domain + "." + product_.slug}, {"domain", domain}};
   }
@@ -122,10 +129,12 @@ class ArtifactBuilder {
   Json Plugins() {
     Json out = Json::object();
     const Node* selections = platform_.merged.Find("plugins");
-    if (selections == nullptr) return out;
+    if (selections == nullptr)
+      return out;
     for (const std::string& category : config::PluginCategories()) {
       const Node* selection = selections->Find(category);
-      if (selection == nullptr) continue;
+      if (selection == nullptr)
+        continue;
       std::string type = selection->GetString("type");
       const plugins::Plugin* plugin = registry_.Find(category, type);
       Json config = MaterializeOrDefaults(selection->Find("config"), *plugin->info().config_schema);
@@ -150,7 +159,8 @@ class ArtifactBuilder {
       Json project = Json::object();
       project["type"] = "dbt";
       project["path"] = transforms["path"];
-      project["overrides"] = transforms.contains("overrides") ? transforms["overrides"] : Json::array();
+      project["overrides"] =
+          transforms.contains("overrides") ? transforms["overrides"] : Json::array();
       out["dbt_project"] = project;
       return out;
     }
@@ -160,10 +170,14 @@ class ArtifactBuilder {
       m["name"] = t["name"];
       m["compute"] = t.contains("compute") ? t["compute"] : Json(default_compute);
       m["tags"] = t.contains("tags") ? t["tags"] : Json::array();
-      Json deps = t.contains("dependsOn") ? t["dependsOn"] : t.contains("depends_on") ? t["depends_on"] : Json::array();
+      Json deps = t.contains("dependsOn")    ? t["dependsOn"]
+                  : t.contains("depends_on") ? t["depends_on"]
+                                             : Json::array();
       m["depends_on"] = deps;
-      if (t.contains("tier")) m["quality_tier"] = t["tier"];
-      if (t.contains("qualityChecks")) m["quality_checks"] = t["qualityChecks"];
+      if (t.contains("tier"))
+        m["quality_tier"] = t["tier"];
+      if (t.contains("qualityChecks"))
+        m["quality_checks"] = t["qualityChecks"];
       models.push_back(m);
     }
     out["models"] = models;
@@ -172,7 +186,8 @@ class ArtifactBuilder {
 
   Json Profiles(const Json& resolved_plugins) {
     const Json& compute = resolved_plugins["compute"];
-    const auto* plugin = registry_.FindAs<plugins::ComputePlugin>("compute", compute["type"].get<std::string>());
+    const auto* plugin =
+        registry_.FindAs<plugins::ComputePlugin>("compute", compute["type"].get<std::string>());
     Json outputs = Json::object();
     outputs["dev"] = plugin->DbtProfileOutput(compute["config"], product_);
     Json profile = Json::object();
@@ -190,13 +205,15 @@ class ArtifactBuilder {
         out[section] = Materialize(EmptyMap(), FieldSchema(group, section));
       }
     }
-    if (!out["lineage"].contains("namespace")) out["lineage"]["namespace"] = product_.name;
-    out["resource_attributes"] = {{"service.name", product_.name},
-                                  {"service.version", product_.version},
-                                  {"floe.product.name", product_.name},
-                                  {"floe.platform.name", platform_.effective["metadata"]["name"]},
-                                  {"floe.platform.version", platform_.effective["metadata"]["version"]},
-                                  {"floe.mode", platform_.mode()}};
+    if (!out["lineage"].contains("namespace"))
+      out["lineage"]["namespace"] = product_.name;
+    out["resource_attributes"] = {
+        {"service.name", product_.name},
+        {"service.version", product_.version},
+        {"floe.product.name", product_.name},
+        {"floe.platform.name", platform_.effective["metadata"]["name"]},
+        {"floe.platform.version", platform_.effective["metadata"]["version"]},
+        {"floe.mode", platform_.mode()}};
     return out;
   }
 
@@ -214,9 +231,10 @@ void CheckPlatformPlugins(const config::Platform& platform, Diagnostics& diagnos
   const Document& leaf = platform.leaf().document;
   if (compute == nullptr) {
     const Node::Entry* plugins = leaf.root.FindEntry("plugins");
-    diagnostics.Error(Code::kMissingPlugin, leaf.At(plugins != nullptr ? plugins->key_mark : Mark{1, 1}),
-                      "the platform selects no compute plugin, and a product needs one to run its models",
-                      "add `plugins: {compute: {type: duckdb}}` (or another compute from `floe plugins list`)");
+    diagnostics.Error(
+        Code::kMissingPlugin, leaf.At(plugins != nullptr ? plugins->key_mark : Mark{1, 1}),
+        "the platform selects no compute plugin, and a product needs one to run its models",
+        "add `plugins: {compute: {type: duckdb}}` (or another compute from `floe plugins list`)");
     return;
   }
   const Node* defaults = platform.merged.Find("defaults");
@@ -235,7 +253,8 @@ void CheckPlatformPlugins(const config::Platform& platform, Diagnostics& diagnos
 std::string Slug(const std::string& name) {
   std::string out = name;
   for (char& c : out) {
-    if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+    if (!std::isalnum(static_cast<unsigned char>(c)))
+      c = '_';
   }
   return out;
 }
@@ -246,14 +265,16 @@ std::optional<Json> Compile(const plugins::PluginRegistry& registry, const Compi
   config::SchemaRef manifest_schema = config::ManifestSchema(registry.Choices());
 
   Document spec;
-  bool spec_ok = config::LoadDocument(options.spec_path, config::DocumentKind::kFloeSpec, *spec_schema, spec,
-                                      diagnostics);
-  if (spec.root.is_null()) return std::nullopt;  // unreadable or unparsable
+  bool spec_ok = config::LoadDocument(options.spec_path, config::DocumentKind::kFloeSpec,
+                                      *spec_schema, spec, diagnostics);
+  if (spec.root.is_null())
+    return std::nullopt;  // unreadable or unparsable
 
   std::string manifest_path = options.manifest_path;
   if (manifest_path.empty()) {
     const Node* platform = spec.root.is_map() ? spec.root.Find("platform") : nullptr;
-    const Node* ref = platform != nullptr && platform->is_map() ? platform->Find("manifest") : nullptr;
+    const Node* ref =
+        platform != nullptr && platform->is_map() ? platform->Find("manifest") : nullptr;
     if (ref == nullptr || ref->kind != Node::Kind::kString) {
       if (spec_ok) {
         diagnostics.Error(Code::kNoPlatform, spec.At(Mark{1, 1}),
@@ -263,9 +284,10 @@ std::optional<Json> Compile(const plugins::PluginRegistry& registry, const Compi
       return std::nullopt;
     }
     if (config::IsOciRef(ref->text)) {
-      diagnostics.Error(Code::kRemoteParent, spec.At(ref->mark),
-                        "`" + ref->text + "`: this floe reads platform manifests from local files only",
-                        "pass a local copy with --manifest");
+      diagnostics.Error(
+          Code::kRemoteParent, spec.At(ref->mark),
+          "`" + ref->text + "`: this floe reads platform manifests from local files only",
+          "pass a local copy with --manifest");
       return std::nullopt;
     }
     manifest_path = ResolveBeside(options.spec_path, ref->text);
@@ -273,10 +295,14 @@ std::optional<Json> Compile(const plugins::PluginRegistry& registry, const Compi
 
   config::Platform platform;
   bool platform_ok = config::LoadPlatform(manifest_path, *manifest_schema, platform, diagnostics);
-  if (platform.chain.empty()) return std::nullopt;
-  if (platform_ok) CheckPlatformPlugins(platform, diagnostics);
-  if (spec_ok && platform_ok) config::CheckProductAgainstPlatform(spec, platform, diagnostics);
-  if (diagnostics.has_errors()) return std::nullopt;
+  if (platform.chain.empty())
+    return std::nullopt;
+  if (platform_ok)
+    CheckPlatformPlugins(platform, diagnostics);
+  if (spec_ok && platform_ok)
+    config::CheckProductAgainstPlatform(spec, platform, diagnostics);
+  if (diagnostics.has_errors())
+    return std::nullopt;
 
   ArtifactBuilder builder(registry, *manifest_schema, *spec_schema, spec, platform);
   return builder.Build(options);

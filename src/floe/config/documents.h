@@ -41,8 +41,8 @@ enum class DocumentKind : uint8_t { kManifest, kFloeSpec };
 
 /// Loads a YAML document and validates it against `schema`, reporting every problem. Returns
 /// true when the document has no error (warnings allowed).
-bool LoadDocument(const std::string& path, DocumentKind kind, const Schema& schema, Document& document,
-                  Diagnostics& diagnostics);
+bool LoadDocument(const std::string& path, DocumentKind kind, const Schema& schema,
+                  Document& document, Diagnostics& diagnostics);
 
 /// Validates an already parsed document (used by LoadDocument and by the fuzz target).
 bool ValidateDocument(const Document& document, DocumentKind kind, const Schema& schema,

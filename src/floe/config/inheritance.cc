@@ -13,17 +13,22 @@ namespace {
 
 constexpr size_t kMaxChain = 16;
 
-const Node* FindPath(const Node& root, const std::string& dotted, const Node::Entry** entry = nullptr) {
+const Node* FindPath(const Node& root, const std::string& dotted,
+                     const Node::Entry** entry = nullptr) {
   const Node* node = &root;
   size_t start = 0;
   while (node != nullptr) {
     size_t dot = dotted.find('.', start);
-    std::string key = dotted.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
-    if (!node->is_map()) return nullptr;
+    std::string key =
+        dotted.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+    if (!node->is_map())
+      return nullptr;
     const Node::Entry* e = node->FindEntry(key);
-    if (e == nullptr) return nullptr;
+    if (e == nullptr)
+      return nullptr;
     if (dot == std::string::npos) {
-      if (entry != nullptr) *entry = e;
+      if (entry != nullptr)
+        *entry = e;
       return &e->value;
     }
     node = &e->value;
@@ -50,14 +55,16 @@ void MergeInto(Node& base, const Node& child, const std::string& path) {
     std::string sub = path.empty() ? e.key : path + "." + e.key;
     Node::Entry* existing = nullptr;
     for (Node::Entry& b : base.entries) {
-      if (b.key == e.key) existing = &b;
+      if (b.key == e.key)
+        existing = &b;
     }
     if (existing == nullptr) {
       base.entries.push_back(e);
     } else if (existing->value.is_map() && e.value.is_map() && !ReplacedWhole(sub)) {
       MergeInto(existing->value, e.value, sub);
     } else if (existing->value.is_list() && e.value.is_list() && Accumulates(sub)) {
-      existing->value.items.insert(existing->value.items.end(), e.value.items.begin(), e.value.items.end());
+      existing->value.items.insert(existing->value.items.end(), e.value.items.begin(),
+                                   e.value.items.end());
     } else {
       existing->value = e.value;
       existing->key_mark = e.key_mark;
@@ -67,13 +74,14 @@ void MergeInto(Node& base, const Node& child, const std::string& path) {
 
 // Keys that describe one manifest and never pass to its children.
 bool PerLayer(const std::string& key) {
-  return key == "scope" || key == "parent_manifest" || key == "approved_plugins" || key == "approved_sinks" ||
-         key == "approved_products";
+  return key == "scope" || key == "parent_manifest" || key == "approved_plugins" ||
+         key == "approved_sinks" || key == "approved_products";
 }
 
 double Rank(const Node& node, const StrictnessRule& rule) {
   if (rule.order.empty()) {
-    if (node.kind == Node::Kind::kBool) return node.text[0] == 't' || node.text[0] == 'T' ? 1 : 0;
+    if (node.kind == Node::Kind::kBool)
+      return node.text[0] == 't' || node.text[0] == 'T' ? 1 : 0;
     return std::strtod(node.text.c_str(), nullptr);
   }
   auto it = std::find(rule.order.begin(), rule.order.end(), node.text);
@@ -82,10 +90,12 @@ double Rank(const Node& node, const StrictnessRule& rule) {
 
 std::string Describe(const StrictnessRule& rule, const Node& parent) {
   if (!rule.order.empty()) {
-    std::vector<std::string> stronger(rule.order.begin() + static_cast<long>(Rank(parent, rule)), rule.order.end());
+    std::vector<std::string> stronger(rule.order.begin() + static_cast<long>(Rank(parent, rule)),
+                                      rule.order.end());
     return "use " + QuotedList(stronger) + ", or remove the key to inherit `" + parent.text + "`";
   }
-  if (parent.kind == Node::Kind::kBool) return "remove the key to inherit `" + parent.text + "`";
+  if (parent.kind == Node::Kind::kBool)
+    return "remove the key to inherit `" + parent.text + "`";
   return "use " + parent.text + " or more, or remove the key to inherit it";
 }
 
@@ -94,17 +104,20 @@ void CheckNoWeakening(const std::vector<ManifestLayer>& chain, Diagnostics& diag
     const ManifestLayer& child = chain[i];
     for (const StrictnessRule& rule : NoWeakeningRules()) {
       const Node* value = FindPath(child.document.root, rule.path);
-      if (value == nullptr || !value->is_scalar()) continue;
+      if (value == nullptr || !value->is_scalar())
+        continue;
       for (size_t j = i; j-- > 0;) {
         const Node* parent_value = FindPath(chain[j].document.root, rule.path);
-        if (parent_value == nullptr || !parent_value->is_scalar()) continue;
+        if (parent_value == nullptr || !parent_value->is_scalar())
+          continue;
         double parent_rank = Rank(*parent_value, rule);
         double child_rank = Rank(*value, rule);
         if (child_rank >= 0 && parent_rank >= 0 && child_rank < parent_rank) {
           Diagnostic& d = diagnostics.Error(
               Code::kWeakenedPolicy, child.document.At(value->mark),
-              "`" + rule.path + ": " + value->text + "` weakens the " + chain[j].scope + " manifest, which sets `" +
-                  parent_value->text + "`; a child manifest may only tighten its parent's governance",
+              "`" + rule.path + ": " + value->text + "` weakens the " + chain[j].scope +
+                  " manifest, which sets `" + parent_value->text +
+                  "`; a child manifest may only tighten its parent's governance",
               Describe(rule, *parent_value));
           d.notes.push_back({chain[j].document.At(parent_value->mark), "the parent sets it here"});
         }
@@ -116,44 +129,53 @@ void CheckNoWeakening(const std::vector<ManifestLayer>& chain, Diagnostics& diag
 
 const ManifestLayer* Enterprise(const std::vector<ManifestLayer>& chain) {
   for (const ManifestLayer& layer : chain) {
-    if (layer.scope == "enterprise") return &layer;
+    if (layer.scope == "enterprise")
+      return &layer;
   }
   return nullptr;
 }
 
 const ManifestLayer* NearestDomain(const std::vector<ManifestLayer>& chain) {
   for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
-    if (it->scope == "domain") return &*it;
+    if (it->scope == "domain")
+      return &*it;
   }
   return nullptr;
 }
 
 std::vector<std::string> Strings(const Node& list) {
   std::vector<std::string> out;
-  for (const Node& item : list.items) out.push_back(item.text);
+  for (const Node& item : list.items)
+    out.push_back(item.text);
   return out;
 }
 
 bool Contains(const Node& list, const std::string& value) {
-  return std::any_of(list.items.begin(), list.items.end(), [&](const Node& n) { return n.text == value; });
+  return std::any_of(list.items.begin(), list.items.end(),
+                     [&](const Node& n) { return n.text == value; });
 }
 
 // Every plugin a manifest in the chain selects must be in the enterprise whitelist.
 void CheckPluginWhitelist(const std::vector<ManifestLayer>& chain, Diagnostics& diagnostics) {
   const ManifestLayer* enterprise = Enterprise(chain);
-  if (enterprise == nullptr) return;
+  if (enterprise == nullptr)
+    return;
   const Node* approved = enterprise->document.root.Find("approved_plugins");
-  if (approved == nullptr) return;
+  if (approved == nullptr)
+    return;
   for (const ManifestLayer& layer : chain) {
     const Node* plugins = layer.document.root.Find("plugins");
-    if (plugins == nullptr || !plugins->is_map()) continue;
+    if (plugins == nullptr || !plugins->is_map())
+      continue;
     for (const Node::Entry& selection : plugins->entries) {
       const Node* allowed = approved->Find(selection.key);
       const Node* type = selection.value.Find("type");
-      if (allowed == nullptr || type == nullptr || Contains(*allowed, type->text)) continue;
+      if (allowed == nullptr || type == nullptr || Contains(*allowed, type->text))
+        continue;
       Diagnostic& d = diagnostics.Error(
           Code::kPluginNotApproved, layer.document.At(type->mark),
-          "plugin `" + type->text + "` is not in the enterprise whitelist for `" + selection.key + "`",
+          "plugin `" + type->text + "` is not in the enterprise whitelist for `" + selection.key +
+              "`",
           "approved " + selection.key + " plugins: " + QuotedList(Strings(*allowed)));
       d.notes.push_back({enterprise->document.At(approved->FindEntry(selection.key)->key_mark),
                          "the enterprise whitelist is here"});
@@ -171,15 +193,18 @@ std::string Today() {
 }
 
 // An expired policy override no longer applies: say so, so nobody relies on it by mistake.
-void WarnExpiredOverrides(const ManifestLayer& layer, const std::string& today, Diagnostics& diagnostics) {
+void WarnExpiredOverrides(const ManifestLayer& layer, const std::string& today,
+                          Diagnostics& diagnostics) {
   const Node* overrides = FindPath(layer.document.root, "governance.policy_overrides");
-  if (overrides == nullptr || !overrides->is_list()) return;
+  if (overrides == nullptr || !overrides->is_list())
+    return;
   for (const Node& o : overrides->items) {
     const Node* expires = o.is_map() ? o.Find("expires") : nullptr;
-    if (expires == nullptr || !IsCalendarDate(expires->text) || expires->text >= today) continue;
+    if (expires == nullptr || !IsCalendarDate(expires->text) || expires->text >= today)
+      continue;
     diagnostics.Warning(Code::kExpiredOverride, layer.document.At(expires->mark),
-                        "the policy override for `" + o.GetString("pattern") + "` expired on " + expires->text +
-                            " and no longer applies",
+                        "the policy override for `" + o.GetString("pattern") + "` expired on " +
+                            expires->text + " and no longer applies",
                         "renew it with a later `expires` date, or remove it");
   }
 }
@@ -210,12 +235,13 @@ const std::vector<StrictnessRule>& NoWeakeningRules() {
 }
 
 std::string Platform::mode() const {
-  if (chain.size() > 1) return "mesh";
+  if (chain.size() > 1)
+    return "mesh";
   return chain.front().scope == "enterprise" ? "centralized" : "simple";
 }
 
-bool LoadPlatform(const std::string& manifest_path, const Schema& manifest_schema, Platform& platform,
-                  Diagnostics& diagnostics) {
+bool LoadPlatform(const std::string& manifest_path, const Schema& manifest_schema,
+                  Platform& platform, Diagnostics& diagnostics) {
   size_t errors_before = diagnostics.error_count();
   std::vector<ManifestLayer> leaf_first;
   std::vector<std::string> seen;  // canonical paths, leaf first
@@ -224,22 +250,27 @@ bool LoadPlatform(const std::string& manifest_path, const Schema& manifest_schem
   for (;;) {
     ManifestLayer layer;
     layer.ref = ref;
-    if (!LoadDocument(path, DocumentKind::kManifest, manifest_schema, layer.document, diagnostics)) {
-      if (layer.document.root.is_null()) return false;  // unreadable: nothing more to check
+    if (!LoadDocument(path, DocumentKind::kManifest, manifest_schema, layer.document,
+                      diagnostics)) {
+      if (layer.document.root.is_null())
+        return false;  // unreadable: nothing more to check
     }
     layer.scope = layer.document.root.GetString("scope", "none");
     seen.push_back(CanonicalPath(path));
-    const Node::Entry* parent = layer.document.root.is_map() ? layer.document.root.FindEntry("parent_manifest")
-                                                              : nullptr;
+    const Node::Entry* parent =
+        layer.document.root.is_map() ? layer.document.root.FindEntry("parent_manifest") : nullptr;
     leaf_first.push_back(std::move(layer));
     const ManifestLayer& child = leaf_first.back();
-    if (parent == nullptr || parent->value.kind != Node::Kind::kString) break;
-    if (child.scope != "domain") break;  // the scope rules already reported it
+    if (parent == nullptr || parent->value.kind != Node::Kind::kString)
+      break;
+    if (child.scope != "domain")
+      break;  // the scope rules already reported it
     const std::string& parent_ref = parent->value.text;
     if (IsOciRef(parent_ref)) {
-      diagnostics.Error(Code::kRemoteParent, child.document.At(parent->value.mark),
-                        "`" + parent_ref + "`: this floe reads parent manifests from local files only",
-                        "pull the parent manifest to a local file and point `parent_manifest` at it");
+      diagnostics.Error(
+          Code::kRemoteParent, child.document.At(parent->value.mark),
+          "`" + parent_ref + "`: this floe reads parent manifests from local files only",
+          "pull the parent manifest to a local file and point `parent_manifest` at it");
       return false;
     }
     std::string parent_path = ResolveBeside(child.document.path, parent_ref);
@@ -251,9 +282,10 @@ bool LoadPlatform(const std::string& manifest_path, const Schema& manifest_schem
         cycle += leaf_first[static_cast<size_t>(it - seen.begin())].document.path + " → ";
       }
       cycle += parent_path;
-      Diagnostic& d = diagnostics.Error(Code::kInheritanceCycle, child.document.At(parent->value.mark),
-                                        "circular inheritance: " + cycle,
-                                        "the chain must end at an enterprise manifest without a parent");
+      Diagnostic& d =
+          diagnostics.Error(Code::kInheritanceCycle, child.document.At(parent->value.mark),
+                            "circular inheritance: " + cycle,
+                            "the chain must end at an enterprise manifest without a parent");
       const ManifestLayer& target = leaf_first[static_cast<size_t>(cycle_at - seen.begin())];
       d.notes.push_back({target.document.At(Mark{1, 1}), "this manifest is already in the chain"});
       return false;
@@ -267,41 +299,48 @@ bool LoadPlatform(const std::string& manifest_path, const Schema& manifest_schem
     path = parent_path;
     ref = parent_ref;
   }
-  platform.chain.assign(std::make_move_iterator(leaf_first.rbegin()), std::make_move_iterator(leaf_first.rend()));
+  platform.chain.assign(std::make_move_iterator(leaf_first.rbegin()),
+                        std::make_move_iterator(leaf_first.rend()));
   for (size_t i = 0; i + 1 < platform.chain.size(); ++i) {
     const ManifestLayer& parent = platform.chain[i];
     const ManifestLayer& child = platform.chain[i + 1];
     if (parent.scope != "enterprise" && parent.scope != "domain") {
       const Node::Entry* ref_entry = child.document.root.FindEntry("parent_manifest");
-      Diagnostic& d = diagnostics.Error(
-          Code::kParentScope, child.document.At(ref_entry->value.mark),
-          "the parent of a domain manifest must have `scope: enterprise` or `scope: domain`, but `" +
-              parent.document.path + "` has `scope: " + parent.scope + "`",
-          "set `scope: enterprise` in the parent manifest");
+      Diagnostic& d =
+          diagnostics.Error(Code::kParentScope, child.document.At(ref_entry->value.mark),
+                            "the parent of a domain manifest must have `scope: enterprise` or "
+                            "`scope: domain`, but `" +
+                                parent.document.path + "` has `scope: " + parent.scope + "`",
+                            "set `scope: enterprise` in the parent manifest");
       const Node::Entry* scope = parent.document.root.FindEntry("scope");
-      d.notes.push_back({parent.document.At(scope != nullptr ? scope->key_mark : Mark{1, 1}), "the parent's scope"});
+      d.notes.push_back({parent.document.At(scope != nullptr ? scope->key_mark : Mark{1, 1}),
+                         "the parent's scope"});
     }
   }
   if (platform.chain.size() > 1 && platform.chain.front().scope != "enterprise" &&
       diagnostics.error_count() == errors_before) {
     const ManifestLayer& root = platform.chain.front();
     diagnostics.Error(Code::kParentScope, root.document.At(Mark{1, 1}),
-                      "the root of the inheritance chain `" + root.document.path + "` must have `scope: enterprise`",
+                      "the root of the inheritance chain `" + root.document.path +
+                          "` must have `scope: enterprise`",
                       "set `scope: enterprise` in it");
   }
   CheckNoWeakening(platform.chain, diagnostics);
   CheckPluginWhitelist(platform.chain, diagnostics);
   std::string today = Today();
-  for (const ManifestLayer& layer : platform.chain) WarnExpiredOverrides(layer, today, diagnostics);
+  for (const ManifestLayer& layer : platform.chain)
+    WarnExpiredOverrides(layer, today, diagnostics);
 
   platform.merged = Node{};
   platform.merged.kind = Node::Kind::kMap;
   for (const ManifestLayer& layer : platform.chain) {
-    if (!layer.document.root.is_map()) continue;
+    if (!layer.document.root.is_map())
+      continue;
     Node inheritable;
     inheritable.kind = Node::Kind::kMap;
     for (const Node::Entry& e : layer.document.root.entries) {
-      if (!PerLayer(e.key) || &layer == &platform.chain.back()) inheritable.entries.push_back(e);
+      if (!PerLayer(e.key) || &layer == &platform.chain.back())
+        inheritable.entries.push_back(e);
     }
     MergeInto(platform.merged, inheritable, "");
   }
@@ -309,9 +348,11 @@ bool LoadPlatform(const std::string& manifest_path, const Schema& manifest_schem
   return diagnostics.error_count() == errors_before;
 }
 
-void CheckProductAgainstPlatform(const Document& spec, const Platform& platform, Diagnostics& diagnostics) {
+void CheckProductAgainstPlatform(const Document& spec, const Platform& platform,
+                                 Diagnostics& diagnostics) {
   const Node& root = spec.root;
-  if (!root.is_map()) return;
+  if (!root.is_map())
+    return;
   // approved_products of the nearest domain.
   if (const ManifestLayer* domain = NearestDomain(platform.chain)) {
     const Node* approved = domain->document.root.Find("approved_products");
@@ -322,8 +363,9 @@ void CheckProductAgainstPlatform(const Document& spec, const Platform& platform,
           "product `" + name->text + "` is not among the approved products of domain `" +
               NameOf(*domain) + "`",
           "ask the domain's platform team to add it to `approved_products`");
-      d.notes.push_back({domain->document.At(domain->document.root.FindEntry("approved_products")->key_mark),
-                         "the domain's approved products"});
+      d.notes.push_back(
+          {domain->document.At(domain->document.root.FindEntry("approved_products")->key_mark),
+           "the domain's approved products"});
     }
   }
   // Computes named by transforms must be configured (and approved).
@@ -335,43 +377,54 @@ void CheckProductAgainstPlatform(const Document& spec, const Platform& platform,
   const Node* configured = FindPath(platform.merged, "plugins.compute.type");
   auto check_compute = [&](const Node& compute) {
     if (approved_compute != nullptr && !Contains(*approved_compute, compute.text)) {
-      Diagnostic& d = diagnostics.Error(Code::kPluginNotApproved, spec.At(compute.mark),
-                                        "compute `" + compute.text + "` is not in the enterprise whitelist",
-                                        "approved compute plugins: " + QuotedList(Strings(*approved_compute)));
-      d.notes.push_back({enterprise->document.At(approved_compute->mark), "the enterprise whitelist is here"});
+      Diagnostic& d =
+          diagnostics.Error(Code::kPluginNotApproved, spec.At(compute.mark),
+                            "compute `" + compute.text + "` is not in the enterprise whitelist",
+                            "approved compute plugins: " + QuotedList(Strings(*approved_compute)));
+      d.notes.push_back(
+          {enterprise->document.At(approved_compute->mark), "the enterprise whitelist is here"});
       return;
     }
     if (configured == nullptr || configured->text != compute.text) {
-      std::string have = configured == nullptr ? "no compute plugin" : "only `" + configured->text + "`";
-      Diagnostic& d = diagnostics.Error(Code::kUnknownCompute, spec.At(compute.mark),
-                                        "compute `" + compute.text + "` is not configured by the platform, which has " +
-                                            have,
-                                        "use a compute the platform configures, or ask for it in the manifest");
+      std::string have =
+          configured == nullptr ? "no compute plugin" : "only `" + configured->text + "`";
+      Diagnostic& d = diagnostics.Error(
+          Code::kUnknownCompute, spec.At(compute.mark),
+          "compute `" + compute.text + "` is not configured by the platform, which has " + have,
+          "use a compute the platform configures, or ask for it in the manifest");
       d.notes.push_back({platform.leaf().document.At(Mark{1, 1}), "the platform manifest"});
     }
   };
   if (const Node* transforms = root.Find("transforms")) {
     if (transforms->is_list()) {
       for (const Node& t : transforms->items) {
-        if (const Node* c = t.is_map() ? t.Find("compute") : nullptr) check_compute(*c);
+        if (const Node* c = t.is_map() ? t.Find("compute") : nullptr)
+          check_compute(*c);
       }
-    } else if (const Node* overrides = transforms->is_map() ? transforms->Find("overrides") : nullptr) {
+    } else if (const Node* overrides =
+                   transforms->is_map() ? transforms->Find("overrides") : nullptr) {
       for (const Node& o : overrides->items) {
-        if (const Node* c = o.is_map() ? o.Find("compute") : nullptr) check_compute(*c);
+        if (const Node* c = o.is_map() ? o.Find("compute") : nullptr)
+          check_compute(*c);
       }
     }
   }
   // Sinks must be approved by the enterprise.
-  const Node* sinks = enterprise != nullptr ? enterprise->document.root.Find("approved_sinks") : nullptr;
-  if (const Node* destinations = root.Find("destinations"); destinations != nullptr && sinks != nullptr) {
+  const Node* sinks =
+      enterprise != nullptr ? enterprise->document.root.Find("approved_sinks") : nullptr;
+  if (const Node* destinations = root.Find("destinations");
+      destinations != nullptr && sinks != nullptr) {
     for (const Node& dest : destinations->items) {
       const Node* sink = dest.is_map() ? dest.Find("sink_type") : nullptr;
-      if (sink == nullptr || Contains(*sinks, sink->text)) continue;
-      Diagnostic& d = diagnostics.Error(Code::kSinkNotApproved, spec.At(sink->mark),
-                                        "sink type `" + sink->text + "` is not in the enterprise whitelist",
-                                        "approved sinks: " + QuotedList(Strings(*sinks)));
-      d.notes.push_back({enterprise->document.At(enterprise->document.root.FindEntry("approved_sinks")->key_mark),
-                         "the enterprise whitelist is here"});
+      if (sink == nullptr || Contains(*sinks, sink->text))
+        continue;
+      Diagnostic& d =
+          diagnostics.Error(Code::kSinkNotApproved, spec.At(sink->mark),
+                            "sink type `" + sink->text + "` is not in the enterprise whitelist",
+                            "approved sinks: " + QuotedList(Strings(*sinks)));
+      d.notes.push_back(
+          {enterprise->document.At(enterprise->document.root.FindEntry("approved_sinks")->key_mark),
+           "the enterprise whitelist is here"});
     }
   }
 }

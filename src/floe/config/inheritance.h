@@ -31,17 +31,18 @@ struct Platform {
 /// Loads `manifest_path` and its parents, validates each, checks the inheritance rules (cycles,
 /// parent scopes, no weakening, whitelists) and merges them. Every problem goes to
 /// `diagnostics`; returns false when there is any error.
-bool LoadPlatform(const std::string& manifest_path, const Schema& manifest_schema, Platform& platform,
-                  Diagnostics& diagnostics);
+bool LoadPlatform(const std::string& manifest_path, const Schema& manifest_schema,
+                  Platform& platform, Diagnostics& diagnostics);
 
 /// Checks a data product against its platform: approved products, approved compute plugins for
 /// per-transform overrides, approved sinks, configured computes.
-void CheckProductAgainstPlatform(const Document& spec, const Platform& platform, Diagnostics& diagnostics);
+void CheckProductAgainstPlatform(const Document& spec, const Platform& platform,
+                                 Diagnostics& diagnostics);
 
 /// The governance settings that a child manifest may only tighten, with their order.
 struct StrictnessRule {
-  std::string path;                 // dotted path under the manifest root
-  std::vector<std::string> order;   // weakest first; empty for numbers (higher is stricter)
+  std::string path;                // dotted path under the manifest root
+  std::vector<std::string> order;  // weakest first; empty for numbers (higher is stricter)
 };
 const std::vector<StrictnessRule>& NoWeakeningRules();
 

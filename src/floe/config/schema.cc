@@ -10,7 +10,8 @@ namespace {
 
 std::string Lower(std::string_view s) {
   std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (char& c : out)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return out;
 }
 
@@ -33,12 +34,13 @@ std::string TypeHint(const Node& node, Schema::Type expected) {
   if (expected == Schema::Type::kList && node.is_scalar()) {
     return "write a list, e.g. `[" + node.text + "]` or one `- item` per line";
   }
-  if (node.is_null()) return "give it a value, or remove the key to leave it unset";
+  if (node.is_null())
+    return "give it a value, or remove the key to leave it unset";
   return {};
 }
 
-void WrongType(const Node& node, std::string_view expected, const Path& path, ValidationContext& ctx,
-               std::string hint) {
+void WrongType(const Node& node, std::string_view expected, const Path& path,
+               ValidationContext& ctx, std::string hint) {
   std::string got = node.is_null() ? "null" : std::string(Node::KindName(node.kind));
   ctx.diagnostics.Error(Code::kWrongType, ctx.At(node.mark),
                         Display(path) + " must be " + std::string(expected) + ", not " + got,
@@ -46,7 +48,8 @@ void WrongType(const Node& node, std::string_view expected, const Path& path, Va
 }
 
 bool IsForbidden(const ValidationContext& ctx, std::string_view key) {
-  if (ctx.forbidden_keys.empty()) return false;
+  if (ctx.forbidden_keys.empty())
+    return false;
   std::string lower = Lower(key);
   return std::find(ctx.forbidden_keys.begin(), ctx.forbidden_keys.end(), lower) !=
          ctx.forbidden_keys.end();
@@ -63,10 +66,12 @@ void ReportForbidden(const Node::Entry& entry, const Path& path, ValidationConte
 
 // Free-form content: only the forbidden keys are checked, at any depth.
 void CheckFreeForm(const Node& node, const Path& path, ValidationContext& ctx) {
-  if (ctx.forbidden_keys.empty()) return;
+  if (ctx.forbidden_keys.empty())
+    return;
   if (node.is_map()) {
     for (const Node::Entry& e : node.entries) {
-      if (IsForbidden(ctx, e.key)) ReportForbidden(e, path, ctx);
+      if (IsForbidden(ctx, e.key))
+        ReportForbidden(e, path, ctx);
       Path child{&path, e.key};
       CheckFreeForm(e.value, child, ctx);
     }
@@ -78,11 +83,14 @@ void CheckFreeForm(const Node& node, const Path& path, ValidationContext& ctx) {
   }
 }
 
-bool Present(const Node& node, const std::string& key) { return node.Find(key) != nullptr; }
+bool Present(const Node& node, const std::string& key) {
+  return node.Find(key) != nullptr;
+}
 
 bool ValueIn(const Node& node, const std::string& key, const std::vector<std::string>& values) {
   const Node* v = node.Find(key);
-  if (v == nullptr || !v->is_scalar()) return false;
+  if (v == nullptr || !v->is_scalar())
+    return false;
   return std::find(values.begin(), values.end(), v->text) != values.end();
 }
 
@@ -95,22 +103,26 @@ void ApplyRule(const KeyRule& rule, const Node& node, ValidationContext& ctx) {
   switch (rule.kind) {
     case KeyRule::Kind::kForbidUnless:
       if (Present(node, rule.target) && !ValueIn(node, rule.when_key, rule.when_values)) {
-        ctx.diagnostics.Error(rule.code, ctx.At(KeyMark(node, rule.target)), rule.message, rule.hint);
+        ctx.diagnostics.Error(rule.code, ctx.At(KeyMark(node, rule.target)), rule.message,
+                              rule.hint);
       }
       break;
     case KeyRule::Kind::kForbidWhen:
       if (Present(node, rule.target) && ValueIn(node, rule.when_key, rule.when_values)) {
-        ctx.diagnostics.Error(rule.code, ctx.At(KeyMark(node, rule.target)), rule.message, rule.hint);
+        ctx.diagnostics.Error(rule.code, ctx.At(KeyMark(node, rule.target)), rule.message,
+                              rule.hint);
       }
       break;
     case KeyRule::Kind::kRequireWhen:
       if (ValueIn(node, rule.when_key, rule.when_values) && !Present(node, rule.target)) {
-        ctx.diagnostics.Error(rule.code, ctx.At(KeyMark(node, rule.when_key)), rule.message, rule.hint);
+        ctx.diagnostics.Error(rule.code, ctx.At(KeyMark(node, rule.when_key)), rule.message,
+                              rule.hint);
       }
       break;
     case KeyRule::Kind::kExclusive:
       if (Present(node, rule.when_key) && Present(node, rule.target)) {
-        ctx.diagnostics.Error(rule.code, ctx.At(KeyMark(node, rule.target)), rule.message, rule.hint);
+        ctx.diagnostics.Error(rule.code, ctx.At(KeyMark(node, rule.target)), rule.message,
+                              rule.hint);
       }
       break;
     case KeyRule::Kind::kOneOf: {
@@ -127,11 +139,13 @@ void ApplyRule(const KeyRule& rule, const Node& node, ValidationContext& ctx) {
 
 std::string FieldNames(const Schema& schema) {
   std::vector<std::string> names;
-  for (const Field& f : schema.fields) names.push_back(f.name);
+  for (const Field& f : schema.fields)
+    names.push_back(f.name);
   return QuotedList(names, "and");
 }
 
-void ValidateObject(const Node& node, const Schema& schema, const Path& path, ValidationContext& ctx) {
+void ValidateObject(const Node& node, const Schema& schema, const Path& path,
+                    ValidationContext& ctx) {
   std::vector<std::string> names;
   for (const Node::Entry& entry : node.entries) {
     const Field* field = schema.FindField(entry.key);
@@ -147,7 +161,8 @@ void ValidateObject(const Node& node, const Schema& schema, const Path& path, Va
         ReportForbidden(entry, path, ctx);
       } else {
         if (names.empty()) {
-          for (const Field& f : schema.fields) names.push_back(f.name);
+          for (const Field& f : schema.fields)
+            names.push_back(f.name);
         }
         std::vector<std::string> close = ClosestMatches(entry.key, names);
         std::string where = path.str().empty() ? "at the top level" : "in `" + path.str() + "`";
@@ -170,10 +185,12 @@ void ValidateObject(const Node& node, const Schema& schema, const Path& path, Va
                             "missing required key `" + field.name + "` " + where, hint);
     }
   }
-  for (const KeyRule& rule : schema.rules) ApplyRule(rule, node, ctx);
+  for (const KeyRule& rule : schema.rules)
+    ApplyRule(rule, node, ctx);
 }
 
-void ValidateString(const Node& node, const Schema& schema, const Path& path, ValidationContext& ctx) {
+void ValidateString(const Node& node, const Schema& schema, const Path& path,
+                    ValidationContext& ctx) {
   const std::string& value = node.text;
   if (!schema.enum_values.empty() || !schema.enum_subject.empty()) {
     if (std::find(schema.enum_values.begin(), schema.enum_values.end(), value) ==
@@ -182,9 +199,10 @@ void ValidateString(const Node& node, const Schema& schema, const Path& path, Va
       std::string hint = close.empty() ? std::string{} : "did you mean `" + close.front() + "`? ";
       hint += (schema.enum_subject.empty() ? "allowed values: " : "available: ") +
               QuotedList(schema.enum_values);
-      std::string message = schema.enum_subject.empty()
-                                ? "`" + value + "` is not an allowed value for " + Display(path)
-                                : "`" + value + "` in " + Display(path) + " is not " + schema.enum_subject;
+      std::string message =
+          schema.enum_subject.empty()
+              ? "`" + value + "` is not an allowed value for " + Display(path)
+              : "`" + value + "` in " + Display(path) + " is not " + schema.enum_subject;
       ctx.diagnostics.Error(schema.enum_code, ctx.At(node.mark), message, hint);
       return;
     }
@@ -198,12 +216,14 @@ void ValidateString(const Node& node, const Schema& schema, const Path& path, Va
   }
   if (schema.matches != nullptr && !schema.matches(value)) {
     if (value.find_first_not_of(" \t") == std::string::npos) {
-      ctx.diagnostics.Error(Code::kPatternMismatch, ctx.At(node.mark), Display(path) + " must not be empty",
-                            schema.description.empty() ? std::string{} : "expected " + schema.description);
+      ctx.diagnostics.Error(
+          Code::kPatternMismatch, ctx.At(node.mark), Display(path) + " must not be empty",
+          schema.description.empty() ? std::string{} : "expected " + schema.description);
       return;
     }
     std::string hint = "it must match `" + schema.pattern + "`";
-    if (!schema.description.empty()) hint += " (" + schema.description + ")";
+    if (!schema.description.empty())
+      hint += " (" + schema.description + ")";
     ctx.diagnostics.Error(Code::kPatternMismatch, ctx.At(node.mark),
                           "`" + value + "` is not a valid value for " + Display(path), hint);
     return;
@@ -216,16 +236,21 @@ void ValidateString(const Node& node, const Schema& schema, const Path& path, Va
   }
 }
 
-void ValidateNumber(const Node& node, const Schema& schema, const Path& path, ValidationContext& ctx) {
+void ValidateNumber(const Node& node, const Schema& schema, const Path& path,
+                    ValidationContext& ctx) {
   double value = std::strtod(node.text.c_str(), nullptr);
-  if (node.text.rfind("0o", 0) == 0) value = static_cast<double>(std::strtoll(node.text.c_str() + 2, nullptr, 8));
-  if (node.text.rfind("0x", 0) == 0) value = static_cast<double>(std::strtoll(node.text.c_str() + 2, nullptr, 16));
+  if (node.text.rfind("0o", 0) == 0)
+    value = static_cast<double>(std::strtoll(node.text.c_str() + 2, nullptr, 8));
+  if (node.text.rfind("0x", 0) == 0)
+    value = static_cast<double>(std::strtoll(node.text.c_str() + 2, nullptr, 16));
   bool low = schema.minimum && value < *schema.minimum;
   bool high = schema.maximum && value > *schema.maximum;
-  if (!low && !high) return;
+  if (!low && !high)
+    return;
   auto fmt = [](double d) {
     std::string s = std::to_string(d);
-    if (d == std::floor(d)) s = std::to_string(static_cast<long long>(d));
+    if (d == std::floor(d))
+      s = std::to_string(static_cast<long long>(d));
     return s;
   };
   std::string range;
@@ -240,7 +265,8 @@ void ValidateNumber(const Node& node, const Schema& schema, const Path& path, Va
                         Display(path) + " must be " + range + ", not " + node.text);
 }
 
-void ValidateList(const Node& node, const Schema& schema, const Path& path, ValidationContext& ctx) {
+void ValidateList(const Node& node, const Schema& schema, const Path& path,
+                  ValidationContext& ctx) {
   if (node.items.size() < schema.min_items) {
     ctx.diagnostics.Error(Code::kTooFewItems, ctx.At(node.mark),
                           Display(path) + " needs at least " + std::to_string(schema.min_items) +
@@ -255,7 +281,8 @@ void ValidateList(const Node& node, const Schema& schema, const Path& path, Vali
     seen.reserve(node.items.size());
     for (const Node& item : node.items) {
       const Node* key = item.is_map() ? item.Find(schema.unique_field) : nullptr;
-      if (key == nullptr || !key->is_scalar()) continue;
+      if (key == nullptr || !key->is_scalar())
+        continue;
       auto [it, inserted] = seen.emplace(key->text, key);
       if (!inserted) {
         Diagnostic& d = ctx.diagnostics.Error(
@@ -272,14 +299,16 @@ void ValidateList(const Node& node, const Schema& schema, const Path& path, Vali
 
 std::string Path::str() const {
   std::vector<const Path*> chain;
-  for (const Path* p = this; p != nullptr; p = p->parent) chain.push_back(p);
+  for (const Path* p = this; p != nullptr; p = p->parent)
+    chain.push_back(p);
   std::string out;
   for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
     const Path* p = *it;
     if (p->index != static_cast<size_t>(-1)) {
       out += '[' + std::to_string(p->index) + ']';
     } else if (!p->key.empty()) {
-      if (!out.empty()) out += '.';
+      if (!out.empty())
+        out += '.';
       out += p->key;
     }
   }
@@ -327,7 +356,8 @@ std::shared_ptr<Schema> Schema::EnumWording(Code code, std::string subject) {
 
 const Field* Schema::FindField(std::string_view name) const {
   for (const Field& f : fields) {
-    if (f.name == name) return &f;
+    if (f.name == name)
+      return &f;
   }
   return nullptr;
 }
@@ -404,8 +434,12 @@ std::shared_ptr<Schema> MapOrList(SchemaRef when_map, SchemaRef when_list) {
   s->when_list = std::move(when_list);
   return s;
 }
-Field Required(std::string name, SchemaRef schema) { return {std::move(name), std::move(schema), true}; }
-Field Optional(std::string name, SchemaRef schema) { return {std::move(name), std::move(schema), false}; }
+Field Required(std::string name, SchemaRef schema) {
+  return {std::move(name), std::move(schema), true};
+}
+Field Optional(std::string name, SchemaRef schema) {
+  return {std::move(name), std::move(schema), false};
+}
 
 void Validate(const Node& node, const Schema& schema, const Path& path, ValidationContext& ctx) {
   using T = Schema::Type;
@@ -434,11 +468,13 @@ void Validate(const Node& node, const Schema& schema, const Path& path, Validati
       }
       break;
     case T::kObject:
-      if (!node.is_map()) return WrongType(node, "a mapping", path, ctx, TypeHint(node, schema.type));
+      if (!node.is_map())
+        return WrongType(node, "a mapping", path, ctx, TypeHint(node, schema.type));
       ValidateObject(node, schema, path, ctx);
       break;
     case T::kMap:
-      if (!node.is_map()) return WrongType(node, "a mapping", path, ctx, TypeHint(node, schema.type));
+      if (!node.is_map())
+        return WrongType(node, "a mapping", path, ctx, TypeHint(node, schema.type));
       for (const Node::Entry& e : node.entries) {
         if (IsForbidden(ctx, e.key)) {
           ReportForbidden(e, path, ctx);
@@ -449,7 +485,8 @@ void Validate(const Node& node, const Schema& schema, const Path& path, Validati
       }
       break;
     case T::kList:
-      if (!node.is_list()) return WrongType(node, "a list", path, ctx, TypeHint(node, schema.type));
+      if (!node.is_list())
+        return WrongType(node, "a list", path, ctx, TypeHint(node, schema.type));
       ValidateList(node, schema, path, ctx);
       break;
     case T::kAny:
@@ -457,10 +494,12 @@ void Validate(const Node& node, const Schema& schema, const Path& path, Validati
       break;
     case T::kVariants:
       if (!schema.discriminator.empty()) {
-        if (!node.is_map()) return WrongType(node, "a mapping", path, ctx, {});
+        if (!node.is_map())
+          return WrongType(node, "a mapping", path, ctx, {});
         const Node* tag = node.Find(schema.discriminator);
         std::vector<std::string> names;
-        for (const auto& [name, _] : schema.variants) names.push_back(name);
+        for (const auto& [name, _] : schema.variants)
+          names.push_back(name);
         if (tag == nullptr) {
           std::string where = path.str().empty() ? "" : " in `" + path.str() + "`";
           ctx.diagnostics.Error(Code::kMissingKey, ctx.At(node.mark),
@@ -475,7 +514,8 @@ void Validate(const Node& node, const Schema& schema, const Path& path, Validati
           }
         }
         Path child{&path, schema.discriminator};
-        Validate(*tag, schema.discriminator_schema ? *schema.discriminator_schema : *Enum(names), child, ctx);
+        Validate(*tag, schema.discriminator_schema ? *schema.discriminator_schema : *Enum(names),
+                 child, ctx);
         return;
       }
       if (node.is_map() && schema.when_map) {
@@ -487,7 +527,8 @@ void Validate(const Node& node, const Schema& schema, const Path& path, Validati
       }
       return;
   }
-  if (schema.check) schema.check(node, path, ctx);
+  if (schema.check)
+    schema.check(node, path, ctx);
 }
 
 Json ToJson(const Node& node) {
@@ -497,8 +538,10 @@ Json ToJson(const Node& node) {
     case Node::Kind::kBool:
       return node.text[0] == 't' || node.text[0] == 'T';
     case Node::Kind::kInt: {
-      if (node.text.rfind("0o", 0) == 0) return std::strtoll(node.text.c_str() + 2, nullptr, 8);
-      if (node.text.rfind("0x", 0) == 0) return std::strtoll(node.text.c_str() + 2, nullptr, 16);
+      if (node.text.rfind("0o", 0) == 0)
+        return std::strtoll(node.text.c_str() + 2, nullptr, 8);
+      if (node.text.rfind("0x", 0) == 0)
+        return std::strtoll(node.text.c_str() + 2, nullptr, 16);
       return std::strtoll(node.text.c_str(), nullptr, 10);
     }
     case Node::Kind::kFloat:
@@ -507,12 +550,14 @@ Json ToJson(const Node& node) {
       return node.text;
     case Node::Kind::kList: {
       Json out = Json::array();
-      for (const Node& item : node.items) out.push_back(ToJson(item));
+      for (const Node& item : node.items)
+        out.push_back(ToJson(item));
       return out;
     }
     case Node::Kind::kMap: {
       Json out = Json::object();
-      for (const Node::Entry& e : node.entries) out[e.key] = ToJson(e.value);
+      for (const Node::Entry& e : node.entries)
+        out[e.key] = ToJson(e.value);
       return out;
     }
   }
@@ -523,7 +568,8 @@ Json Materialize(const Node& node, const Schema& schema) {
   using T = Schema::Type;
   switch (schema.type) {
     case T::kObject: {
-      if (!node.is_map()) return ToJson(node);
+      if (!node.is_map())
+        return ToJson(node);
       Json out = Json::object();
       for (const Field& field : schema.fields) {
         const Node* value = node.Find(field.name);
@@ -536,27 +582,34 @@ Json Materialize(const Node& node, const Schema& schema) {
       return out;
     }
     case T::kMap: {
-      if (!node.is_map()) return ToJson(node);
+      if (!node.is_map())
+        return ToJson(node);
       Json out = Json::object();
-      for (const Node::Entry& e : node.entries) out[e.key] = Materialize(e.value, *schema.values);
+      for (const Node::Entry& e : node.entries)
+        out[e.key] = Materialize(e.value, *schema.values);
       return out;
     }
     case T::kList: {
-      if (!node.is_list()) return ToJson(node);
+      if (!node.is_list())
+        return ToJson(node);
       Json out = Json::array();
-      for (const Node& item : node.items) out.push_back(Materialize(item, *schema.items));
+      for (const Node& item : node.items)
+        out.push_back(Materialize(item, *schema.items));
       return out;
     }
     case T::kVariants: {
       if (!schema.discriminator.empty()) {
         std::string tag = node.GetString(schema.discriminator);
         for (const auto& [name, variant] : schema.variants) {
-          if (name == tag) return Materialize(node, *variant);
+          if (name == tag)
+            return Materialize(node, *variant);
         }
         return ToJson(node);
       }
-      if (node.is_map() && schema.when_map) return Materialize(node, *schema.when_map);
-      if (node.is_list() && schema.when_list) return Materialize(node, *schema.when_list);
+      if (node.is_map() && schema.when_map)
+        return Materialize(node, *schema.when_map);
+      if (node.is_list() && schema.when_list)
+        return Materialize(node, *schema.when_list);
       return ToJson(node);
     }
     default:
@@ -569,7 +622,8 @@ namespace {
 std::string CaseInsensitivePattern(const std::vector<std::string>& words) {
   std::string out = "^(?:";
   for (size_t i = 0; i < words.size(); ++i) {
-    if (i > 0) out += '|';
+    if (i > 0)
+      out += '|';
     for (char c : words[i]) {
       char lo = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
       char up = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
@@ -594,20 +648,27 @@ class JsonSchemaWriter {
   Json Write(const Schema& s) {
     using T = Schema::Type;
     Json out = Json::object();
-    if (!s.description.empty()) out["description"] = s.description;
+    if (!s.description.empty())
+      out["description"] = s.description;
     switch (s.type) {
       case T::kString:
         out["type"] = "string";
-        if (!s.enum_values.empty()) out["enum"] = s.enum_values;
-        if (!s.pattern.empty()) out["pattern"] = s.pattern;
-        if (s.max_length > 0) out["maxLength"] = s.max_length;
-        if (!s.reserved_values.empty()) out["not"] = {{"enum", s.reserved_values}};
+        if (!s.enum_values.empty())
+          out["enum"] = s.enum_values;
+        if (!s.pattern.empty())
+          out["pattern"] = s.pattern;
+        if (s.max_length > 0)
+          out["maxLength"] = s.max_length;
+        if (!s.reserved_values.empty())
+          out["not"] = {{"enum", s.reserved_values}};
         break;
       case T::kInteger:
       case T::kNumber:
         out["type"] = s.type == T::kInteger ? "integer" : "number";
-        if (s.minimum) out["minimum"] = Number(*s.minimum);
-        if (s.maximum) out["maximum"] = Number(*s.maximum);
+        if (s.minimum)
+          out["minimum"] = Number(*s.minimum);
+        if (s.maximum)
+          out["maximum"] = Number(*s.maximum);
         break;
       case T::kBoolean:
         out["type"] = "boolean";
@@ -617,16 +678,19 @@ class JsonSchemaWriter {
         break;
       case T::kMap:
         out["type"] = "object";
-        if (!forbidden_.empty()) out["propertyNames"] = ForbiddenNames();
+        if (!forbidden_.empty())
+          out["propertyNames"] = ForbiddenNames();
         out["additionalProperties"] = Write(*s.values);
         break;
       case T::kList:
         out["type"] = "array";
         out["items"] = Write(*s.items);
-        if (s.min_items > 0) out["minItems"] = s.min_items;
+        if (s.min_items > 0)
+          out["minItems"] = s.min_items;
         break;
       case T::kAny:
-        if (!forbidden_.empty()) out["$ref"] = "#/$defs/freeValue";
+        if (!forbidden_.empty())
+          out["$ref"] = "#/$defs/freeValue";
         break;
       case T::kVariants:
         if (!s.discriminator.empty()) {
@@ -643,13 +707,16 @@ class JsonSchemaWriter {
           out["allOf"] = all;
         } else {
           Json any = Json::array();
-          if (s.when_map) any.push_back(Write(*s.when_map));
-          if (s.when_list) any.push_back(Write(*s.when_list));
+          if (s.when_map)
+            any.push_back(Write(*s.when_map));
+          if (s.when_list)
+            any.push_back(Write(*s.when_list));
           out["oneOf"] = any;
         }
         break;
     }
-    if (!s.default_value.is_null()) out["default"] = s.default_value;
+    if (!s.default_value.is_null())
+      out["default"] = s.default_value;
     return out;
   }
 
@@ -664,11 +731,14 @@ class JsonSchemaWriter {
 
  private:
   static Json Number(double d) {
-    if (d == std::floor(d)) return static_cast<long long>(d);
+    if (d == std::floor(d))
+      return static_cast<long long>(d);
     return d;
   }
 
-  Json ForbiddenNames() const { return {{"not", {{"pattern", CaseInsensitivePattern(forbidden_)}}}}; }
+  Json ForbiddenNames() const {
+    return {{"not", {{"pattern", CaseInsensitivePattern(forbidden_)}}}};
+  }
 
   void WriteObject(const Schema& s, Json& out) {
     out["type"] = "object";
@@ -676,10 +746,12 @@ class JsonSchemaWriter {
     Json required = Json::array();
     for (const Field& f : s.fields) {
       props[f.name] = Write(*f.schema);
-      if (f.required) required.push_back(f.name);
+      if (f.required)
+        required.push_back(f.name);
     }
     out["properties"] = props;
-    if (!required.empty()) out["required"] = required;
+    if (!required.empty())
+      out["required"] = required;
     out["additionalProperties"] = false;
     Json all = Json::array();
     for (const KeyRule& r : s.rules) {
@@ -710,7 +782,8 @@ class JsonSchemaWriter {
           break;
       }
     }
-    if (!all.empty()) out["allOf"] = all;
+    if (!all.empty())
+      out["allOf"] = all;
   }
 
   const std::vector<std::string>& forbidden_;
@@ -723,8 +796,10 @@ Json ToJsonSchema(const Schema& schema, const std::vector<std::string>& forbidde
   Json body = writer.Write(schema);
   Json out = Json::object();
   out["$schema"] = "https://json-schema.org/draft/2020-12/schema";
-  for (auto& [k, v] : body.items()) out[k] = v;
-  if (!forbidden_keys.empty()) out["$defs"] = {{"freeValue", writer.FreeValueDef()}};
+  for (auto& [k, v] : body.items())
+    out[k] = v;
+  if (!forbidden_keys.empty())
+    out["$defs"] = {{"freeValue", writer.FreeValueDef()}};
   return out;
 }
 

@@ -53,11 +53,11 @@ struct Field {
 /// A rule between the keys of one object, exported as a JSON Schema if/then.
 struct KeyRule {
   enum class Kind : uint8_t {
-    kForbidUnless,   // `target` may only be present when `when_key` is one of `when_values`
-    kForbidWhen,     // `target` may not be present when `when_key` is one of `when_values`
-    kRequireWhen,    // `target` must be present when `when_key` is one of `when_values`
-    kExclusive,      // `when_key` and `target` may not both be present
-    kOneOf,          // exactly one of `when_key` and `target` must be present
+    kForbidUnless,  // `target` may only be present when `when_key` is one of `when_values`
+    kForbidWhen,    // `target` may not be present when `when_key` is one of `when_values`
+    kRequireWhen,   // `target` must be present when `when_key` is one of `when_values`
+    kExclusive,     // `when_key` and `target` may not both be present
+    kOneOf,         // exactly one of `when_key` and `target` must be present
   };
   Kind kind;
   std::string when_key;
@@ -69,7 +69,17 @@ struct KeyRule {
 };
 
 struct Schema : std::enable_shared_from_this<Schema> {
-  enum class Type : uint8_t { kString, kInteger, kNumber, kBoolean, kObject, kMap, kList, kAny, kVariants };
+  enum class Type : uint8_t {
+    kString,
+    kInteger,
+    kNumber,
+    kBoolean,
+    kObject,
+    kMap,
+    kList,
+    kAny,
+    kVariants
+  };
 
   Type type = Type::kAny;
   std::string description;
@@ -81,8 +91,8 @@ struct Schema : std::enable_shared_from_this<Schema> {
   /// For enums with their own wording: "`x` is not <enum_subject>" with `enum_code`.
   std::string enum_subject;
   Code enum_code = Code::kNotAllowed;
-  std::string pattern;                             // ECMA-262, for JSON Schema and hints
-  bool (*matches)(std::string_view) = nullptr;     // fast check equivalent to `pattern`
+  std::string pattern;                          // ECMA-262, for JSON Schema and hints
+  bool (*matches)(std::string_view) = nullptr;  // fast check equivalent to `pattern`
   size_t max_length = 0;
   // kInteger / kNumber
   std::optional<double> minimum;
@@ -130,8 +140,10 @@ struct Schema : std::enable_shared_from_this<Schema> {
 std::shared_ptr<Schema> String();
 std::shared_ptr<Schema> Pattern(std::string pattern, bool (*matches)(std::string_view));
 std::shared_ptr<Schema> Enum(std::vector<std::string> values);
-std::shared_ptr<Schema> Integer(std::optional<double> minimum = {}, std::optional<double> maximum = {});
-std::shared_ptr<Schema> Number(std::optional<double> minimum = {}, std::optional<double> maximum = {});
+std::shared_ptr<Schema> Integer(std::optional<double> minimum = {},
+                                std::optional<double> maximum = {});
+std::shared_ptr<Schema> Number(std::optional<double> minimum = {},
+                               std::optional<double> maximum = {});
 std::shared_ptr<Schema> Boolean();
 std::shared_ptr<Schema> Object(std::vector<Field> fields);
 std::shared_ptr<Schema> MapOf(SchemaRef values);

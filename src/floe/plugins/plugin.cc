@@ -24,12 +24,14 @@ Json ExpandProductPlaceholders(const Json& value, const ProductContext& product)
   }
   if (value.is_object()) {
     Json out = Json::object();
-    for (const auto& [k, v] : value.items()) out[k] = ExpandProductPlaceholders(v, product);
+    for (const auto& [k, v] : value.items())
+      out[k] = ExpandProductPlaceholders(v, product);
     return out;
   }
   if (value.is_array()) {
     Json out = Json::array();
-    for (const Json& v : value) out.push_back(ExpandProductPlaceholders(v, product));
+    for (const Json& v : value)
+      out.push_back(ExpandProductPlaceholders(v, product));
     return out;
   }
   return value;

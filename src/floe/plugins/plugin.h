@@ -14,18 +14,18 @@ using Json = config::Json;
 inline constexpr const char* kPluginApiVersion = "1.0";
 
 struct PluginInfo {
-  std::string category;                // one of config::PluginCategories()
-  std::string name;                    // the `type:` that selects it in manifest.yaml
-  std::string version;                 // semver of the implementation
+  std::string category;  // one of config::PluginCategories()
+  std::string name;      // the `type:` that selects it in manifest.yaml
+  std::string version;   // semver of the implementation
   std::string description;
   std::vector<std::string> capabilities;  // what this build of the plugin can do
-  config::SchemaRef config_schema;     // its `config:` block; validated at compile
+  config::SchemaRef config_schema;        // its `config:` block; validated at compile
 };
 
 /// What a plugin knows about the product being compiled.
 struct ProductContext {
-  std::string name;      // customer-360
-  std::string slug;      // customer_360
+  std::string name;  // customer-360
+  std::string slug;  // customer_360
   std::string version;
   std::string directory;  // folder of floe.yaml
 };

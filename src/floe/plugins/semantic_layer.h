@@ -1,5 +1,6 @@
 #pragma once
-// Plugin category `semantic_layer`: serves metrics and semantic models built on the product's tables.
+// Plugin category `semantic_layer`: serves metrics and semantic models built on the product's
+// tables.
 
 #include "floe/plugins/plugin.h"
 

@@ -41,7 +41,8 @@ const LoadedApi& Load() {
     std::string tried;
     for (const std::string& c : candidates) {
       handle = ::dlopen(c.c_str(), RTLD_NOW | RTLD_LOCAL);
-      if (handle != nullptr) break;
+      if (handle != nullptr)
+        break;
       tried += (tried.empty() ? "" : ", ") + c;
     }
     if (handle == nullptr) {
@@ -49,9 +50,10 @@ const LoadedApi& Load() {
                   "); set FLOE_DUCKDB_LIBRARY to the path of libduckdb.so 1.4";
       return out;
     }
-#define FLOE_DUCKDB_FN(name)                                                        \
+#define FLOE_DUCKDB_FN(name)                                                       \
   out.api.name = reinterpret_cast<decltype(out.api.name)>(::dlsym(handle, #name)); \
-  if (out.api.name == nullptr && out.error.empty()) out.error = "libduckdb.so lacks " #name;
+  if (out.api.name == nullptr && out.error.empty())                                \
+    out.error = "libduckdb.so lacks " #name;
 #include "floe/sql/duckdb_functions.def"
 #undef FLOE_DUCKDB_FN
     return out;
@@ -59,21 +61,25 @@ const LoadedApi& Load() {
   return loaded;
 }
 
-const DuckApi& Api() { return Load().api; }
+const DuckApi& Api() {
+  return Load().api;
+}
 
 }  // namespace
 
 struct DuckDatabase::Impl {
   duckdb_database db = nullptr;
   ~Impl() {
-    if (db != nullptr) Api().duckdb_close(&db);
+    if (db != nullptr)
+      Api().duckdb_close(&db);
   }
 };
 
 struct DuckConnection::Impl {
   duckdb_connection con = nullptr;
   ~Impl() {
-    if (con != nullptr) Api().duckdb_disconnect(&con);
+    if (con != nullptr)
+      Api().duckdb_disconnect(&con);
   }
 };
 
@@ -99,15 +105,18 @@ DuckDatabase::~DuckDatabase() = default;
 
 std::unique_ptr<DuckDatabase> DuckDatabase::Open(const std::string& path, std::string* error) {
   if (!Load().error.empty()) {
-    if (error != nullptr) *error = Load().error;
+    if (error != nullptr)
+      *error = Load().error;
     return nullptr;
   }
   auto impl = std::make_unique<Impl>();
   char* open_error = nullptr;
   const char* location = path.empty() || path == ":memory:" ? nullptr : path.c_str();
   if (Api().duckdb_open_ext(location, &impl->db, nullptr, &open_error) != DuckDBSuccess) {
-    if (error != nullptr) *error = open_error != nullptr ? open_error : "cannot open the database";
-    if (open_error != nullptr) Api().duckdb_free(open_error);
+    if (error != nullptr)
+      *error = open_error != nullptr ? open_error : "cannot open the database";
+    if (open_error != nullptr)
+      Api().duckdb_free(open_error);
     return nullptr;
   }
   return std::unique_ptr<DuckDatabase>(new DuckDatabase(std::move(impl)));
@@ -116,7 +125,8 @@ std::unique_ptr<DuckDatabase> DuckDatabase::Open(const std::string& path, std::s
 std::unique_ptr<DuckConnection> DuckDatabase::Connect(std::string* error) {
   auto impl = std::make_unique<DuckConnection::Impl>();
   if (Api().duckdb_connect(impl_->db, &impl->con) != DuckDBSuccess) {
-    if (error != nullptr) *error = "cannot connect to the database";
+    if (error != nullptr)
+      *error = "cannot connect to the database";
     return nullptr;
   }
   return std::unique_ptr<DuckConnection>(new DuckConnection(std::move(impl)));
@@ -138,13 +148,15 @@ bool DuckConnection::Query(const std::string& sql, QueryResult* result, std::str
     }
     return false;
   }
-  if (result == nullptr) return true;
+  if (result == nullptr)
+    return true;
   result->columns.clear();
   result->rows.clear();
   idx_t columns = Api().duckdb_column_count(guard.get());
-  for (idx_t c = 0; c < columns; ++c) result->columns.emplace_back(Api().duckdb_column_name(guard.get(), c));
-  // Values as text through DuckDB's own casts. These accessors are deprecated in favour of the
-  // chunk API, which later typed readers use; for text results they are exact.
+  for (idx_t c = 0; c < columns; ++c)
+    result->columns.emplace_back(Api().duckdb_column_name(guard.get(), c));
+    // Values as text through DuckDB's own casts. These accessors are deprecated in favour of the
+    // chunk API, which later typed readers use; for text results they are exact.
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wdeprecated-declarations"
   idx_t rows = Api().duckdb_row_count(guard.get());
@@ -152,10 +164,12 @@ bool DuckConnection::Query(const std::string& sql, QueryResult* result, std::str
   for (idx_t r = 0; r < rows; ++r) {
     auto& row = result->rows.emplace_back(columns);
     for (idx_t c = 0; c < columns; ++c) {
-      if (Api().duckdb_value_is_null(guard.get(), c, r)) continue;
+      if (Api().duckdb_value_is_null(guard.get(), c, r))
+        continue;
       char* text = Api().duckdb_value_varchar(guard.get(), c, r);
       row[c] = text != nullptr ? std::string(text) : std::string();
-      if (text != nullptr) Api().duckdb_free(text);
+      if (text != nullptr)
+        Api().duckdb_free(text);
     }
   }
 #pragma GCC diagnostic pop

@@ -24,8 +24,10 @@ std::unique_ptr<plugins::StoragePlugin> MakeLocalStorage() {
       "0.1.0",
       "a folder on the local disk (the embedded default)",
       {"config"},
-      config::Object({Optional("root", config::String()->Default("warehouse")->Describe(
-                                           "warehouse folder, relative to the product"))})});
+      config::Object(
+          {Optional("root", config::String()
+                                ->Default("warehouse")
+                                ->Describe("warehouse folder, relative to the product"))})});
 }
 
 std::unique_ptr<plugins::StoragePlugin> MakeS3Storage() {
@@ -33,13 +35,15 @@ std::unique_ptr<plugins::StoragePlugin> MakeS3Storage() {
       "storage",
       "s3",
       "0.1.0",
-      "Amazon S3 or an S3-compatible store (MinIO, …); credentials come from the secrets plugin or the environment",
+      "Amazon S3 or an S3-compatible store (MinIO, …); credentials come from the secrets plugin or "
+      "the environment",
       {"config"},
       config::Object({
           Required("bucket", config::String()),
           Optional("prefix", config::String()),
           Optional("region", config::String()->Default("us-east-1")),
-          Optional("endpoint", config::String()->Describe("custom endpoint URL, e.g. http://minio:9000")),
+          Optional("endpoint",
+                   config::String()->Describe("custom endpoint URL, e.g. http://minio:9000")),
           Optional("path_style_access", config::Boolean()->Default(false)),
       })});
 }

@@ -21,16 +21,18 @@ TEST(Diagnostic, CodesAreUniqueAndTitled) {
 }
 
 TEST(Diagnostic, RendersLocationMessageHintAndNotes) {
-  Diagnostic d{Code::kUnknownKey, Severity::kError, {"manifest.yaml", 12, 5}, "unknown key `x`", "did you mean `y`?", {}};
+  Diagnostic d{Code::kUnknownKey, Severity::kError,    {"manifest.yaml", 12, 5},
+               "unknown key `x`", "did you mean `y`?", {}};
   d.notes.push_back({{"parent.yaml", 3, 1}, "the parent sets it here"});
   EXPECT_EQ(RenderText(d),
             "manifest.yaml:12:5: error FLOE-C100: unknown key `x`\n"
             "  hint: did you mean `y`?\n"
             "  parent.yaml:3:1: note: the parent sets it here\n");
-  EXPECT_EQ(RenderJson(d),
-            R"({"severity":"error","code":"FLOE-C100","file":"manifest.yaml","line":12,"column":5,)"
-            R"("message":"unknown key `x`","hint":"did you mean `y`?","notes":[{"file":"parent.yaml","line":3,)"
-            R"("column":1,"message":"the parent sets it here"}]})");
+  EXPECT_EQ(
+      RenderJson(d),
+      R"({"severity":"error","code":"FLOE-C100","file":"manifest.yaml","line":12,"column":5,)"
+      R"("message":"unknown key `x`","hint":"did you mean `y`?","notes":[{"file":"parent.yaml","line":3,)"
+      R"("column":1,"message":"the parent sets it here"}]})");
 }
 
 TEST(Diagnostic, ExitCodePrefersFileProblemsOverValidation) {

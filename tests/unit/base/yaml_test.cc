@@ -14,7 +14,8 @@ Document Parse(const std::string& text, Diagnostics& diagnostics) {
 
 TEST(Yaml, PlainScalarsFollowTheCoreSchema) {
   Diagnostics d;
-  Document doc = Parse("a: 1\nb: 1.5\nc: true\nd: ~\ne: yes\nf: '1'\ng: 1.0.0\nh: .inf\ni: 0x1F\n", d);
+  Document doc =
+      Parse("a: 1\nb: 1.5\nc: true\nd: ~\ne: yes\nf: '1'\ng: 1.0.0\nh: .inf\ni: 0x1F\n", d);
   ASSERT_FALSE(d.has_errors());
   const Node& r = doc.root;
   EXPECT_EQ(r.Find("a")->kind, Node::Kind::kInt);
@@ -59,7 +60,8 @@ TEST(Yaml, AliasBombsAreBounded) {
   for (int i = 0; i < 8; ++i) {
     text += "b" + std::to_string(i) + ": &b" + std::to_string(i) + " [";
     std::string prev = i == 0 ? "a" : "b" + std::to_string(i - 1);
-    for (int j = 0; j < 10; ++j) text += (j ? ", *" : "*") + prev;
+    for (int j = 0; j < 10; ++j)
+      text += (j ? ", *" : "*") + prev;
     text += "]\n";
   }
   Diagnostics d;

@@ -1,19 +1,21 @@
-#include "floe/compile/compiler.h"
-
-#include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
 
+#include <gtest/gtest.h>
+
 #include "floe/base/fs.h"
 #include "floe/cli/context.h"
 #include "floe/compile/artifacts.h"
+#include "floe/compile/compiler.h"
 
 namespace floe::compile {
 namespace {
 
-std::string Example(const std::string& rel) { return std::string(FLOE_EXAMPLES_DIR) + "/" + rel; }
+std::string Example(const std::string& rel) {
+  return std::string(FLOE_EXAMPLES_DIR) + "/" + rel;
+}
 
 class CompileTest : public testing::Test {
  protected:
@@ -30,7 +32,8 @@ class CompileTest : public testing::Test {
     Diagnostics d;
     auto artifacts = Compile(registry_, {Example("orders/floe.yaml"), "", epoch}, d);
     EXPECT_TRUE(artifacts.has_value());
-    for (const Diagnostic& x : d.items()) ADD_FAILURE() << RenderText(x);
+    for (const Diagnostic& x : d.items())
+      ADD_FAILURE() << RenderText(x);
     RenderOptions options;
     options.format = format;
     return artifacts ? Render(*artifacts, options) : std::string();
@@ -59,9 +62,10 @@ TEST_F(CompileTest, SameInputsAndEpochGiveTheSameBytes) {
 TEST_F(CompileTest, TheSourceHashIgnoresFormattingButNotMeaning) {
   auto hash = [&](const std::string& manifest_text) {
     std::string manifest = Write("manifest.yaml", manifest_text);
-    std::string spec = Write("floe.yaml",
-                             "apiVersion: floe.dev/v1\nkind: FloeSpec\nmetadata: {name: p, version: 1.0.0}\n"
-                             "transforms: [{name: a}]\n");
+    std::string spec =
+        Write("floe.yaml",
+              "apiVersion: floe.dev/v1\nkind: FloeSpec\nmetadata: {name: p, version: 1.0.0}\n"
+              "transforms: [{name: a}]\n");
     Diagnostics d;
     auto artifacts = Compile(registry_, {spec, manifest, 0}, d);
     EXPECT_TRUE(artifacts.has_value());
@@ -71,7 +75,8 @@ TEST_F(CompileTest, TheSourceHashIgnoresFormattingButNotMeaning) {
       "apiVersion: floe.dev/v1\nkind: Manifest\nmetadata: {name: m, version: 1.0.0, owner: o}\n"
       "plugins: {compute: {type: duckdb}}\n";
   std::string reformatted =
-      "# a comment\nkind: Manifest\napiVersion: floe.dev/v1\nmetadata:\n  owner: o\n  name: m\n  version: 1.0.0\n"
+      "# a comment\nkind: Manifest\napiVersion: floe.dev/v1\nmetadata:\n  owner: o\n  name: m\n  "
+      "version: 1.0.0\n"
       "plugins:\n  compute:\n    type: 'duckdb'\n";
   std::string changed = base + "governance: {data_retention_days: 7}\n";
   EXPECT_EQ(hash(base), hash(reformatted));
@@ -102,7 +107,8 @@ TEST_F(CompileTest, TheReaderAcceptsOlderMinorVersions) {
     "dbt_profiles": {}, "governance": {}, "enforcement_result": null, "data_contracts": [], "quality_config": null})");
   Diagnostics d;
   EXPECT_TRUE(ReadCompiledArtifacts(old, d).has_value());
-  for (const Diagnostic& x : d.items()) ADD_FAILURE() << RenderText(x);
+  for (const Diagnostic& x : d.items())
+    ADD_FAILURE() << RenderText(x);
 }
 
 TEST_F(CompileTest, TheReaderRefusesNewerMinorAndOtherMajors) {
@@ -119,7 +125,8 @@ TEST_F(CompileTest, TheReaderReadsWhatTheCompilerWrites) {
   std::string path = Write("current.json", CompileToText(OutputFormat::kJson, 0));
   Diagnostics d;
   EXPECT_TRUE(ReadCompiledArtifacts(path, d).has_value());
-  for (const Diagnostic& x : d.items()) ADD_FAILURE() << RenderText(x);
+  for (const Diagnostic& x : d.items())
+    ADD_FAILURE() << RenderText(x);
 }
 
 TEST(Registry, RefusesDuplicatesAndListsInCategoryOrder) {

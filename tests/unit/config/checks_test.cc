@@ -6,7 +6,8 @@ namespace floe::config {
 namespace {
 
 TEST(Cron, AcceptsStandardExpressions) {
-  for (const char* e : {"*/10 * * * *", "0 6 * * 1-5", "30 2 1,15 * *", "0 0 * JAN,JUL SUN", "@daily", "5 4 * * 7"}) {
+  for (const char* e : {"*/10 * * * *", "0 6 * * 1-5", "30 2 1,15 * *", "0 0 * JAN,JUL SUN",
+                        "@daily", "5 4 * * 7"}) {
     EXPECT_EQ(CronProblem(e), "") << e;
   }
 }

@@ -1,12 +1,13 @@
 // Proves the DuckDB C API link: a query, and a Parquet file written with Iceberg field ids and
 // read back.
 
-#include "floe/sql/duckdb.h"
-
-#include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <filesystem>
+
+#include <gtest/gtest.h>
+
+#include "floe/sql/duckdb.h"
 
 namespace floe::sql {
 namespace {
@@ -30,7 +31,9 @@ class DuckDbSmoke : public testing::Test {
   std::unique_ptr<DuckConnection> con_;
 };
 
-TEST_F(DuckDbSmoke, IsThePinnedVersion) { EXPECT_EQ(DuckDatabase::LibraryVersion(), "v1.4.4"); }
+TEST_F(DuckDbSmoke, IsThePinnedVersion) {
+  EXPECT_EQ(DuckDatabase::LibraryVersion(), "v1.4.4");
+}
 
 TEST_F(DuckDbSmoke, RunsAQuery) {
   QueryResult r = Q("select 40 + 2 as answer, null as nothing, 'x' as s");
@@ -52,13 +55,14 @@ TEST_F(DuckDbSmoke, WritesAndReadsParquetWithFieldIds) {
   std::string dir = testing::TempDir() + "floe_duckdb_" + std::to_string(::getpid());
   std::filesystem::create_directories(dir);
   std::string file = dir + "/t.parquet";
-  QueryResult stats = Q("copy (select range as id, 'n' || range as name from range(5)) to '" + file +
-                        "' (format parquet, field_ids {id: 1, name: 2}, return_stats true)");
+  QueryResult stats = Q("copy (select range as id, 'n' || range as name from range(5)) to '" +
+                        file + "' (format parquet, field_ids {id: 1, name: 2}, return_stats true)");
   ASSERT_EQ(stats.rows.size(), 1u);
   QueryResult back = Q("select count(*), sum(id) from read_parquet('" + file + "')");
   EXPECT_EQ(back.rows[0][0], "5");
   EXPECT_EQ(back.rows[0][1], "10");
-  QueryResult ids = Q("select name, field_id from parquet_schema('" + file + "') where field_id is not null order by field_id");
+  QueryResult ids = Q("select name, field_id from parquet_schema('" + file +
+                      "') where field_id is not null order by field_id");
   ASSERT_EQ(ids.rows.size(), 2u);
   EXPECT_EQ(ids.rows[0][0], "id");
   EXPECT_EQ(ids.rows[0][1], "1");
