@@ -24,10 +24,6 @@ std::string Iso8601(int64_t seconds) {
   return buffer;
 }
 
-Json Sorted(const Json& value) {
-  return nlohmann::json::parse(value.dump());
-}
-
 const config::Schema& FieldSchema(const config::Schema& object, std::string_view name) {
   return *object.FindField(name)->schema;
 }
@@ -86,18 +82,21 @@ class ArtifactBuilder {
     // layout, quoting, key order and comments do not change it, and any change of content does.
     // Defaults are not filled in: in a chain, an absent key (inherit) and an explicit default
     // (override) mean different things.
-    Json inputs = Json::object();
-    inputs["floe.yaml"] = config::ToJson(spec_.root);
-    Json manifests = Json::array();
-    for (const config::ManifestLayer& layer : platform_.chain)
-      manifests.push_back(config::ToJson(layer.document.root));
-    inputs["manifests"] = manifests;
+    std::string canonical = "{\"floe.yaml\":";
+    config::AppendCanonicalJson(spec_.root, canonical);
+    canonical += ",\"manifests\":[";
+    for (size_t i = 0; i < platform_.chain.size(); ++i) {
+      if (i > 0)
+        canonical += ',';
+      config::AppendCanonicalJson(platform_.chain[i].document.root, canonical);
+    }
+    canonical += "]}";
     int64_t when = options.source_date_epoch ? *options.source_date_epoch
                                              : static_cast<int64_t>(std::time(nullptr));
     Json m = Json::object();
     m["compiled_at"] = Iso8601(when);
     m["floe_version"] = FLOE_VERSION;
-    m["source_hash"] = "sha256:" + Sha256Hex(Sorted(inputs).dump());
+    m["source_hash"] = "sha256:" + Sha256Hex(canonical);
     m["product_name"] = product_.name;
     m["product_version"] = product_.version;
     m["platform_name"] = platform_.effective["metadata"]["name"];
@@ -259,16 +258,28 @@ std::string Slug(const std::string& name) {
   return out;
 }
 
-std::optional<Json> Compile(const plugins::PluginRegistry& registry, const CompileOptions& options,
-                            Diagnostics& diagnostics) {
-  config::SchemaRef spec_schema = config::FloeSpecSchema();
-  config::SchemaRef manifest_schema = config::ManifestSchema(registry.Choices());
-
+struct CheckedProduct {
+  config::SchemaRef spec_schema;
+  config::SchemaRef manifest_schema;
   Document spec;
+  config::Platform platform;
+};
+
+void CheckedProductDeleter::operator()(CheckedProduct* p) const {
+  delete p;
+}
+
+CheckedProductPtr Check(const plugins::PluginRegistry& registry, const CompileOptions& options,
+                        Diagnostics& diagnostics) {
+  CheckedProductPtr product(new CheckedProduct);
+  product->spec_schema = config::FloeSpecSchema();
+  product->manifest_schema = config::ManifestSchema(registry.Choices());
+  Document& spec = product->spec;
+  size_t errors_before = diagnostics.error_count();
   bool spec_ok = config::LoadDocument(options.spec_path, config::DocumentKind::kFloeSpec,
-                                      *spec_schema, spec, diagnostics);
+                                      *product->spec_schema, spec, diagnostics);
   if (spec.root.is_null())
-    return std::nullopt;  // unreadable or unparsable
+    return nullptr;  // unreadable or unparsable
 
   std::string manifest_path = options.manifest_path;
   if (manifest_path.empty()) {
@@ -281,31 +292,53 @@ std::optional<Json> Compile(const plugins::PluginRegistry& registry, const Compi
                           "the product names no platform manifest",
                           "add `platform: {manifest: path/to/manifest.yaml}` or pass --manifest");
       }
-      return std::nullopt;
+      return nullptr;
     }
     if (config::IsOciRef(ref->text)) {
       diagnostics.Error(
           Code::kRemoteParent, spec.At(ref->mark),
           "`" + ref->text + "`: this floe reads platform manifests from local files only",
           "pass a local copy with --manifest");
-      return std::nullopt;
+      return nullptr;
     }
     manifest_path = ResolveBeside(options.spec_path, ref->text);
   }
 
-  config::Platform platform;
-  bool platform_ok = config::LoadPlatform(manifest_path, *manifest_schema, platform, diagnostics);
+  config::Platform& platform = product->platform;
+  bool platform_ok =
+      config::LoadPlatform(manifest_path, *product->manifest_schema, platform, diagnostics);
   if (platform.chain.empty())
-    return std::nullopt;
+    return nullptr;
   if (platform_ok)
     CheckPlatformPlugins(platform, diagnostics);
   if (spec_ok && platform_ok)
     config::CheckProductAgainstPlatform(spec, platform, diagnostics);
-  if (diagnostics.has_errors())
-    return std::nullopt;
+  if (diagnostics.error_count() != errors_before)
+    return nullptr;
+  return product;
+}
 
-  ArtifactBuilder builder(registry, *manifest_schema, *spec_schema, spec, platform);
+std::string Describe(const CheckedProduct& product) {
+  const Node* metadata = product.spec.root.Find("metadata");
+  const Json& platform = product.platform.effective["metadata"];
+  return "product " + metadata->GetString("name") + " " + metadata->GetString("version") +
+         " on platform " + platform["name"].get<std::string>() + " " +
+         platform["version"].get<std::string>();
+}
+
+Json Build(const plugins::PluginRegistry& registry, const CheckedProduct& product,
+           const CompileOptions& options) {
+  ArtifactBuilder builder(registry, *product.manifest_schema, *product.spec_schema, product.spec,
+                          product.platform);
   return builder.Build(options);
+}
+
+std::optional<Json> Compile(const plugins::PluginRegistry& registry, const CompileOptions& options,
+                            Diagnostics& diagnostics) {
+  CheckedProductPtr product = Check(registry, options, diagnostics);
+  if (!product)
+    return std::nullopt;
+  return Build(registry, *product, options);
 }
 
 }  // namespace floe::compile

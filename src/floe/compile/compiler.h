@@ -3,6 +3,7 @@
 // deterministic document every later step (enforcement, runs, publishing, deployment) reads.
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -24,8 +25,25 @@ struct CompileOptions {
   std::optional<int64_t> source_date_epoch;
 };
 
-/// Everything validate and compile share: loads and checks the product and its platform.
-/// Returns the artifacts when there is no error. Every problem goes to `diagnostics`.
+/// A product and its platform, loaded and checked without error.
+struct CheckedProduct;
+struct CheckedProductDeleter {
+  void operator()(CheckedProduct* p) const;
+};
+using CheckedProductPtr = std::unique_ptr<CheckedProduct, CheckedProductDeleter>;
+
+/// What `floe validate` runs: loads floe.yaml and its platform chain and checks every rule.
+/// Every problem goes to `diagnostics`; nullptr when there is an error.
+CheckedProductPtr Check(const plugins::PluginRegistry& registry, const CompileOptions& options,
+                        Diagnostics& diagnostics);
+/// "product <name> <version> on platform <name> <version>".
+std::string Describe(const CheckedProduct& product);
+
+/// The CompiledArtifacts of a checked product.
+Json Build(const plugins::PluginRegistry& registry, const CheckedProduct& product,
+           const CompileOptions& options);
+
+/// Check, then Build.
 std::optional<Json> Compile(const plugins::PluginRegistry& registry, const CompileOptions& options,
                             Diagnostics& diagnostics);
 

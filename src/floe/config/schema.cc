@@ -564,6 +564,80 @@ Json ToJson(const Node& node) {
   return nullptr;
 }
 
+namespace {
+
+void AppendJsonString(std::string_view text, std::string& out) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out += '"';
+  for (char c : text) {
+    auto u = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (u < 0x20) {
+      out += "\\u00";
+      out += kHex[u >> 4];
+      out += kHex[u & 0xF];
+    } else {
+      out += c;
+    }
+  }
+  out += '"';
+}
+
+}  // namespace
+
+void AppendCanonicalJson(const Node& node, std::string& out) {
+  switch (node.kind) {
+    case Node::Kind::kNull:
+      out += "null";
+      return;
+    case Node::Kind::kBool:
+      out += node.text[0] == 't' || node.text[0] == 'T' ? "true" : "false";
+      return;
+    case Node::Kind::kInt:
+    case Node::Kind::kFloat: {
+      Json number = ToJson(node);
+      if (number.is_number_float() && !std::isfinite(number.get<double>())) {
+        AppendJsonString(node.text, out);
+      } else {
+        out += number.dump();
+      }
+      return;
+    }
+    case Node::Kind::kString:
+      AppendJsonString(node.text, out);
+      return;
+    case Node::Kind::kList:
+      out += '[';
+      for (size_t i = 0; i < node.items.size(); ++i) {
+        if (i > 0)
+          out += ',';
+        AppendCanonicalJson(node.items[i], out);
+      }
+      out += ']';
+      return;
+    case Node::Kind::kMap: {
+      std::vector<const Node::Entry*> sorted;
+      sorted.reserve(node.entries.size());
+      for (const Node::Entry& e : node.entries)
+        sorted.push_back(&e);
+      std::sort(sorted.begin(), sorted.end(),
+                [](const Node::Entry* a, const Node::Entry* b) { return a->key < b->key; });
+      out += '{';
+      for (size_t i = 0; i < sorted.size(); ++i) {
+        if (i > 0)
+          out += ',';
+        AppendJsonString(sorted[i]->key, out);
+        out += ':';
+        AppendCanonicalJson(sorted[i]->value, out);
+      }
+      out += '}';
+      return;
+    }
+  }
+}
+
 Json Materialize(const Node& node, const Schema& schema) {
   using T = Schema::Type;
   switch (schema.type) {

@@ -162,6 +162,9 @@ void Validate(const Node& node, const Schema& schema, const Path& path, Validati
 Json Materialize(const Node& node, const Schema& schema);
 /// A node as JSON without a schema (free-form content).
 Json ToJson(const Node& node);
+/// The node as canonical JSON text (keys sorted, no whitespace, numbers normalised), appended to
+/// `out`: equal for documents that differ only in layout, quoting, key order or comments.
+void AppendCanonicalJson(const Node& node, std::string& out);
 
 /// The JSON Schema (draft 2020-12) of `schema`; `forbidden_keys` are rejected in free-form parts.
 Json ToJsonSchema(const Schema& schema, const std::vector<std::string>& forbidden_keys = {});
