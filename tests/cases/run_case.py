@@ -77,6 +77,11 @@ def json_schema_check(floe, work, inputs, stderr):
     floe_errors = {}
     for m in DIAG.finditer(stderr):
         floe_errors.setdefault(os.path.normpath(m["file"]), set()).add(m["code"])
+    for line in stderr.splitlines():  # --log-format json
+        if line.startswith("{"):
+            d = json.loads(line)
+            if d.get("severity") == "error" and "file" in d:
+                floe_errors.setdefault(os.path.normpath(d["file"]), set()).add(d["code"])
     problems = []
     for name in inputs:
         if not name.endswith((".yaml", ".yml")):
