@@ -7,6 +7,9 @@ target_compile_options(floe_build_flags INTERFACE -Wall -Wextra -Wpedantic -Werr
 target_compile_definitions(floe_build_flags INTERFACE
   FLOE_VERSION="${PROJECT_VERSION}"
   $<$<CONFIG:Debug>:_GLIBCXX_ASSERTIONS>)
+if(FLOE_SANITIZE OR FLOE_FUZZ)
+  target_compile_definitions(floe_build_flags INTERFACE FLOE_FREE_AT_EXIT)
+endif()
 if(FLOE_SANITIZE)
   target_compile_options(floe_build_flags INTERFACE -fsanitize=${FLOE_SANITIZE}
                          -fno-omit-frame-pointer -fno-sanitize-recover=undefined)

@@ -83,6 +83,24 @@ void Diagnostics::Append(const Diagnostics& other) {
     Add(d);
 }
 
+void Diagnostics::Deduplicate() {
+  std::vector<Diagnostic> unique;
+  errors_ = 0;
+  for (Diagnostic& d : items_) {
+    bool seen = std::any_of(unique.begin(), unique.end(), [&](const Diagnostic& u) {
+      return u.code == d.code && u.location.file == d.location.file &&
+             u.location.line == d.location.line && u.location.column == d.location.column &&
+             u.message == d.message;
+    });
+    if (seen)
+      continue;
+    if (d.severity == Severity::kError)
+      ++errors_;
+    unique.push_back(std::move(d));
+  }
+  items_ = std::move(unique);
+}
+
 void Diagnostics::SortByLocation() {
   std::stable_sort(items_.begin(), items_.end(), [](const Diagnostic& a, const Diagnostic& b) {
     if (a.location.file != b.location.file)
@@ -128,9 +146,12 @@ std::string RenderJson(const Diagnostic& d) {
   nlohmann::ordered_json j;
   j["severity"] = d.severity == Severity::kError ? "error" : "warning";
   j["code"] = CodeName(d.code);
-  j["file"] = d.location.file;
-  j["line"] = d.location.line;
-  j["column"] = d.location.column;
+  if (!d.location.file.empty())
+    j["file"] = d.location.file;
+  if (d.location.line > 0) {
+    j["line"] = d.location.line;
+    j["column"] = d.location.column;
+  }
   j["message"] = d.message;
   if (!d.hint.empty())
     j["hint"] = d.hint;

@@ -70,6 +70,9 @@ class Diagnostics {
   const std::vector<Diagnostic>& items() const { return items_; }
   bool empty() const { return items_.empty(); }
 
+  /// Drops repeats of the same problem at the same place (a manifest checked on its own and
+  /// again as a product's platform).
+  void Deduplicate();
   /// Sorts by file, line, column (stable), so output does not depend on check order.
   void SortByLocation();
   /// The exit code for the worst error (DESIGN.md codes): file access (3, 4) first, then

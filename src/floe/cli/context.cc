@@ -31,6 +31,7 @@ const plugins::PluginRegistry& CommandContext::registry() {
 }
 
 void CommandContext::Report(Diagnostics& diagnostics) {
+  diagnostics.Deduplicate();
   diagnostics.SortByLocation();
   for (const Diagnostic& d : diagnostics.items()) {
     if (log_format == "json") {

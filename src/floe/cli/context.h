@@ -27,6 +27,19 @@ struct CommandContext {
   /// A one-off error without a file (usage problems, unavailable commands).
   void Fail(Code code, const std::string& message, const std::string& hint = {});
 
+  /// Keeps a large structure alive until the process exits instead of freeing it node by node:
+  /// a one-shot command ends right after, and for a 10,000-model product the frees cost a fifth
+  /// of the run (clang skips freeing its AST for the same reason). Sanitizer builds free it, so
+  /// leak checks stay exact.
+  template <class T>
+  void DisposeAtExit(T value) {
+#ifdef FLOE_FREE_AT_EXIT
+    (void)value;
+#else
+    new T(std::move(value));  // NOLINT(cppcoreguidelines-owning-memory): never freed on purpose
+#endif
+  }
+
  private:
   std::unique_ptr<plugins::PluginRegistry> registry_;
 };

@@ -1,5 +1,7 @@
 // The data team's commands: init, validate, compile, run, test.
 
+#include <filesystem>
+
 #include "floe/base/fs.h"
 #include "floe/cli/context.h"
 #include "floe/compile/artifacts.h"
@@ -47,6 +49,13 @@ void ValidateOne(CommandContext& ctx, const std::string& path, const std::string
     return;
   }
   std::string kind = PeekKind(path);
+  if (kind != config::kManifestKind && kind != config::kFloeSpecKind) {
+    // No readable kind: judge the file by its name, so its problems are the right ones.
+    std::string name = std::filesystem::path(path).filename().string();
+    if (name.find("floe") == std::string::npos && name.find("manifest") != std::string::npos) {
+      kind = config::kManifestKind;
+    }
+  }
   if (kind == config::kManifestKind) {
     config::Platform platform;
     if (config::LoadPlatform(path, *config::ManifestSchema(ctx.registry().Choices()), platform,
@@ -58,13 +67,10 @@ void ValidateOne(CommandContext& ctx, const std::string& path, const std::string
     return;
   }
   // A product (or a file of unknown kind, judged as a product so that its problems show).
-  size_t before = diagnostics.error_count();
   compile::CompileOptions options{path, manifest, 0};
-  if (auto artifacts = compile::Compile(ctx.registry(), options, diagnostics);
-      artifacts && diagnostics.error_count() == before) {
-    ctx.Info("ok: " + path + " (product " +
-             (*artifacts)["metadata"]["product_name"].get<std::string>() + " on platform " +
-             (*artifacts)["metadata"]["platform_name"].get<std::string>() + ")");
+  if (auto product = compile::Check(ctx.registry(), options, diagnostics)) {
+    ctx.Info("ok: " + path + " (" + compile::Describe(*product) + ")");
+    ctx.DisposeAtExit(std::move(product));
   }
 }
 

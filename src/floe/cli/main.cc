@@ -31,8 +31,16 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    app.exit(e);
-    return 2;  // usage (DESIGN.md exit codes)
+    // Usage problems in floe's own format (exit 2), naming the help to read.
+    std::string command = "floe";
+    for (const CLI::App* sub = &app; sub != nullptr;) {
+      auto chosen = sub->get_subcommands();
+      sub = chosen.empty() ? nullptr : chosen.front();
+      if (sub != nullptr)
+        command += " " + sub->get_name();
+    }
+    ctx.Fail(floe::Code::kUsage, e.what(), "see `" + command + " --help`");
+    return 2;
   } catch (const std::exception& e) {
     std::cerr << "floe: error FLOE-E002: internal error: " << e.what()
               << "\n  hint: this is a bug in floe; please report it with the command you ran\n";

@@ -1,5 +1,7 @@
 // floe platform …: the platform team's commands.
 
+#include <chrono>
+#include <cstdio>
 #include <cstdlib>
 
 #include "floe/base/fs.h"
@@ -53,7 +55,29 @@ void RunCompile(CommandContext& ctx, const CompileFlags& flags) {
   }
   compile::CompileOptions options{flags.spec, flags.manifest, SourceDateEpoch()};
   Diagnostics diagnostics;
-  std::optional<compile::Json> artifacts = compile::Compile(ctx.registry(), options, diagnostics);
+  auto started = std::chrono::steady_clock::now();
+  std::optional<compile::Json> artifacts;
+  if (compile::CheckedProductPtr product = compile::Check(ctx.registry(), options, diagnostics)) {
+    artifacts = compile::Build(ctx.registry(), *product, options);
+    ctx.DisposeAtExit(std::move(product));
+  }
+  if (artifacts && ctx.verbose) {
+    std::string chain;
+    for (const auto& layer : (*artifacts)["inheritance_chain"]) {
+      chain += (chain.empty() ? "" : " -> ") + layer["ref"].get<std::string>() + " (" +
+               layer["scope"].get<std::string>() + ")";
+    }
+    std::string plugins;
+    for (const auto& [category, selection] : (*artifacts)["plugins"].items()) {
+      plugins += (plugins.empty() ? "" : ", ") + category + "=" +
+                 selection["type"].get<std::string>() + " " +
+                 selection["version"].get<std::string>();
+    }
+    auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
+                  .count();
+    std::fprintf(stderr, "chain: %s\nplugins: %s\ncompiled in %.1f ms\n", chain.c_str(),
+                 plugins.c_str(), ms);
+  }
   if (artifacts) {
     std::string output = flags.output;
     if (output.empty()) {
@@ -61,12 +85,16 @@ void RunCompile(CommandContext& ctx, const CompileFlags& flags) {
                : flags.format == "yaml" ? "target/compiled_artifacts.yaml"
                                         : "target/floe-compiled-values.yaml";
     }
-    if (WriteFileAtomic(output, compile::Render(*artifacts, render), diagnostics)) {
+    std::string text = compile::Render(*artifacts, render);
+    bool written = WriteFileAtomic(output, text, diagnostics);
+    ctx.DisposeAtExit(std::move(text));
+    if (written) {
       ctx.Report(diagnostics);
       ctx.Info("compiled " + (*artifacts)["metadata"]["product_name"].get<std::string>() + " " +
                (*artifacts)["metadata"]["product_version"].get<std::string>() + " against " +
                (*artifacts)["metadata"]["platform_name"].get<std::string>() + " " +
                (*artifacts)["metadata"]["platform_version"].get<std::string>() + " -> " + output);
+      ctx.DisposeAtExit(std::move(*artifacts));
       return;
     }
   }

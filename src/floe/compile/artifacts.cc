@@ -154,6 +154,12 @@ std::optional<Json> ReadCompiledArtifacts(const std::string& path, Diagnostics& 
   int our_major = 0;
   int our_minor = 0;
   ParseVersion(kArtifactsVersion, our_major, our_minor);
+  if (!j.contains("version")) {
+    diagnostics.Error(Code::kArtifactsVersion, {path, 0, 0},
+                      "the file has no `version`, so it is not compiled artifacts",
+                      "compiled artifacts are written by `floe platform compile`");
+    return std::nullopt;
+  }
   std::string version =
       j.contains("version") && j["version"].is_string() ? j["version"].get<std::string>() : "";
   if (!ParseVersion(version, major, minor) || major != our_major || minor > our_minor) {

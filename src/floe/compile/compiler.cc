@@ -2,6 +2,7 @@
 
 #include <ctime>
 #include <filesystem>
+#include <future>
 
 #include "floe/base/fs.h"
 #include "floe/base/hash.h"
@@ -50,39 +51,46 @@ class ArtifactBuilder {
         platform_(platform) {}
 
   Json Build(const CompileOptions& options) {
-    Json spec = Materialize(spec_.root, spec_schema_);
-    product_.name = spec["metadata"]["name"];
+    const Node& spec = spec_.root;
+    product_.name = spec.Find("metadata")->GetString("name");
     product_.slug = Slug(product_.name);
-    product_.version = spec["metadata"]["version"];
+    product_.version = spec.Find("metadata")->GetString("version");
     std::string dir = std::filesystem::path(spec_.path).parent_path().string();
     product_.directory = dir.empty() ? "." : dir;
 
+    std::future<std::string> source_hash =
+        std::async(std::launch::async, [this] { return SourceHash(); });
     Json out = Json::object();
     out["version"] = kArtifactsVersion;
-    out["metadata"] = Metadata(options);
+    out["metadata"] = Json::object();  // filled last, when the hash is ready
     out["identity"] = Identity();
     out["mode"] = platform_.mode();
     out["inheritance_chain"] = Chain();
     out["plugins"] = Plugins();
-    out["transforms"] = Transforms(spec);
+    out["transforms"] = Transforms(*spec.Find("transforms"));
     out["dbt_profiles"] = Profiles(out["plugins"]);
     out["governance"] = MaterializeOrDefaults(platform_.merged.Find("governance"),
                                               FieldSchema(manifest_schema_, "governance"));
     out["observability"] = Observability();
     for (const char* key : {"schedule", "outputPorts", "destinations"}) {
-      if (spec.contains(key))
-        out[key == std::string("outputPorts") ? "output_ports" : key] = spec[key];
+      if (const Node* section = spec.Find(key)) {
+        out[key == std::string("outputPorts") ? "output_ports" : key] =
+            Materialize(*section, FieldSchema(spec_schema_, key));
+      }
     }
+    out["metadata"] = Metadata(options, source_hash.get());
     return out;
   }
 
  private:
-  Json Metadata(const CompileOptions& options) {
-    // The hash covers the canonical content of every input (parsed values, keys sorted), so
-    // layout, quoting, key order and comments do not change it, and any change of content does.
-    // Defaults are not filled in: in a chain, an absent key (inherit) and an explicit default
-    // (override) mean different things.
+  // The hash covers the canonical content of every input (parsed values, keys sorted), so
+  // layout, quoting, key order and comments do not change it, and any change of content does.
+  // Defaults are not filled in: in a chain, an absent key (inherit) and an explicit default
+  // (override) mean different things. Reads only the immutable parsed documents, so Build runs
+  // it on a second thread while it assembles the rest.
+  std::string SourceHash() const {
     std::string canonical = "{\"floe.yaml\":";
+    canonical.reserve(spec_.text.size() + 4096);
     config::AppendCanonicalJson(spec_.root, canonical);
     canonical += ",\"manifests\":[";
     for (size_t i = 0; i < platform_.chain.size(); ++i) {
@@ -91,12 +99,16 @@ class ArtifactBuilder {
       config::AppendCanonicalJson(platform_.chain[i].document.root, canonical);
     }
     canonical += "]}";
+    return "sha256:" + Sha256Hex(canonical);
+  }
+
+  Json Metadata(const CompileOptions& options, std::string source_hash) {
     int64_t when = options.source_date_epoch ? *options.source_date_epoch
                                              : static_cast<int64_t>(std::time(nullptr));
     Json m = Json::object();
     m["compiled_at"] = Iso8601(when);
     m["floe_version"] = FLOE_VERSION;
-    m["source_hash"] = "sha256:" + Sha256Hex(canonical);
+    m["source_hash"] = std::move(source_hash);
     m["product_name"] = product_.name;
     m["product_version"] = product_.version;
     m["platform_name"] = platform_.effective["metadata"]["name"];
@@ -149,37 +161,41 @@ class ArtifactBuilder {
     return out;
   }
 
-  Json Transforms(const Json& spec) {
+  // Built from the parsed nodes, moving every piece: a product may have thousands of models.
+  Json Transforms(const Node& transforms) {
     std::string default_compute = platform_.effective["plugins"]["compute"]["type"];
     Json out = Json::object();
     out["default_compute"] = default_compute;
-    const Json& transforms = spec["transforms"];
-    if (transforms.is_object()) {
-      Json project = Json::object();
-      project["type"] = "dbt";
-      project["path"] = transforms["path"];
-      project["overrides"] =
-          transforms.contains("overrides") ? transforms["overrides"] : Json::array();
-      out["dbt_project"] = project;
+    if (transforms.is_map()) {
+      Json project = Materialize(transforms, *FieldSchema(spec_schema_, "transforms").when_map);
+      if (!project.contains("overrides"))
+        project["overrides"] = Json::array();
+      out["dbt_project"] = std::move(project);
       return out;
     }
+    const config::Schema& model_schema = *FieldSchema(spec_schema_, "transforms").when_list->items;
+    const config::Schema& checks_schema = FieldSchema(model_schema, "qualityChecks");
     Json models = Json::array();
-    for (const Json& t : transforms) {
+    models.get_ref<Json::array_t&>().reserve(transforms.items.size());
+    for (const Node& t : transforms.items) {
       Json m = Json::object();
-      m["name"] = t["name"];
-      m["compute"] = t.contains("compute") ? t["compute"] : Json(default_compute);
-      m["tags"] = t.contains("tags") ? t["tags"] : Json::array();
-      Json deps = t.contains("dependsOn")    ? t["dependsOn"]
-                  : t.contains("depends_on") ? t["depends_on"]
-                                             : Json::array();
-      m["depends_on"] = deps;
-      if (t.contains("tier"))
-        m["quality_tier"] = t["tier"];
-      if (t.contains("qualityChecks"))
-        m["quality_checks"] = t["qualityChecks"];
-      models.push_back(m);
+      m["name"] = t.GetString("name");
+      const Node* compute = t.Find("compute");
+      m["compute"] = compute != nullptr ? compute->text : default_compute;
+      const Node* tags = t.Find("tags");
+      m["tags"] = tags != nullptr ? config::ToJson(*tags) : Json::array();
+      const Node* deps = t.Find("dependsOn");
+      if (deps == nullptr)
+        deps = t.Find("depends_on");
+      m["depends_on"] = deps != nullptr ? config::ToJson(*deps) : Json::array();
+      if (const Node* tier = t.Find("tier"))
+        m["quality_tier"] = tier->text;
+      if (const Node* checks = t.Find("qualityChecks")) {
+        m["quality_checks"] = Materialize(*checks, checks_schema);
+      }
+      models.push_back(std::move(m));
     }
-    out["models"] = models;
+    out["models"] = std::move(models);
     return out;
   }
 
@@ -282,6 +298,7 @@ CheckedProductPtr Check(const plugins::PluginRegistry& registry, const CompileOp
     return nullptr;  // unreadable or unparsable
 
   std::string manifest_path = options.manifest_path;
+  std::optional<Location> named_at;
   if (manifest_path.empty()) {
     const Node* platform = spec.root.is_map() ? spec.root.Find("platform") : nullptr;
     const Node* ref =
@@ -302,11 +319,12 @@ CheckedProductPtr Check(const plugins::PluginRegistry& registry, const CompileOp
       return nullptr;
     }
     manifest_path = ResolveBeside(options.spec_path, ref->text);
+    named_at = spec.At(ref->mark);
   }
 
   config::Platform& platform = product->platform;
-  bool platform_ok =
-      config::LoadPlatform(manifest_path, *product->manifest_schema, platform, diagnostics);
+  bool platform_ok = config::LoadPlatform(manifest_path, *product->manifest_schema, platform,
+                                          diagnostics, named_at ? &*named_at : nullptr);
   if (platform.chain.empty())
     return nullptr;
   if (platform_ok)

@@ -22,6 +22,10 @@ S HttpUrl() {
 S NonEmpty() {
   return Pattern(R"(\S)", IsNonEmpty)->Describe("a non-empty text");
 }
+S DataKeys(S map) {
+  map->data_keys = true;
+  return map;
+}
 S Level() {
   return Enum({"off", "warn", "strict"});
 }
@@ -463,7 +467,7 @@ SchemaRef FloeSpecSchema() {
       Required("connection_secret_ref", K8sName()),
       Optional("source_table", NonEmpty()),
       Optional("config", Any()),
-      Optional("field_mapping", MapOf(String())),
+      Optional("field_mapping", DataKeys(MapOf(String()))),
       Optional("batch_size", Integer(1, 100000)->Default(1000)),
   });
   auto root = Object({

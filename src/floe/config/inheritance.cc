@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstdlib>
 #include <ctime>
+#include <filesystem>
+#include <optional>
 
 #include "floe/base/fs.h"
 #include "floe/config/checks.h"
@@ -39,10 +41,25 @@ const Node* FindPath(const Node& root, const std::string& dotted,
 
 // Lists that accumulate down the chain: a child adds rules, it never removes its parent's.
 bool Accumulates(const std::string& path) {
-  static const std::vector<std::string> kPaths = {
-      "governance.custom_rules", "governance.policies", "governance.policy_overrides",
-      "governance.secret_scanning.exclude_patterns", "governance.secret_scanning.custom_patterns"};
+  static const std::vector<std::string> kPaths = {"governance.custom_rules", "governance.policies",
+                                                  "governance.secret_scanning.exclude_patterns",
+                                                  "governance.secret_scanning.custom_patterns"};
   return std::find(kPaths.begin(), kPaths.end(), path) != kPaths.end();
+}
+
+// Named list entries (policies) that a child redefines replace the parent's entry.
+void AccumulateByName(Node& base, const Node& child) {
+  for (const Node& item : child.items) {
+    std::string name = item.is_map() ? item.GetString("name") : std::string();
+    auto same = std::find_if(base.items.begin(), base.items.end(), [&](const Node& b) {
+      return !name.empty() && b.is_map() && b.GetString("name") == name;
+    });
+    if (same != base.items.end()) {
+      *same = item;
+    } else {
+      base.items.push_back(item);
+    }
+  }
 }
 
 // Subtrees a child replaces whole instead of merging key by key.
@@ -63,8 +80,7 @@ void MergeInto(Node& base, const Node& child, const std::string& path) {
     } else if (existing->value.is_map() && e.value.is_map() && !ReplacedWhole(sub)) {
       MergeInto(existing->value, e.value, sub);
     } else if (existing->value.is_list() && e.value.is_list() && Accumulates(sub)) {
-      existing->value.items.insert(existing->value.items.end(), e.value.items.begin(),
-                                   e.value.items.end());
+      AccumulateByName(existing->value, e.value);
     } else {
       existing->value = e.value;
       existing->key_mark = e.key_mark;
@@ -78,6 +94,57 @@ bool PerLayer(const std::string& key) {
          key == "approved_sinks" || key == "approved_products";
 }
 
+// The merged manifest of chain[0..count): what a child at position `count` inherits.
+Node MergeLayers(const std::vector<ManifestLayer>& chain, size_t count) {
+  Node merged;
+  merged.kind = Node::Kind::kMap;
+  for (size_t i = 0; i < count; ++i) {
+    const ManifestLayer& layer = chain[i];
+    if (!layer.document.root.is_map())
+      continue;
+    Node inheritable;
+    inheritable.kind = Node::Kind::kMap;
+    for (const Node::Entry& e : layer.document.root.entries) {
+      if (!PerLayer(e.key) || i + 1 == chain.size())
+        inheritable.entries.push_back(e);
+    }
+    MergeInto(merged, inheritable, "");
+  }
+  return merged;
+}
+
+const Json* JsonPath(const Json& root, const std::string& dotted) {
+  const Json* node = &root;
+  size_t start = 0;
+  for (;;) {
+    size_t dot = dotted.find('.', start);
+    std::string key =
+        dotted.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+    if (!node->is_object() || !node->contains(key))
+      return nullptr;
+    node = &(*node)[key];
+    if (dot == std::string::npos)
+      return node;
+    start = dot + 1;
+  }
+}
+
+std::string JsonText(const Json& value) {
+  return value.is_string() ? value.get<std::string>() : value.dump();
+}
+
+double Rank(const Json& value, const StrictnessRule& rule) {
+  if (rule.order.empty()) {
+    if (value.is_boolean())
+      return value.get<bool>() ? 1 : 0;
+    return value.is_number() ? value.get<double>() : -1;
+  }
+  if (!value.is_string())
+    return -1;
+  auto it = std::find(rule.order.begin(), rule.order.end(), value.get<std::string>());
+  return it == rule.order.end() ? -1 : static_cast<double>(it - rule.order.begin());
+}
+
 double Rank(const Node& node, const StrictnessRule& rule) {
   if (rule.order.empty()) {
     if (node.kind == Node::Kind::kBool)
@@ -88,40 +155,110 @@ double Rank(const Node& node, const StrictnessRule& rule) {
   return it == rule.order.end() ? -1 : static_cast<double>(it - rule.order.begin());
 }
 
-std::string Describe(const StrictnessRule& rule, const Node& parent) {
+std::string Describe(const StrictnessRule& rule, const Json& parent) {
+  std::string text = JsonText(parent);
   if (!rule.order.empty()) {
     std::vector<std::string> stronger(rule.order.begin() + static_cast<long>(Rank(parent, rule)),
                                       rule.order.end());
-    return "use " + QuotedList(stronger) + ", or remove the key to inherit `" + parent.text + "`";
+    return "use " + QuotedList(stronger) + ", or remove the key to inherit `" + text + "`";
   }
-  if (parent.kind == Node::Kind::kBool)
-    return "remove the key to inherit `" + parent.text + "`";
-  return "use " + parent.text + " or more, or remove the key to inherit it";
+  if (parent.is_boolean())
+    return "remove the key to inherit `" + text + "`";
+  return "use " + text + " or more, or remove the key to inherit it";
 }
 
-void CheckNoWeakening(const std::vector<ManifestLayer>& chain, Diagnostics& diagnostics) {
+// Where the nearest ancestor of chain[i] decides `path`: its explicit value, or else the
+// section it leaves at the default.
+struct Decision {
+  Location location;
+  const ManifestLayer* layer;
+  bool explicit_value;
+};
+
+Decision DecidedAt(const std::vector<ManifestLayer>& chain, size_t i, const std::string& path) {
+  for (size_t j = i; j-- > 0;) {
+    if (const Node* v = FindPath(chain[j].document.root, path)) {
+      return {chain[j].document.At(v->mark), &chain[j], true};
+    }
+  }
+  std::string section = path.substr(0, path.rfind('.'));
+  for (size_t j = i; j-- > 0;) {
+    const Node::Entry* entry = nullptr;
+    if (FindPath(chain[j].document.root, section, &entry) != nullptr) {
+      return {chain[j].document.At(entry->key_mark), &chain[j], false};
+    }
+  }
+  return {chain[0].document.At(Mark{1, 1}), &chain[0], false};
+}
+
+// A child may only tighten: every protected setting it writes is compared with what it
+// inherits, the parent's own value or, in a section the parent declares, its default.
+void CheckNoWeakening(const std::vector<ManifestLayer>& chain, const Schema& schema,
+                      Diagnostics& diagnostics) {
   for (size_t i = 1; i < chain.size(); ++i) {
     const ManifestLayer& child = chain[i];
+    Json inherited = Materialize(MergeLayers(chain, i), schema);
     for (const StrictnessRule& rule : NoWeakeningRules()) {
       const Node* value = FindPath(child.document.root, rule.path);
-      if (value == nullptr || !value->is_scalar())
+      const Json* parent_value = JsonPath(inherited, rule.path);
+      if (value == nullptr || !value->is_scalar() || parent_value == nullptr)
         continue;
-      for (size_t j = i; j-- > 0;) {
-        const Node* parent_value = FindPath(chain[j].document.root, rule.path);
-        if (parent_value == nullptr || !parent_value->is_scalar())
+      double child_rank = Rank(*value, rule);
+      double parent_rank = Rank(*parent_value, rule);
+      if (child_rank < 0 || parent_rank < 0 || child_rank >= parent_rank)
+        continue;
+      Decision decided = DecidedAt(chain, i, rule.path);
+      std::string parent_text = JsonText(*parent_value);
+      Diagnostic& d = diagnostics.Error(
+          Code::kWeakenedPolicy, child.document.At(value->mark),
+          "`" + rule.path + ": " + value->text + "` weakens the " + decided.layer->scope +
+              " manifest, which " + (decided.explicit_value ? "sets" : "leaves the default") +
+              " `" + parent_text + "`; a child manifest may only tighten its parent's governance",
+          Describe(rule, *parent_value));
+      d.notes.push_back(
+          {decided.location, decided.explicit_value
+                                 ? "the parent sets it here"
+                                 : "the parent's section, where the default applies"});
+    }
+    // Exceptions to the policies are the root manifest's to grant.
+    if (const Node::Entry* overrides = nullptr;
+        FindPath(child.document.root, "governance.policy_overrides", &overrides) != nullptr &&
+        !overrides->value.items.empty()) {
+      Diagnostic& d = diagnostics.Error(
+          Code::kWeakenedPolicy, child.document.At(overrides->key_mark),
+          "a " + child.scope +
+              " manifest cannot add `policy_overrides`: they exempt models from the " +
+              "policies the " + chain[0].scope + " manifest sets",
+          "ask the owners of " + chain[0].document.path +
+              " to grant the exception there, with an `expires` date");
+      d.notes.push_back({chain[0].document.At(Mark{1, 1}), "the root manifest of the chain"});
+    }
+    // A policy redefined by name may not get a weaker action.
+    const Node* policies = FindPath(child.document.root, "governance.policies");
+    const Json* inherited_policies = JsonPath(inherited, "governance.policies");
+    if (policies == nullptr || inherited_policies == nullptr)
+      continue;
+    static const StrictnessRule kAction{"action", {"warn", "error", "block"}};
+    for (const Node& policy : policies->items) {
+      if (!policy.is_map())
+        continue;
+      std::string name = policy.GetString("name");
+      for (const Json& parent : *inherited_policies) {
+        if (!parent.is_object() || parent.value("name", "") != name)
           continue;
-        double parent_rank = Rank(*parent_value, rule);
-        double child_rank = Rank(*value, rule);
-        if (child_rank >= 0 && parent_rank >= 0 && child_rank < parent_rank) {
-          Diagnostic& d = diagnostics.Error(
-              Code::kWeakenedPolicy, child.document.At(value->mark),
-              "`" + rule.path + ": " + value->text + "` weakens the " + chain[j].scope +
-                  " manifest, which sets `" + parent_value->text +
-                  "`; a child manifest may only tighten its parent's governance",
-              Describe(rule, *parent_value));
-          d.notes.push_back({chain[j].document.At(parent_value->mark), "the parent sets it here"});
-        }
-        break;  // compare with the nearest ancestor that sets it
+        const Node* action = policy.Find("action");
+        Json child_action = action != nullptr ? Json(action->text) : Json("warn");
+        if (Rank(child_action, kAction) >= Rank(parent["action"], kAction))
+          continue;
+        Location where = DecidedAt(chain, i, "governance.policies").location;
+        Diagnostic& d = diagnostics.Error(
+            Code::kWeakenedPolicy,
+            child.document.At(action != nullptr ? action->mark : policy.mark),
+            "policy `" + name + "` redefined with `action: " + child_action.get<std::string>() +
+                "`, weaker than the inherited `" + parent["action"].get<std::string>() + "`",
+            "keep `action: " + parent["action"].get<std::string>() +
+                "` or stronger, or give the policy another name");
+        d.notes.push_back({where, "the parent's policies"});
       }
     }
   }
@@ -131,14 +268,6 @@ const ManifestLayer* Enterprise(const std::vector<ManifestLayer>& chain) {
   for (const ManifestLayer& layer : chain) {
     if (layer.scope == "enterprise")
       return &layer;
-  }
-  return nullptr;
-}
-
-const ManifestLayer* NearestDomain(const std::vector<ManifestLayer>& chain) {
-  for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
-    if (it->scope == "domain")
-      return &*it;
   }
   return nullptr;
 }
@@ -181,6 +310,11 @@ void CheckPluginWhitelist(const std::vector<ManifestLayer>& chain, Diagnostics& 
                          "the enterprise whitelist is here"});
     }
   }
+}
+
+bool FileExists(const std::string& path) {
+  std::error_code ec;
+  return std::filesystem::exists(path, ec);
 }
 
 std::string Today() {
@@ -241,19 +375,32 @@ std::string Platform::mode() const {
 }
 
 bool LoadPlatform(const std::string& manifest_path, const Schema& manifest_schema,
-                  Platform& platform, Diagnostics& diagnostics) {
+                  Platform& platform, Diagnostics& diagnostics, const Location* named_at) {
   size_t errors_before = diagnostics.error_count();
   std::vector<ManifestLayer> leaf_first;
   std::vector<std::string> seen;  // canonical paths, leaf first
   std::string path = manifest_path;
   std::string ref = manifest_path;
+  std::optional<Location> referenced_at;
+  if (named_at != nullptr)
+    referenced_at = *named_at;
   for (;;) {
     ManifestLayer layer;
     layer.ref = ref;
+    if (referenced_at && !FileExists(path)) {
+      // Point at the line that names the missing file, not at the file.
+      diagnostics.Error(Code::kFileNotFound, *referenced_at,
+                        "`" + ref + "` does not exist (looked for " + path + ")",
+                        "the path is relative to the file that names it");
+      return false;
+    }
     if (!LoadDocument(path, DocumentKind::kManifest, manifest_schema, layer.document,
                       diagnostics)) {
       if (layer.document.root.is_null())
         return false;  // unreadable: nothing more to check
+      if (layer.document.root.is_map() && layer.document.root.GetString("kind") == kFloeSpecKind) {
+        return false;  // a product where a manifest belongs: reported, nothing more to check
+      }
     }
     layer.scope = layer.document.root.GetString("scope", "none");
     seen.push_back(CanonicalPath(path));
@@ -291,13 +438,14 @@ bool LoadPlatform(const std::string& manifest_path, const Schema& manifest_schem
       return false;
     }
     if (leaf_first.size() >= kMaxChain) {
-      diagnostics.Error(Code::kInheritanceCycle, child.document.At(parent->value.mark),
+      diagnostics.Error(Code::kChainTooLong, child.document.At(parent->value.mark),
                         "the inheritance chain is longer than 16 manifests",
                         "an enterprise → domain → product chain needs three");
       return false;
     }
     path = parent_path;
     ref = parent_ref;
+    referenced_at = child.document.At(parent->value.mark);
   }
   platform.chain.assign(std::make_move_iterator(leaf_first.rbegin()),
                         std::make_move_iterator(leaf_first.rend()));
@@ -325,25 +473,13 @@ bool LoadPlatform(const std::string& manifest_path, const Schema& manifest_schem
                           "` must have `scope: enterprise`",
                       "set `scope: enterprise` in it");
   }
-  CheckNoWeakening(platform.chain, diagnostics);
+  CheckNoWeakening(platform.chain, manifest_schema, diagnostics);
   CheckPluginWhitelist(platform.chain, diagnostics);
   std::string today = Today();
   for (const ManifestLayer& layer : platform.chain)
     WarnExpiredOverrides(layer, today, diagnostics);
 
-  platform.merged = Node{};
-  platform.merged.kind = Node::Kind::kMap;
-  for (const ManifestLayer& layer : platform.chain) {
-    if (!layer.document.root.is_map())
-      continue;
-    Node inheritable;
-    inheritable.kind = Node::Kind::kMap;
-    for (const Node::Entry& e : layer.document.root.entries) {
-      if (!PerLayer(e.key) || &layer == &platform.chain.back())
-        inheritable.entries.push_back(e);
-    }
-    MergeInto(platform.merged, inheritable, "");
-  }
+  platform.merged = MergeLayers(platform.chain, platform.chain.size());
   platform.effective = Materialize(platform.merged, manifest_schema);
   return diagnostics.error_count() == errors_before;
 }
@@ -354,7 +490,10 @@ void CheckProductAgainstPlatform(const Document& spec, const Platform& platform,
   if (!root.is_map())
     return;
   // approved_products of the nearest domain.
-  if (const ManifestLayer* domain = NearestDomain(platform.chain)) {
+  for (const ManifestLayer& layer : platform.chain) {
+    if (layer.scope != "domain")
+      continue;
+    const ManifestLayer* domain = &layer;
     const Node* approved = domain->document.root.Find("approved_products");
     const Node* name = FindPath(root, "metadata.name");
     if (approved != nullptr && name != nullptr && !Contains(*approved, name->text)) {
@@ -381,8 +520,10 @@ void CheckProductAgainstPlatform(const Document& spec, const Platform& platform,
           diagnostics.Error(Code::kPluginNotApproved, spec.At(compute.mark),
                             "compute `" + compute.text + "` is not in the enterprise whitelist",
                             "approved compute plugins: " + QuotedList(Strings(*approved_compute)));
+      const Node::Entry* key =
+          FindPath(enterprise->document.root, "approved_plugins")->FindEntry("compute");
       d.notes.push_back(
-          {enterprise->document.At(approved_compute->mark), "the enterprise whitelist is here"});
+          {enterprise->document.At(key->key_mark), "the enterprise whitelist is here"});
       return;
     }
     if (configured == nullptr || configured->text != compute.text) {
@@ -392,7 +533,15 @@ void CheckProductAgainstPlatform(const Document& spec, const Platform& platform,
           Code::kUnknownCompute, spec.At(compute.mark),
           "compute `" + compute.text + "` is not configured by the platform, which has " + have,
           "use a compute the platform configures, or ask for it in the manifest");
-      d.notes.push_back({platform.leaf().document.At(Mark{1, 1}), "the platform manifest"});
+      // Point at the manifest of the chain that selects the compute, or at the leaf.
+      Location where = platform.leaf().document.At(Mark{1, 1});
+      for (const ManifestLayer& layer : platform.chain) {
+        if (const Node* type = FindPath(layer.document.root, "plugins.compute.type")) {
+          where = layer.document.At(type->mark);
+        }
+      }
+      d.notes.push_back({where, configured == nullptr ? "the platform manifest"
+                                                      : "the platform's compute is selected here"});
     }
   };
   if (const Node* transforms = root.Find("transforms")) {

@@ -30,9 +30,10 @@ struct Platform {
 
 /// Loads `manifest_path` and its parents, validates each, checks the inheritance rules (cycles,
 /// parent scopes, no weakening, whitelists) and merges them. Every problem goes to
-/// `diagnostics`; returns false when there is any error.
+/// `diagnostics`; returns false when there is any error. `named_at` is where the manifest's
+/// path was written (floe.yaml's platform.manifest), so that a missing file is reported there.
 bool LoadPlatform(const std::string& manifest_path, const Schema& manifest_schema,
-                  Platform& platform, Diagnostics& diagnostics);
+                  Platform& platform, Diagnostics& diagnostics, const Location* named_at = nullptr);
 
 /// Checks a data product against its platform: approved products, approved compute plugins for
 /// per-transform overrides, approved sinks, configured computes.

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <unordered_set>
 
@@ -20,9 +21,45 @@ std::string Display(const Path& path) {
   return s.empty() ? "the document" : "`" + s + "`";
 }
 
-std::string TypeHint(const Node& node, Schema::Type expected) {
+// A user value inside a one-line message: control characters escaped.
+std::string Shown(std::string_view value) {
+  std::string out;
+  for (char c : value) {
+    if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+size_t Utf8Length(std::string_view s) {
+  size_t n = 0;
+  for (char c : s)
+    n += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1 : 0;
+  return n;
+}
+
+// An integer written as a number with a zero fraction (30.0): JSON Schema and Pydantic accept it.
+bool IsIntegralFloat(const Node& node) {
+  if (node.kind != Node::Kind::kFloat)
+    return false;
+  double d = std::strtod(node.text.c_str(), nullptr);
+  return std::isfinite(d) && d == std::floor(d) && std::fabs(d) < 9.0e15;
+}
+
+std::string TypeHint(const Node& node, const Schema& schema) {
+  Schema::Type expected = schema.type;
   if (expected == Schema::Type::kString && node.is_scalar() && !node.is_null()) {
-    return "quote it to make it a string: \"" + node.text + "\"";
+    if (schema.matches != nullptr && !schema.matches(node.text)) {
+      return schema.description.empty() ? "write a string" : "expected " + schema.description;
+    }
+    return "quote it to make it a string: \"" + Shown(node.text) + "\"";
   }
   if ((expected == Schema::Type::kInteger || expected == Schema::Type::kNumber) &&
       node.kind == Node::Kind::kString) {
@@ -197,19 +234,23 @@ void ValidateString(const Node& node, const Schema& schema, const Path& path,
         schema.enum_values.end()) {
       std::vector<std::string> close = ClosestMatches(value, schema.enum_values);
       std::string hint = close.empty() ? std::string{} : "did you mean `" + close.front() + "`? ";
-      hint += (schema.enum_subject.empty() ? "allowed values: " : "available: ") +
-              QuotedList(schema.enum_values);
+      if (schema.enum_values.empty()) {
+        hint += "none is available in this floe yet; `floe plugins list` shows what is";
+      } else {
+        hint += (schema.enum_subject.empty() ? "allowed values: " : "available: ") +
+                QuotedList(schema.enum_values);
+      }
       std::string message =
           schema.enum_subject.empty()
-              ? "`" + value + "` is not an allowed value for " + Display(path)
-              : "`" + value + "` in " + Display(path) + " is not " + schema.enum_subject;
+              ? "`" + Shown(value) + "` is not an allowed value for " + Display(path)
+              : "`" + Shown(value) + "` in " + Display(path) + " is not " + schema.enum_subject;
       ctx.diagnostics.Error(schema.enum_code, ctx.At(node.mark), message, hint);
       return;
     }
   }
-  if (schema.max_length > 0 && value.size() > schema.max_length) {
+  if (schema.max_length > 0 && Utf8Length(value) > schema.max_length) {
     ctx.diagnostics.Error(Code::kTooLong, ctx.At(node.mark),
-                          Display(path) + " is " + std::to_string(value.size()) +
+                          Display(path) + " is " + std::to_string(Utf8Length(value)) +
                               " characters long; at most " + std::to_string(schema.max_length) +
                               " are allowed");
     return;
@@ -225,14 +266,15 @@ void ValidateString(const Node& node, const Schema& schema, const Path& path,
     if (!schema.description.empty())
       hint += " (" + schema.description + ")";
     ctx.diagnostics.Error(Code::kPatternMismatch, ctx.At(node.mark),
-                          "`" + value + "` is not a valid value for " + Display(path), hint);
+                          "`" + Shown(value) + "` is not a valid value for " + Display(path), hint);
     return;
   }
   if (std::find(schema.reserved_values.begin(), schema.reserved_values.end(), value) !=
       schema.reserved_values.end()) {
-    ctx.diagnostics.Error(Code::kReservedName, ctx.At(node.mark),
-                          "`" + value + "` is reserved and cannot be used for " + Display(path),
-                          "reserved names: " + QuotedList(schema.reserved_values));
+    ctx.diagnostics.Error(
+        Code::kReservedName, ctx.At(node.mark),
+        "`" + Shown(value) + "` is reserved and cannot be used for " + Display(path),
+        "reserved names: " + QuotedList(schema.reserved_values));
   }
 }
 
@@ -248,10 +290,9 @@ void ValidateNumber(const Node& node, const Schema& schema, const Path& path,
   if (!low && !high)
     return;
   auto fmt = [](double d) {
-    std::string s = std::to_string(d);
-    if (d == std::floor(d))
-      s = std::to_string(static_cast<long long>(d));
-    return s;
+    char buffer[32];
+    std::snprintf(buffer, sizeof buffer, "%g", d);
+    return std::string(buffer);
   };
   std::string range;
   if (schema.minimum && schema.maximum) {
@@ -443,40 +484,41 @@ Field Optional(std::string name, SchemaRef schema) {
 
 void Validate(const Node& node, const Schema& schema, const Path& path, ValidationContext& ctx) {
   using T = Schema::Type;
+  size_t errors_before = ctx.diagnostics.error_count();
   switch (schema.type) {
     case T::kString:
       if (node.kind != Node::Kind::kString) {
-        return WrongType(node, "a string", path, ctx, TypeHint(node, schema.type));
+        return WrongType(node, "a string", path, ctx, TypeHint(node, schema));
       }
       ValidateString(node, schema, path, ctx);
       break;
     case T::kInteger:
-      if (node.kind != Node::Kind::kInt) {
-        return WrongType(node, "an integer", path, ctx, TypeHint(node, schema.type));
+      if (node.kind != Node::Kind::kInt && !IsIntegralFloat(node)) {
+        return WrongType(node, "an integer", path, ctx, TypeHint(node, schema));
       }
       ValidateNumber(node, schema, path, ctx);
       break;
     case T::kNumber:
       if (node.kind != Node::Kind::kInt && node.kind != Node::Kind::kFloat) {
-        return WrongType(node, "a number", path, ctx, TypeHint(node, schema.type));
+        return WrongType(node, "a number", path, ctx, TypeHint(node, schema));
       }
       ValidateNumber(node, schema, path, ctx);
       break;
     case T::kBoolean:
       if (node.kind != Node::Kind::kBool) {
-        return WrongType(node, "true or false", path, ctx, TypeHint(node, schema.type));
+        return WrongType(node, "true or false", path, ctx, TypeHint(node, schema));
       }
       break;
     case T::kObject:
       if (!node.is_map())
-        return WrongType(node, "a mapping", path, ctx, TypeHint(node, schema.type));
+        return WrongType(node, "a mapping", path, ctx, TypeHint(node, schema));
       ValidateObject(node, schema, path, ctx);
       break;
     case T::kMap:
       if (!node.is_map())
-        return WrongType(node, "a mapping", path, ctx, TypeHint(node, schema.type));
+        return WrongType(node, "a mapping", path, ctx, TypeHint(node, schema));
       for (const Node::Entry& e : node.entries) {
-        if (IsForbidden(ctx, e.key)) {
+        if (!schema.data_keys && IsForbidden(ctx, e.key)) {
           ReportForbidden(e, path, ctx);
           continue;
         }
@@ -486,7 +528,7 @@ void Validate(const Node& node, const Schema& schema, const Path& path, Validati
       break;
     case T::kList:
       if (!node.is_list())
-        return WrongType(node, "a list", path, ctx, TypeHint(node, schema.type));
+        return WrongType(node, "a list", path, ctx, TypeHint(node, schema));
       ValidateList(node, schema, path, ctx);
       break;
     case T::kAny:
@@ -527,7 +569,8 @@ void Validate(const Node& node, const Schema& schema, const Path& path, Validati
       }
       return;
   }
-  if (schema.check)
+  // One problem per value: a value that already broke a schema rule is not checked further.
+  if (schema.check && ctx.diagnostics.error_count() == errors_before)
     schema.check(node, path, ctx);
 }
 
@@ -595,13 +638,23 @@ void AppendCanonicalJson(const Node& node, std::string& out) {
     case Node::Kind::kBool:
       out += node.text[0] == 't' || node.text[0] == 'T' ? "true" : "false";
       return;
-    case Node::Kind::kInt:
+    case Node::Kind::kInt: {
+      // Normalised: 0x1F, +31 and 31 hash alike.
+      const char* text = node.text.c_str();
+      long long value = node.text.rfind("0o", 0) == 0   ? std::strtoll(text + 2, nullptr, 8)
+                        : node.text.rfind("0x", 0) == 0 ? std::strtoll(text + 2, nullptr, 16)
+                                                        : std::strtoll(text, nullptr, 10);
+      out += std::to_string(value);
+      return;
+    }
     case Node::Kind::kFloat: {
-      Json number = ToJson(node);
-      if (number.is_number_float() && !std::isfinite(number.get<double>())) {
+      double value = std::strtod(node.text.c_str(), nullptr);
+      if (!std::isfinite(value)) {
         AppendJsonString(node.text, out);
       } else {
-        out += number.dump();
+        char buffer[32];
+        std::snprintf(buffer, sizeof buffer, "%.17g", value);
+        out += buffer;
       }
       return;
     }
@@ -641,6 +694,10 @@ void AppendCanonicalJson(const Node& node, std::string& out) {
 Json Materialize(const Node& node, const Schema& schema) {
   using T = Schema::Type;
   switch (schema.type) {
+    case T::kInteger:
+      if (IsIntegralFloat(node))
+        return static_cast<long long>(std::strtod(node.text.c_str(), nullptr));
+      return ToJson(node);
     case T::kObject: {
       if (!node.is_map())
         return ToJson(node);
@@ -729,6 +786,8 @@ class JsonSchemaWriter {
         out["type"] = "string";
         if (!s.enum_values.empty())
           out["enum"] = s.enum_values;
+        if (s.enum_values.empty() && !s.enum_subject.empty())
+          out["not"] = Json::object();  // nothing is available: every value is refused
         if (!s.pattern.empty())
           out["pattern"] = s.pattern;
         if (s.max_length > 0)
@@ -752,7 +811,7 @@ class JsonSchemaWriter {
         break;
       case T::kMap:
         out["type"] = "object";
-        if (!forbidden_.empty())
+        if (!forbidden_.empty() && !s.data_keys)
           out["propertyNames"] = ForbiddenNames();
         out["additionalProperties"] = Write(*s.values);
         break;

@@ -106,6 +106,7 @@ struct Schema : std::enable_shared_from_this<Schema> {
   std::string special_unknown_message;
   // kMap
   SchemaRef values;
+  bool data_keys = false;  // keys are data (column names), not settings: never forbidden
   // kList
   SchemaRef items;
   size_t min_items = 0;

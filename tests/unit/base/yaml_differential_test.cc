@@ -159,8 +159,7 @@ TEST(YamlDifferential, StricterThanYamlCppWherePyYamlAgrees) {
 }
 
 TEST(YamlDifferential, EveryYamlFileOfTheRepository) {
-  const char* root = std::getenv("FLOE_SOURCE_DIR");
-  ASSERT_NE(root, nullptr);
+  const char* root = FLOE_SOURCE_DIR;
   int files = 0;
   for (const auto& entry : std::filesystem::recursive_directory_iterator(root)) {
     std::string path = entry.path().string();
