@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "floe/base/fs.h"
+#include "floe/base/heap.h"
 #include "floe/cli/context.h"
 #include "floe/compile/artifacts.h"
 #include "floe/compile/compiler.h"
@@ -85,6 +86,7 @@ void AddDataCommands(CLI::App& app, CommandContext& ctx) {
   validate->add_option("-m,--manifest", flags->manifest,
                        "platform manifest for products (default: platform.manifest)");
   validate->callback([&ctx, flags] {
+    TuneHeapForOneShotCommand();
     std::vector<std::string> files =
         flags->files.empty() ? std::vector<std::string>{"floe.yaml"} : flags->files;
     Diagnostics diagnostics;

@@ -5,6 +5,7 @@
 #include <cstdlib>
 
 #include "floe/base/fs.h"
+#include "floe/base/heap.h"
 #include "floe/cli/context.h"
 #include "floe/compile/artifacts.h"
 #include "floe/compile/compiler.h"
@@ -34,6 +35,7 @@ std::optional<int64_t> SourceDateEpoch() {
 }
 
 void RunCompile(CommandContext& ctx, const CompileFlags& flags) {
+  TuneHeapForOneShotCommand();
   compile::RenderOptions render;
   if (flags.format == "yaml")
     render.format = compile::OutputFormat::kYaml;

@@ -1,0 +1,39 @@
+#include "floe/base/heap.h"
+
+#include <cstdlib>  // defines __GLIBC__ on glibc systems
+
+#if defined(__GLIBC__) && !defined(FLOE_FREE_AT_EXIT)
+#  include <malloc.h>
+#  include <unistd.h>
+
+#  include <cstdint>
+
+#  include <sys/mman.h>
+#endif
+
+namespace floe {
+
+void TuneHeapForOneShotCommand() {
+#if defined(__GLIBC__) && !defined(FLOE_FREE_AT_EXIT)
+  constexpr size_t kStep = size_t{256} << 20;
+  mallopt(M_TOP_PAD, static_cast<int>(kStep));
+  mallopt(M_TRIM_THRESHOLD, static_cast<int>(kStep));
+  // Keep big buffers (file texts, rendered output) and other threads' allocations in that same
+  // huge-page heap rather than in separate mappings.
+  mallopt(M_MMAP_THRESHOLD, 32 << 20);
+  mallopt(M_ARENA_MAX, 1);
+  // Grow the heap now, in one step, and mark that range for huge pages: later allocations are
+  // carved from it without further brk calls. Only address space is reserved; pages are
+  // faulted in as they are used.
+  void* probe = std::malloc(1 << 20);
+  if (probe == nullptr)
+    return;
+  auto begin = reinterpret_cast<uintptr_t>(probe) & ~uintptr_t{0xFFF};
+  auto end = reinterpret_cast<uintptr_t>(sbrk(0));
+  if (end > begin)
+    madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
+  std::free(probe);
+#endif
+}
+
+}  // namespace floe
