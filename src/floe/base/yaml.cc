@@ -849,7 +849,7 @@ class Parser {
         Advance();
         char h = Cur();
         if (!IsHex(h))
-          Fail("a \\x, \\u or \\U escape needs hexadecimal digits");
+          Fail(R"(a \x, \u or \U escape needs hexadecimal digits)");
         cp = cp * 16 + static_cast<uint32_t>(IsDigit(h) ? h - '0' : (h | 0x20) - 'a' + 10);
       }
       if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))

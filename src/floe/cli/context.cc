@@ -52,7 +52,7 @@ void CommandContext::Report(Diagnostics& diagnostics) {
     exit_code = code;
 }
 
-void CommandContext::Info(const std::string& message) {
+void CommandContext::Info(const std::string& message) const {
   if (quiet)
     return;
   if (log_format == "json") {

@@ -23,7 +23,7 @@ struct CommandContext {
   /// Prints diagnostics to stderr (text or JSON lines) and records the exit code they imply.
   void Report(Diagnostics& diagnostics);
   /// A progress or result line on stdout (suppressed by --quiet; JSON under --log-format json).
-  void Info(const std::string& message);
+  void Info(const std::string& message) const;
   /// A one-off error without a file (usage problems, unavailable commands).
   void Fail(Code code, const std::string& message, const std::string& hint = {});
 

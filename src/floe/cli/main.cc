@@ -4,7 +4,7 @@
 
 #include "floe/cli/context.h"
 
-int main(int argc, char** argv) {
+int main(int argc, char** argv) try {
   floe::cli::CommandContext ctx;
   CLI::App app{
       "floe: build internal data platforms (manifest.yaml) and run data products (floe.yaml)",
@@ -47,4 +47,8 @@ int main(int argc, char** argv) {
     return 1;
   }
   return ctx.exit_code;
+} catch (const std::exception& e) {
+  std::cerr << "floe: error FLOE-E002: internal error: " << e.what()
+            << "\n  hint: this is a bug in floe; please report it with the command you ran\n";
+  return 1;
 }

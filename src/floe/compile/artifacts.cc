@@ -52,7 +52,7 @@ bool ParseVersion(const std::string& v, int& major, int& minor) {
 }
 
 std::string Indent(size_t depth) {
-  return std::string(depth * 2, ' ');
+  return std::string(depth * 2, ' ');  // NOLINT(modernize-return-braced-init-list): not a list
 }
 
 void EmitYaml(const Json& value, size_t depth, std::string& out);

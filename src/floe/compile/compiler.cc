@@ -17,7 +17,7 @@ namespace {
 using config::Materialize;
 
 std::string Iso8601(int64_t seconds) {
-  std::time_t t = static_cast<std::time_t>(seconds);
+  auto t = static_cast<std::time_t>(seconds);
   std::tm tm{};
   gmtime_r(&t, &tm);
   char buffer[32];
@@ -274,20 +274,9 @@ std::string Slug(const std::string& name) {
   return out;
 }
 
-struct CheckedProduct {
-  config::SchemaRef spec_schema;
-  config::SchemaRef manifest_schema;
-  Document spec;
-  config::Platform platform;
-};
-
-void CheckedProductDeleter::operator()(CheckedProduct* p) const {
-  delete p;
-}
-
 CheckedProductPtr Check(const plugins::PluginRegistry& registry, const CompileOptions& options,
                         Diagnostics& diagnostics) {
-  CheckedProductPtr product(new CheckedProduct);
+  auto product = std::make_unique<CheckedProduct>();
   product->spec_schema = config::FloeSpecSchema();
   product->manifest_schema = config::ManifestSchema(registry.Choices());
   Document& spec = product->spec;

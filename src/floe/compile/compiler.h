@@ -8,6 +8,8 @@
 #include <string>
 
 #include "floe/base/diagnostic.h"
+#include "floe/base/node.h"
+#include "floe/config/inheritance.h"
 #include "floe/config/schema.h"
 #include "floe/plugins/registry.h"
 
@@ -26,11 +28,13 @@ struct CompileOptions {
 };
 
 /// A product and its platform, loaded and checked without error.
-struct CheckedProduct;
-struct CheckedProductDeleter {
-  void operator()(CheckedProduct* p) const;
+struct CheckedProduct {
+  config::SchemaRef spec_schema;
+  config::SchemaRef manifest_schema;
+  Document spec;
+  config::Platform platform;
 };
-using CheckedProductPtr = std::unique_ptr<CheckedProduct, CheckedProductDeleter>;
+using CheckedProductPtr = std::unique_ptr<CheckedProduct>;
 
 /// What `floe validate` runs: loads floe.yaml and its platform chain and checks every rule.
 /// Every problem goes to `diagnostics`; nullptr when there is an error.

@@ -35,6 +35,8 @@ class Plugin {
   Plugin() = default;
   Plugin(const Plugin&) = delete;
   Plugin& operator=(const Plugin&) = delete;
+  Plugin(Plugin&&) = delete;
+  Plugin& operator=(Plugin&&) = delete;
   virtual ~Plugin() = default;
 
   virtual const PluginInfo& info() const = 0;

@@ -69,6 +69,11 @@ const DuckApi& Api() {
 
 struct DuckDatabase::Impl {
   duckdb_database db = nullptr;
+  Impl() = default;
+  Impl(const Impl&) = delete;
+  Impl& operator=(const Impl&) = delete;
+  Impl(Impl&&) = delete;
+  Impl& operator=(Impl&&) = delete;
   ~Impl() {
     if (db != nullptr)
       Api().duckdb_close(&db);
@@ -77,6 +82,11 @@ struct DuckDatabase::Impl {
 
 struct DuckConnection::Impl {
   duckdb_connection con = nullptr;
+  Impl() = default;
+  Impl(const Impl&) = delete;
+  Impl& operator=(const Impl&) = delete;
+  Impl(Impl&&) = delete;
+  Impl& operator=(Impl&&) = delete;
   ~Impl() {
     if (con != nullptr)
       Api().duckdb_disconnect(&con);
@@ -91,6 +101,8 @@ class ResultGuard {
   ResultGuard() = default;
   ResultGuard(const ResultGuard&) = delete;
   ResultGuard& operator=(const ResultGuard&) = delete;
+  ResultGuard(ResultGuard&&) = delete;
+  ResultGuard& operator=(ResultGuard&&) = delete;
   ~ResultGuard() { Api().duckdb_destroy_result(&raw_); }
   duckdb_result* get() { return &raw_; }
 

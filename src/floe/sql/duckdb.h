@@ -25,6 +25,8 @@ class DuckDatabase {
   ~DuckDatabase();
   DuckDatabase(const DuckDatabase&) = delete;
   DuckDatabase& operator=(const DuckDatabase&) = delete;
+  DuckDatabase(DuckDatabase&&) = delete;
+  DuckDatabase& operator=(DuckDatabase&&) = delete;
 
   std::unique_ptr<DuckConnection> Connect(std::string* error);
   /// The version of the linked library, e.g. "v1.4.4".
@@ -41,6 +43,8 @@ class DuckConnection {
   ~DuckConnection();
   DuckConnection(const DuckConnection&) = delete;
   DuckConnection& operator=(const DuckConnection&) = delete;
+  DuckConnection(DuckConnection&&) = delete;
+  DuckConnection& operator=(DuckConnection&&) = delete;
 
   /// Runs `sql`; on failure returns false with DuckDB's message in `error`.
   bool Query(const std::string& sql, QueryResult* result, std::string* error);
