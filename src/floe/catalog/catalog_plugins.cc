@@ -6,14 +6,7 @@ namespace {
 using config::Optional;
 using config::Required;
 
-class DescribedCatalog : public plugins::CatalogPlugin {
- public:
-  explicit DescribedCatalog(plugins::PluginInfo info) : info_(std::move(info)) {}
-  const plugins::PluginInfo& info() const override { return info_; }
-
- private:
-  plugins::PluginInfo info_;
-};
+using DescribedCatalog = plugins::DescribedPlugin<plugins::CatalogPlugin>;
 
 }  // namespace
 

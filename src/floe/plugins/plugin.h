@@ -46,6 +46,18 @@ class Plugin {
   virtual Json ResolveConfig(const Json& config, const ProductContext& product) const;
 };
 
+/// A plugin of category `Interface` that today consists of its description and configuration
+/// schema (the compile-time part); later issues give such plugins their run-time behaviour.
+template <class Interface>
+class DescribedPlugin : public Interface {
+ public:
+  explicit DescribedPlugin(PluginInfo info) : info_(std::move(info)) {}
+  const PluginInfo& info() const override { return info_; }
+
+ private:
+  PluginInfo info_;
+};
+
 /// Replaces {product_name} and {product_slug} in every string of `value`.
 Json ExpandProductPlaceholders(const Json& value, const ProductContext& product);
 

@@ -67,30 +67,28 @@ const DuckApi& Api() {
 
 }  // namespace
 
-struct DuckDatabase::Impl {
-  duckdb_database db = nullptr;
-  Impl() = default;
-  Impl(const Impl&) = delete;
-  Impl& operator=(const Impl&) = delete;
-  Impl(Impl&&) = delete;
-  Impl& operator=(Impl&&) = delete;
-  ~Impl() {
-    if (db != nullptr)
-      Api().duckdb_close(&db);
+// Owns one DuckDB handle that the C API closes through a pointer to it (duckdb_close and
+// duckdb_disconnect take `T*`). Neither copied nor moved.
+template <class T, void (*const DuckApi::*Close)(T*)>
+struct Owned {
+  T handle{};
+  Owned() = default;
+  Owned(const Owned&) = delete;
+  Owned& operator=(const Owned&) = delete;
+  Owned(Owned&&) = delete;
+  Owned& operator=(Owned&&) = delete;
+  ~Owned() {
+    if (handle != nullptr)
+      (Api().*Close)(&handle);
   }
 };
 
+struct DuckDatabase::Impl {
+  Owned<duckdb_database, &DuckApi::duckdb_close> db;
+};
+
 struct DuckConnection::Impl {
-  duckdb_connection con = nullptr;
-  Impl() = default;
-  Impl(const Impl&) = delete;
-  Impl& operator=(const Impl&) = delete;
-  Impl(Impl&&) = delete;
-  Impl& operator=(Impl&&) = delete;
-  ~Impl() {
-    if (con != nullptr)
-      Api().duckdb_disconnect(&con);
-  }
+  Owned<duckdb_connection, &DuckApi::duckdb_disconnect> con;
 };
 
 namespace {
@@ -124,7 +122,7 @@ std::unique_ptr<DuckDatabase> DuckDatabase::Open(const std::string& path, std::s
   auto impl = std::make_unique<Impl>();
   char* open_error = nullptr;
   const char* location = path.empty() || path == ":memory:" ? nullptr : path.c_str();
-  if (Api().duckdb_open_ext(location, &impl->db, nullptr, &open_error) != DuckDBSuccess) {
+  if (Api().duckdb_open_ext(location, &impl->db.handle, nullptr, &open_error) != DuckDBSuccess) {
     if (error != nullptr)
       *error = open_error != nullptr ? open_error : "cannot open the database";
     if (open_error != nullptr)
@@ -136,7 +134,7 @@ std::unique_ptr<DuckDatabase> DuckDatabase::Open(const std::string& path, std::s
 
 std::unique_ptr<DuckConnection> DuckDatabase::Connect(std::string* error) {
   auto impl = std::make_unique<DuckConnection::Impl>();
-  if (Api().duckdb_connect(impl_->db, &impl->con) != DuckDBSuccess) {
+  if (Api().duckdb_connect(impl_->db.handle, &impl->con.handle) != DuckDBSuccess) {
     if (error != nullptr)
       *error = "cannot connect to the database";
     return nullptr;
@@ -153,7 +151,7 @@ DuckConnection::~DuckConnection() = default;
 
 bool DuckConnection::Query(const std::string& sql, QueryResult* result, std::string* error) {
   ResultGuard guard;
-  if (Api().duckdb_query(impl_->con, sql.c_str(), guard.get()) != DuckDBSuccess) {
+  if (Api().duckdb_query(impl_->con.handle, sql.c_str(), guard.get()) != DuckDBSuccess) {
     if (error != nullptr) {
       const char* message = Api().duckdb_result_error(guard.get());
       *error = message != nullptr ? message : "query failed";

@@ -6,14 +6,7 @@ namespace {
 using config::Optional;
 using config::Required;
 
-class DescribedStorage : public plugins::StoragePlugin {
- public:
-  explicit DescribedStorage(plugins::PluginInfo info) : info_(std::move(info)) {}
-  const plugins::PluginInfo& info() const override { return info_; }
-
- private:
-  plugins::PluginInfo info_;
-};
+using DescribedStorage = plugins::DescribedPlugin<plugins::StoragePlugin>;
 
 }  // namespace
 
