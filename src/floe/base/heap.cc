@@ -25,14 +25,14 @@ void TuneHeapForOneShotCommand() {
   // Grow the heap now, in one step, and mark that range for huge pages: later allocations are
   // carved from it without further brk calls. Only address space is reserved; pages are
   // faulted in as they are used.
-  void* probe = std::malloc(1 << 20);
+  void* probe = std::malloc(1 << 20);  // NOLINT(cppcoreguidelines-owning-memory)
   if (probe == nullptr)
     return;
   auto begin = reinterpret_cast<uintptr_t>(probe) & ~uintptr_t{0xFFF};
   auto end = reinterpret_cast<uintptr_t>(sbrk(0));
   if (end > begin)
     madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
-  std::free(probe);
+  std::free(probe);  // NOLINT(cppcoreguidelines-owning-memory)
 #endif
 }
 

@@ -5,6 +5,7 @@
 // floe reads every manifest, floe.yaml and dbt properties file of a project on each command.
 // tests/unit/base/yaml_differential_test.cc checks this reader against yaml-cpp.
 
+#include <array>
 #include <cstring>
 #include <unordered_map>
 
@@ -375,10 +376,10 @@ class Parser {
 
   void ApplyProperties(const Properties& props, Node& node) {
     if (!props.tag.empty()) {
-      static const char* kKnown[] = {"!!str",  "!!int", "!!float", "!!bool",
-                                     "!!null", "!!map", "!!seq"};
+      static constexpr std::array<std::string_view, 7> kKnown = {
+          "!!str", "!!int", "!!float", "!!bool", "!!null", "!!map", "!!seq"};
       bool known = false;
-      for (const char* k : kKnown)
+      for (std::string_view k : kKnown)
         known = known || props.tag == k;
       if (!known) {
         throw SyntaxError{props.mark, "unsupported tag `" + props.tag + "`",

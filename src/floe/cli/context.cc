@@ -70,9 +70,10 @@ void CommandContext::Fail(Code code, const std::string& message, const std::stri
 
 void AddUnavailable(CLI::App& parent, CommandContext& ctx, const std::string& name,
                     const std::string& summary, const std::string& issue) {
-  CLI::App* cmd = parent.add_subcommand(name, summary + " (not in this build yet: " + issue + ")");
+  CLI::App* cmd = parent.add_subcommand(name, summary + " [arrives with " + issue + "]");
   cmd->allow_extras();
   std::string full = parent.get_name() == "floe" ? name : parent.get_name() + " " + name;
+  ctx.unavailable["floe " + full] = issue;
   cmd->callback([&ctx, full, issue] {
     ctx.Fail(Code::kNotImplemented, "`floe " + full + "` is not available in this build yet",
              "it arrives with " + issue);

@@ -2,6 +2,7 @@
 // What every command shares: output settings, the plugin registry (built on first use, so that
 // `floe --version` stays instant) and the way diagnostics and messages are printed.
 
+#include <map>
 #include <memory>
 #include <string>
 
@@ -17,6 +18,8 @@ struct CommandContext {
   bool quiet = false;
   bool verbose = false;
   int exit_code = 0;
+  /// "floe dbt run" -> the issue that brings it (commands registered with AddUnavailable).
+  std::map<std::string, std::string> unavailable;
 
   const plugins::PluginRegistry& registry();
 

@@ -22,6 +22,37 @@ int main(int argc, char** argv) try {
   floe::cli::AddToolCommands(app, ctx);
   floe::cli::AddLaterCommands(app, ctx);
 
+  // An unknown command word gets a suggestion instead of CLI11's "a subcommand is required".
+  const CLI::App* level = &app;
+  std::string path = "floe";
+  for (int i = 1; i < argc && argv[i][0] != '-'; ++i) {
+    auto subcommands = level->get_subcommands([](const CLI::App*) { return true; });
+    if (subcommands.empty())
+      break;
+    const CLI::App* next = nullptr;
+    std::vector<std::string> names;
+    for (const CLI::App* sub : subcommands) {
+      names.push_back(sub->get_name());
+      if (sub->get_name() == argv[i])
+        next = sub;
+    }
+    if (next == nullptr) {
+      std::vector<std::string> close = floe::ClosestMatches(argv[i], names);
+      ctx.Fail(floe::Code::kUsage, "unknown command `" + path + " " + argv[i] + "`",
+               (close.empty() ? "" : "did you mean `" + path + " " + close.front() + "`? ") +
+                   "see `" + path + " --help`");
+      return 2;
+    }
+    level = next;
+    path += " " + next->get_name();
+    if (auto later = ctx.unavailable.find(path); later != ctx.unavailable.end()) {
+      // Whatever flags follow, the answer is the same.
+      ctx.Fail(floe::Code::kNotImplemented, "`" + path + "` is not available in this build yet",
+               "it arrives with " + later->second);
+      return 1;
+    }
+  }
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
