@@ -20,7 +20,8 @@ bool ReadFile(const std::string& path, std::string& content, Diagnostics& diagno
                         "check the path; relative paths are resolved from the current folder");
     } else {
       diagnostics.Error(Code::kFileUnreadable, {path, 0, 0},
-                        std::string("cannot read the file: ") + std::strerror(err));
+                        std::string("cannot read the file: ") + std::strerror(err),
+                        "check that it is a file you are allowed to read");
     }
     return false;
   }
@@ -34,7 +35,8 @@ bool ReadFile(const std::string& path, std::string& content, Diagnostics& diagno
       int err = errno;
       ::close(fd);
       diagnostics.Error(Code::kFileUnreadable, {path, 0, 0},
-                        std::string("cannot read the file: ") + std::strerror(err));
+                        std::string("cannot read the file: ") + std::strerror(err),
+                        "check that it is a file you are allowed to read");
       return false;
     }
     if (n == 0)
