@@ -7,7 +7,7 @@ SANITIZE_BUILD ?= build-sanitize
 FUZZ_BUILD ?= build-fuzz
 FUZZ_SECONDS ?= 60
 
-.PHONY: all bootstrap build test demo bench schemas test-sanitize fuzz clean
+.PHONY: all bootstrap build test demo bench schemas test-sanitize fuzz tidy clean
 
 all: build
 
@@ -46,6 +46,10 @@ fuzz: bootstrap
 	  -DFLOE_FUZZ=ON -DFLOE_BUILD_TESTS=OFF -DFLOE_BUILD_BENCH=OFF -DFLOE_DUCKDB_DIR=$(CURDIR)/$(BUILD)/_deps/duckdb >/dev/null
 	@cmake --build $(FUZZ_BUILD) -j $(JOBS) --target floe_config_fuzz
 	@tests/fuzz/run $(FUZZ_BUILD)/floe_config_fuzz $(FUZZ_SECONDS)
+
+# clang-tidy (.clang-tidy) over src/; slow (minutes), so not part of `make test`.
+tidy: build
+	@clang-tidy-14 -p $(BUILD) --quiet $(wildcard src/floe/*/*.cc)
 
 clean:
 	rm -rf $(BUILD) $(SANITIZE_BUILD) $(FUZZ_BUILD)

@@ -28,10 +28,11 @@ void TuneHeapForOneShotCommand() {
   void* probe = std::malloc(1 << 20);  // NOLINT(cppcoreguidelines-owning-memory)
   if (probe == nullptr)
     return;
-  auto begin = reinterpret_cast<uintptr_t>(probe) & ~uintptr_t{0xFFF};
-  auto end = reinterpret_cast<uintptr_t>(sbrk(0));
-  if (end > begin)
-    madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
+  char* begin = static_cast<char*>(probe) - (reinterpret_cast<uintptr_t>(probe) & 0xFFF);
+  char* end = static_cast<char*>(sbrk(0));
+  if (end > begin) {
+    madvise(begin, static_cast<size_t>(end - begin), MADV_HUGEPAGE);
+  }
   std::free(probe);  // NOLINT(cppcoreguidelines-owning-memory)
 #endif
 }

@@ -171,8 +171,8 @@ std::string Describe(const StrictnessRule& rule, const Json& parent) {
 // section it leaves at the default.
 struct Decision {
   Location location;
-  const ManifestLayer* layer;
-  bool explicit_value;
+  const ManifestLayer* layer = nullptr;
+  bool explicit_value = false;
 };
 
 Decision DecidedAt(const std::vector<ManifestLayer>& chain, size_t i, const std::string& path) {
@@ -390,7 +390,7 @@ bool LoadPlatform(const std::string& manifest_path, const Schema& manifest_schem
     if (referenced_at && !FileExists(path)) {
       // Point at the line that names the missing file, not at the file.
       diagnostics.Error(Code::kFileNotFound, *referenced_at,
-                        "`" + ref + "` does not exist (looked for " + path + ")",
+                        "`" + ref + "` does not exist (looked for " + path + ')',
                         "the path is relative to the file that names it");
       return false;
     }

@@ -343,8 +343,8 @@ std::string Path::str() const {
   for (const Path* p = this; p != nullptr; p = p->parent)
     chain.push_back(p);
   std::string out;
-  for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
-    const Path* p = *it;
+  std::reverse(chain.begin(), chain.end());
+  for (const Path* p : chain) {
     if (p->index != static_cast<size_t>(-1)) {
       out += '[' + std::to_string(p->index) + ']';
     } else if (!p->key.empty()) {

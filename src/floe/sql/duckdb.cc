@@ -27,7 +27,7 @@ struct LoadedApi {
 };
 
 const LoadedApi& Load() {
-  static const LoadedApi loaded = [] {
+  static const LoadedApi kLoaded = [] {
     LoadedApi out;
     std::vector<std::string> candidates;
     if (const char* env = std::getenv("FLOE_DUCKDB_LIBRARY"); env != nullptr && *env != '\0') {
@@ -58,7 +58,7 @@ const LoadedApi& Load() {
 #undef FLOE_DUCKDB_FN
     return out;
   }();
-  return loaded;
+  return kLoaded;
 }
 
 const DuckApi& Api() {
