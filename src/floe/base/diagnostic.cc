@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <unordered_set>
 
 #include <nlohmann/json.hpp>
 
@@ -84,15 +85,14 @@ void Diagnostics::Append(const Diagnostics& other) {
 }
 
 void Diagnostics::Deduplicate() {
+  std::unordered_set<std::string> seen;
   std::vector<Diagnostic> unique;
   errors_ = 0;
   for (Diagnostic& d : items_) {
-    bool seen = std::any_of(unique.begin(), unique.end(), [&](const Diagnostic& u) {
-      return u.code == d.code && u.location.file == d.location.file &&
-             u.location.line == d.location.line && u.location.column == d.location.column &&
-             u.message == d.message;
-    });
-    if (seen)
+    std::string key = CodeName(d.code) + '\0' + d.location.file + '\0' +
+                      std::to_string(d.location.line) + ':' + std::to_string(d.location.column) +
+                      '\0' + d.message;
+    if (!seen.insert(std::move(key)).second)
       continue;
     if (d.severity == Severity::kError)
       ++errors_;
