@@ -27,6 +27,7 @@ demo: build
 
 bench: build
 	@bench/run $(BUILD)
+	@$(BUILD)/floe_micro_bench --benchmark_min_time=0.2
 
 # Rewrite schemas/ from the binary (review the diff: it is what editors validate against).
 schemas: build
