@@ -18,10 +18,9 @@ void TuneHeapForOneShotCommand() {
   constexpr size_t kStep = size_t{256} << 20;
   mallopt(M_TOP_PAD, static_cast<int>(kStep));
   mallopt(M_TRIM_THRESHOLD, static_cast<int>(kStep));
-  // Keep big buffers (file texts, rendered output) and other threads' allocations in that same
-  // huge-page heap rather than in separate mappings.
+  // Keep big buffers (file texts, rendered output) in that same huge-page heap rather than in
+  // separate mappings.
   mallopt(M_MMAP_THRESHOLD, 32 << 20);
-  mallopt(M_ARENA_MAX, 1);
   // Grow the heap now, in one step, and mark that range for huge pages: later allocations are
   // carved from it without further brk calls. Only address space is reserved; pages are
   // faulted in as they are used.

@@ -179,6 +179,7 @@ class ArtifactBuilder {
     models.get_ref<Json::array_t&>().reserve(transforms.items.size());
     for (const Node& t : transforms.items) {
       Json m = Json::object();
+      m.get_ref<Json::object_t&>().reserve(7);
       m["name"] = t.GetString("name");
       const Node* compute = t.Find("compute");
       m["compute"] = compute != nullptr ? compute->text : default_compute;

@@ -83,6 +83,13 @@ TEST_F(CompileTest, TheSourceHashIgnoresFormattingButNotMeaning) {
   EXPECT_NE(hash(base), hash(changed));
 }
 
+TEST_F(CompileTest, JsonOutputReadsBackAsTheSameDocument) {
+  Diagnostics d;
+  auto artifacts = Compile(registry_, {Example("orders/floe.yaml"), "", 0}, d);
+  ASSERT_TRUE(artifacts.has_value());
+  EXPECT_EQ(Json::parse(Render(*artifacts, {})), *artifacts);
+}
+
 TEST_F(CompileTest, YamlOutputReadsBackAsTheSameDocument) {
   std::string yaml = CompileToText(OutputFormat::kYaml, 0);
   std::string json = CompileToText(OutputFormat::kJson, 0);
