@@ -1,0 +1,22 @@
+#pragma once
+// Template text -> Template (ast.h): Jinja2's default syntax with whitespace control, comments
+// and raw blocks; trailing newline dropped (keep_trailing_newline=False, as dbt configures it).
+
+#include <string>
+#include <string_view>
+
+#include "floe/jinja/ast.h"
+
+namespace floe::jinja {
+
+/// A template problem at a place in the template: syntax errors from the parser, runtime errors
+/// from the interpreter. Internal to the engine: the public entry points return diagnostics.
+struct TemplateError {
+  Position pos;
+  std::string message;
+};
+
+/// Parses `source`; throws TemplateError.
+Template Parse(std::string_view source, std::string name);
+
+}  // namespace floe::jinja

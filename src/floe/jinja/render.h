@@ -1,0 +1,75 @@
+#pragma once
+// Rendering templates: a Jinja2-compatible interpreter that knows nothing of dbt. Templates reach
+// no file, process or network: they see only the values and functions put into their context.
+
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "floe/base/diagnostic.h"
+#include "floe/jinja/ast.h"
+#include "floe/jinja/parser.h"
+#include "floe/jinja/value.h"
+
+namespace floe::jinja {
+
+/// Thrown by a function (dbt's `return()`) to end the macro that called it with a value.
+struct MacroReturn {
+  Value value;
+};
+
+/// The variables of a render: globals, then a stack of scopes.
+class Interpreter {
+ public:
+  explicit Interpreter(const Dict& globals);
+
+  /// Renders a parsed template; throws TemplateError.
+  std::string Render(const Template& tpl);
+
+  /// Calls a callable value with arguments (used by filters such as map).
+  Value CallValue(const Value& callee, Arguments& args, Position pos);
+  /// Applies a filter or test by name (select/reject/map use them).
+  Value ApplyFilter(const std::string& name, const Value& input, Arguments& args, Position pos);
+  bool ApplyTest(const std::string& name, const Value& input, Arguments& args, Position pos);
+
+  /// Looks a name up through the scopes, then the globals.
+  Value Lookup(const std::string& name) const;
+
+  const std::string& template_name() const { return template_name_; }
+
+ private:
+  friend class MacroCallable;
+  friend class CallerCallable;
+  enum class Flow : uint8_t { kNormal, kBreak, kContinue };
+
+  Flow Exec(const Body& body, std::string& out);
+  Flow ExecStmt(const Stmt& s, std::string& out);
+  void ExecFor(const Stmt& s, std::string& out);
+  Value Eval(const Expr& e);
+  Value EvalBinary(const Expr& e);
+  Value EvalCompare(const Expr& e);
+  Value GetAttr(const Value& target, const std::string& name, Position pos);
+  Value GetItem(const Value& target, const Value& key, Position pos);
+  Value Slice(const Value& target, const Expr& e);
+  Arguments EvalArgs(const CallArgs& call);
+  void Assign(const std::string& name, Value v);
+  Value MakeMacro(const Stmt& s);
+  Value ApplyFilterChain(const Expr& chain, Value input);
+  void BindTargets(const Stmt& s, const Value& item);
+
+  const Dict& globals_;
+  std::vector<std::map<std::string, Value, std::less<>>> scopes_;
+  std::string template_name_;
+  int depth_ = 0;
+};
+
+/// Parses and renders `source` with `context`; problems become diagnostics (FLOE-J…) that name
+/// the template, line and column. Returns false on error.
+bool RenderTemplate(std::string_view source, const std::string& name, const Dict& context,
+                    std::string& output, Diagnostics& diagnostics);
+
+/// JSON text -> Value (objects keep their key order).
+Value FromJsonText(std::string_view json, bool* ok);
+
+}  // namespace floe::jinja

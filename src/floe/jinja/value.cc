@@ -1,0 +1,348 @@
+#include "floe/jinja/value.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+
+namespace floe::jinja {
+namespace {
+
+class NativeCallable : public Callable {
+ public:
+  NativeCallable(std::string name, NativeFunction f) : name_(std::move(name)), f_(std::move(f)) {}
+  Value Call(Interpreter& interpreter, Arguments& args) override { return f_(interpreter, args); }
+  std::string name() const override { return name_; }
+
+ private:
+  std::string name_;
+  NativeFunction f_;
+};
+
+std::string ReprString(const std::string& s) {
+  // Python picks single quotes unless the text contains one and no double quote.
+  bool single = s.find('\'') == std::string::npos || s.find('"') != std::string::npos;
+  char q = single ? '\'' : '"';
+  std::string out(1, q);
+  for (char c : s) {
+    switch (c) {
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        if (c == q) {
+          out += '\\';
+          out += c;
+        } else if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\x%02x", static_cast<unsigned char>(c));
+          out += buf;
+        } else {
+          out += c;
+        }
+    }
+  }
+  out += q;
+  return out;
+}
+
+}  // namespace
+
+std::string FormatFloat(double d) {
+  if (std::isnan(d))
+    return "nan";
+  if (std::isinf(d))
+    return d > 0 ? "inf" : "-inf";
+  if (d == 0)
+    return std::signbit(d) ? "-0.0" : "0.0";
+  // Shortest digits that read back as the same double (Python's repr).
+  char digits[40];
+  int precision = 1;
+  for (; precision <= 17; ++precision) {
+    std::snprintf(digits, sizeof digits, "%.*e", precision - 1, d);
+    if (std::strtod(digits, nullptr) == d)
+      break;
+  }
+  // digits: [-]d.ddde[+-]XX
+  std::string text(digits);
+  bool negative = text[0] == '-';
+  if (negative)
+    text.erase(0, 1);
+  size_t e = text.find('e');
+  int exponent = std::atoi(text.c_str() + e + 1);
+  std::string mantissa = text.substr(0, e);
+  mantissa.erase(std::remove(mantissa.begin(), mantissa.end(), '.'), mantissa.end());
+  while (mantissa.size() > 1 && mantissa.back() == '0')
+    mantissa.pop_back();
+  std::string out;
+  if (exponent < -4 || exponent >= 16) {
+    out = mantissa.substr(0, 1);
+    if (mantissa.size() > 1)
+      out += "." + mantissa.substr(1);
+    char exp[16];
+    std::snprintf(exp, sizeof exp, "e%c%02d", exponent < 0 ? '-' : '+', std::abs(exponent));
+    out += exp;
+  } else if (exponent < 0) {
+    out = "0." + std::string(static_cast<size_t>(-exponent - 1), '0') + mantissa;
+  } else {
+    auto point = static_cast<size_t>(exponent + 1);
+    if (mantissa.size() <= point) {
+      out = mantissa + std::string(point - mantissa.size(), '0') + ".0";
+    } else {
+      out = mantissa.substr(0, point) + "." + mantissa.substr(point);
+    }
+  }
+  return negative ? "-" + out : out;
+}
+
+Value Value::Function(std::string name, NativeFunction f) {
+  return Value(
+      std::shared_ptr<Callable>(std::make_shared<NativeCallable>(std::move(name), std::move(f))));
+}
+
+int64_t Value::as_int() const {
+  if (is_bool())
+    return as_bool() ? 1 : 0;
+  return std::get<int64_t>(v_);
+}
+
+double Value::as_double() const {
+  if (is_float())
+    return std::get<double>(v_);
+  return static_cast<double>(as_int());
+}
+
+bool Value::Truthy() const {
+  if (is_undefined() || is_none())
+    return false;
+  if (is_bool())
+    return as_bool();
+  if (is_int())
+    return as_int() != 0;
+  if (is_float())
+    return as_double() != 0;
+  if (is_string())
+    return !as_string().empty();
+  if (is_list())
+    return !as_list().empty();
+  if (is_dict())
+    return as_dict().size() > 0;
+  return true;
+}
+
+std::string Value::Str() const {
+  if (is_undefined())
+    return "";
+  if (is_string())
+    return as_string();
+  return Repr();
+}
+
+std::string Value::Repr() const {
+  if (is_undefined())
+    return "Undefined";
+  if (is_none())
+    return "None";
+  if (is_bool())
+    return as_bool() ? "True" : "False";
+  if (is_int())
+    return std::to_string(as_int());
+  if (is_float())
+    return FormatFloat(as_double());
+  if (is_string())
+    return ReprString(as_string());
+  if (is_list()) {
+    const List& items = as_list();
+    std::string out = is_tuple() ? "(" : "[";
+    for (size_t i = 0; i < items.size(); ++i) {
+      if (i > 0)
+        out += ", ";
+      out += items[i].Repr();
+    }
+    if (is_tuple() && items.size() == 1)
+      out += ",";
+    return out + (is_tuple() ? ")" : "]");
+  }
+  if (is_dict()) {
+    std::string out = as_dict().is_namespace() ? "<Namespace {" : "{";
+    bool first = true;
+    for (const auto& [k, v] : as_dict().entries()) {
+      if (!first)
+        out += ", ";
+      first = false;
+      out += k.Repr() + ": " + v.Repr();
+    }
+    return out + (as_dict().is_namespace() ? "}>" : "}");
+  }
+  return as_callable()->repr();
+}
+
+std::string Value::TypeName() const {
+  if (is_undefined())
+    return "Undefined";
+  if (is_none())
+    return "NoneType";
+  if (is_bool())
+    return "bool";
+  if (is_int())
+    return "int";
+  if (is_float())
+    return "float";
+  if (is_string())
+    return "str";
+  if (is_tuple())
+    return "tuple";
+  if (is_list())
+    return "list";
+  if (is_dict())
+    return "dict";
+  return "function";
+}
+
+bool Value::Equals(const Value& other) const {
+  if (is_number() && other.is_number()) {
+    if (is_float() || other.is_float())
+      return as_double() == other.as_double();
+    return as_int() == other.as_int();
+  }
+  if (is_string() && other.is_string())
+    return as_string() == other.as_string();
+  if (is_none() || other.is_none())
+    return is_none() && other.is_none();
+  if (is_undefined() || other.is_undefined())
+    return is_undefined() && other.is_undefined();
+  if (is_list() && other.is_list()) {
+    if (is_tuple() != other.is_tuple())
+      return false;
+    const List& a = as_list();
+    const List& b = other.as_list();
+    if (a.size() != b.size())
+      return false;
+    for (size_t i = 0; i < a.size(); ++i) {
+      if (!a[i].Equals(b[i]))
+        return false;
+    }
+    return true;
+  }
+  if (is_dict() && other.is_dict()) {
+    const Dict& a = as_dict();
+    const Dict& b = other.as_dict();
+    if (a.size() != b.size())
+      return false;
+    for (const auto& [k, v] : a.entries()) {
+      const Value* w = b.Find(k);
+      if (w == nullptr || !v.Equals(*w))
+        return false;
+    }
+    return true;
+  }
+  if (is_callable() && other.is_callable())
+    return as_callable() == other.as_callable();
+  return false;
+}
+
+bool Value::Less(const Value& other, bool* ok) const {
+  *ok = true;
+  if (is_number() && other.is_number()) {
+    if (is_float() || other.is_float())
+      return as_double() < other.as_double();
+    return as_int() < other.as_int();
+  }
+  if (is_string() && other.is_string())
+    return as_string() < other.as_string();
+  if (is_list() && other.is_list()) {
+    const List& a = as_list();
+    const List& b = other.as_list();
+    for (size_t i = 0; i < a.size() && i < b.size(); ++i) {
+      if (a[i].Equals(b[i]))
+        continue;
+      return a[i].Less(b[i], ok);
+    }
+    return a.size() < b.size();
+  }
+  *ok = false;
+  return false;
+}
+
+bool Value::SameAs(const Value& other) const {
+  if (is_list() && other.is_list())
+    return std::get<ListRef>(v_).items == std::get<ListRef>(other.v_).items;
+  if (is_dict() && other.is_dict())
+    return &as_dict() == &other.as_dict();
+  if (is_bool() != other.is_bool())
+    return false;
+  return Equals(other);
+}
+
+Value* Dict::Find(const Value& key) {
+  for (auto& [k, v] : entries_) {
+    if (k.Equals(key))
+      return &v;
+  }
+  return nullptr;
+}
+
+const Value* Dict::Find(const Value& key) const {
+  for (const auto& [k, v] : entries_) {
+    if (k.Equals(key))
+      return &v;
+  }
+  return nullptr;
+}
+
+const Value* Dict::FindKey(std::string_view key) const {
+  for (const auto& [k, v] : entries_) {
+    if (k.is_string() && k.as_string() == key)
+      return &v;
+  }
+  return nullptr;
+}
+
+void Dict::Set(Value key, Value value) {
+  if (Value* existing = Find(key)) {
+    *existing = std::move(value);
+  } else {
+    entries_.emplace_back(std::move(key), std::move(value));
+  }
+}
+
+bool Dict::Erase(const Value& key) {
+  for (auto it = entries_.begin(); it != entries_.end(); ++it) {
+    if (it->first.Equals(key)) {
+      entries_.erase(it);
+      return true;
+    }
+  }
+  return false;
+}
+
+Value Arguments::Get(size_t index, std::string_view name, Value fallback) {
+  if (index < positional.size())
+    return positional[index];
+  for (auto& [k, v] : keywords) {
+    if (k == name)
+      return v;
+  }
+  return fallback;
+}
+
+bool Arguments::Has(size_t index, std::string_view name) const {
+  if (index < positional.size())
+    return true;
+  for (const auto& [k, v] : keywords) {
+    if (k == name)
+      return true;
+  }
+  return false;
+}
+
+}  // namespace floe::jinja

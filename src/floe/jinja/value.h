@@ -1,0 +1,149 @@
+#pragma once
+// The values templates compute with, with Python's semantics (what Jinja2 templates expect):
+// lists and dicts are shared references (`.append` is visible through every name), str() and
+// repr() print as Python does, truthiness and comparison follow Python.
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <variant>
+#include <vector>
+
+namespace floe::jinja {
+
+class Value;
+struct Arguments;
+class Interpreter;
+
+using List = std::vector<Value>;
+
+/// A dict keeping insertion order (as Python's does).
+class Dict {
+ public:
+  Value* Find(const Value& key);
+  const Value* Find(const Value& key) const;
+  const Value* FindKey(std::string_view key) const;
+  void Set(Value key, Value value);
+  bool Erase(const Value& key);
+  size_t size() const { return entries_.size(); }
+  /// A `namespace()` object: the one kind of object `{% set ns.attr = … %}` may assign to.
+  bool is_namespace() const { return namespace_; }
+  void set_namespace(bool on) { namespace_ = on; }
+  const std::vector<std::pair<Value, Value>>& entries() const { return entries_; }
+
+ private:
+  std::vector<std::pair<Value, Value>> entries_;
+  bool namespace_ = false;
+};
+
+/// Something a template can call: a macro, a builtin function, a bound method.
+class Callable {
+ public:
+  Callable() = default;
+  Callable(const Callable&) = delete;
+  Callable& operator=(const Callable&) = delete;
+  Callable(Callable&&) = delete;
+  Callable& operator=(Callable&&) = delete;
+  virtual ~Callable() = default;
+  virtual Value Call(Interpreter& interpreter, Arguments& args) = 0;
+  virtual std::string name() const = 0;
+  /// Python's repr of the object.
+  virtual std::string repr() const { return "<function " + name() + ">"; }
+};
+
+using NativeFunction = std::function<Value(Interpreter&, Arguments&)>;
+
+class Value {
+ public:
+  struct Undefined {
+    std::string name;  // what was looked up, for error messages
+  };
+  struct None {};
+  struct ListRef {
+    std::shared_ptr<List> items;
+    bool tuple = false;
+  };
+
+  Value() : v_(Undefined{}) {}
+  static Value MakeUndefined(std::string name) { return Value(Undefined{std::move(name)}); }
+  static Value MakeNone() { return Value(None{}); }
+  Value(bool b) : v_(b) {}                           // NOLINT(google-explicit-constructor)
+  Value(int64_t i) : v_(i) {}                        // NOLINT(google-explicit-constructor)
+  Value(int i) : v_(static_cast<int64_t>(i)) {}      // NOLINT(google-explicit-constructor)
+  Value(size_t i) : v_(static_cast<int64_t>(i)) {}   // NOLINT(google-explicit-constructor)
+  Value(double d) : v_(d) {}                         // NOLINT(google-explicit-constructor)
+  Value(std::string s) : v_(std::move(s)) {}         // NOLINT(google-explicit-constructor)
+  Value(const char* s) : v_(std::string(s)) {}       // NOLINT(google-explicit-constructor)
+  Value(std::string_view s) : v_(std::string(s)) {}  // NOLINT(google-explicit-constructor)
+  Value(List items, bool tuple = false)              // NOLINT(google-explicit-constructor)
+      : v_(ListRef{std::make_shared<List>(std::move(items)), tuple}) {}
+  Value(Dict dict)
+      : v_(std::make_shared<Dict>(std::move(dict))) {}      // NOLINT(google-explicit-constructor)
+  Value(std::shared_ptr<Callable> f) : v_(std::move(f)) {}  // NOLINT(google-explicit-constructor)
+  static Value Function(std::string name, NativeFunction f);
+
+  bool is_undefined() const { return std::holds_alternative<Undefined>(v_); }
+  bool is_none() const { return std::holds_alternative<None>(v_); }
+  bool is_bool() const { return std::holds_alternative<bool>(v_); }
+  bool is_int() const { return std::holds_alternative<int64_t>(v_); }
+  bool is_float() const { return std::holds_alternative<double>(v_); }
+  bool is_number() const { return is_int() || is_float() || is_bool(); }
+  bool is_string() const { return std::holds_alternative<std::string>(v_); }
+  bool is_list() const { return std::holds_alternative<ListRef>(v_); }
+  bool is_tuple() const { return is_list() && std::get<ListRef>(v_).tuple; }
+  bool is_dict() const { return std::holds_alternative<std::shared_ptr<Dict>>(v_); }
+  bool is_callable() const { return std::holds_alternative<std::shared_ptr<Callable>>(v_); }
+
+  bool as_bool() const { return std::get<bool>(v_); }
+  int64_t as_int() const;  // bool and int
+  double as_double() const;
+  const std::string& as_string() const { return std::get<std::string>(v_); }
+  List& as_list() const { return *std::get<ListRef>(v_).items; }
+  Dict& as_dict() const { return *std::get<std::shared_ptr<Dict>>(v_); }
+  const std::shared_ptr<Callable>& as_callable() const {
+    return std::get<std::shared_ptr<Callable>>(v_);
+  }
+  const std::string& undefined_name() const { return std::get<Undefined>(v_).name; }
+
+  /// Python's bool(x).
+  bool Truthy() const;
+  /// Python's str(x) (Undefined renders as the empty string, as Jinja2's default Undefined).
+  std::string Str() const;
+  /// Python's repr(x).
+  std::string Repr() const;
+  /// "str", "int", "list", … for messages.
+  std::string TypeName() const;
+
+  /// Python's ==.
+  bool Equals(const Value& other) const;
+  /// Python's < for numbers, strings and sequences; false and `*ok = false` otherwise.
+  bool Less(const Value& other, bool* ok) const;
+  /// Same object (Python's `is`) for lists, dicts and callables; equality for the rest.
+  bool SameAs(const Value& other) const;
+
+ private:
+  explicit Value(Undefined u) : v_(std::move(u)) {}
+  explicit Value(None n) : v_(n) {}
+
+  std::variant<Undefined, None, bool, int64_t, double, std::string, ListRef, std::shared_ptr<Dict>,
+               std::shared_ptr<Callable>>
+      v_;
+};
+
+/// Positional and keyword arguments of a call.
+struct Arguments {
+  std::vector<Value> positional;
+  std::vector<std::pair<std::string, Value>> keywords;
+
+  /// Positional `index`, else keyword `name`, else `fallback`; marks the keyword as used.
+  Value Get(size_t index, std::string_view name, Value fallback = Value());
+  bool Has(size_t index, std::string_view name) const;
+};
+
+/// Python's repr of a float ("1.0", "0.1", "1e+20").
+std::string FormatFloat(double d);
+
+}  // namespace floe::jinja

@@ -1,0 +1,64 @@
+#include "floe/jinja/render.h"
+
+#include <gtest/gtest.h>
+
+namespace floe::jinja {
+namespace {
+
+std::string Render(const std::string& source, Dict context = {}) {
+  std::string out;
+  Diagnostics d;
+  EXPECT_TRUE(RenderTemplate(source, "t.sql", context, out, d))
+      << (d.empty() ? "" : RenderText(d.items()[0]));
+  return out;
+}
+
+Diagnostic Fail(const std::string& source) {
+  std::string out;
+  Diagnostics d;
+  EXPECT_FALSE(RenderTemplate(source, "t.sql", {}, out, d));
+  return d.empty() ? Diagnostic{} : d.items()[0];
+}
+
+TEST(Jinja, DropsOneTrailingNewlineAndControlsWhitespace) {
+  EXPECT_EQ(Render("a\n\n"), "a\n");
+  EXPECT_EQ(Render("{% for x in [1, 2] -%}\n  {{ x }}\n{%- endfor %}"), "12");
+  EXPECT_EQ(Render("a {#- note -#} b"), "ab");
+  EXPECT_EQ(Render("{% raw %}{{ x }}{% endraw %}"), "{{ x }}");
+}
+
+TEST(Jinja, MacrosSeeArgumentsDefaultsAndCaller) {
+  EXPECT_EQ(
+      Render("{% macro m(a, b=2) %}{{ a }}-{{ b }}-{{ varargs }}{% endmacro %}{{ m(1, 3, 4) }}"),
+      "1-3-(4,)");
+  EXPECT_EQ(Render("{% macro w() %}[{{ caller() }}]{% endmacro %}{% call w() %}in{% endcall %}"),
+            "[in]");
+}
+
+TEST(Jinja, ValuesPrintAsPython) {
+  EXPECT_EQ(
+      Render("{{ 1.0 }} {{ 0.1 + 0.2 }} {{ none }} {{ true }} {{ [1, 'a'] }} {{ {'k': (1,)} }}"),
+      "1.0 0.30000000000000004 None True [1, 'a'] {'k': (1,)}");
+  EXPECT_EQ(Render("{{ 7 // -2 }} {{ -7 % 3 }} {{ 2 ** 10 }} {{ 'a' ~ 1 }}"), "-4 2 1024 a1");
+}
+
+TEST(Jinja, ListsAndDictsAreShared) {
+  EXPECT_EQ(Render("{% set l = [] %}{% do l.append(1) %}{% set m = {'l': l} %}{% do m.l.append(2) "
+                   "%}{{ l }}"),
+            "[1, 2]");
+}
+
+TEST(Jinja, ErrorsNameTheTemplateLineAndColumn) {
+  Diagnostic syntax = Fail("ok\n{% if x %}\nno end");
+  EXPECT_EQ(syntax.code, Code::kTemplateSyntax);
+  EXPECT_EQ(syntax.location.file, "t.sql");
+  Diagnostic runtime = Fail("line 1\n  {{ 1 / 0 }}");
+  EXPECT_EQ(runtime.code, Code::kTemplateRender);
+  EXPECT_EQ(runtime.location.line, 2u);
+  EXPECT_EQ(runtime.message, "division by zero");
+  EXPECT_EQ(Fail("{{ x | nope }}").message, "No filter named 'nope'.");
+  EXPECT_EQ(Fail("{{ undefined_fn() }}").message, "'undefined_fn' is undefined");
+}
+
+}  // namespace
+}  // namespace floe::jinja
