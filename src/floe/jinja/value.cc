@@ -104,6 +104,8 @@ std::string FormatFloat(double d) {
   return negative ? "-" + out : out;
 }
 
+Value::Value(Dict dict) : v_(std::make_shared<Dict>(std::move(dict))) {}
+
 Value Value::Function(std::string name, NativeFunction f) {
   return Value(
       std::shared_ptr<Callable>(std::make_shared<NativeCallable>(std::move(name), std::move(f))));

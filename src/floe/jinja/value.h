@@ -20,24 +20,7 @@ class Interpreter;
 
 using List = std::vector<Value>;
 
-/// A dict keeping insertion order (as Python's does).
-class Dict {
- public:
-  Value* Find(const Value& key);
-  const Value* Find(const Value& key) const;
-  const Value* FindKey(std::string_view key) const;
-  void Set(Value key, Value value);
-  bool Erase(const Value& key);
-  size_t size() const { return entries_.size(); }
-  /// A `namespace()` object: the one kind of object `{% set ns.attr = … %}` may assign to.
-  bool is_namespace() const { return namespace_; }
-  void set_namespace(bool on) { namespace_ = on; }
-  const std::vector<std::pair<Value, Value>>& entries() const { return entries_; }
-
- private:
-  std::vector<std::pair<Value, Value>> entries_;
-  bool namespace_ = false;
-};
+class Dict;
 
 /// Something a template can call: a macro, a builtin function, a bound method.
 class Callable {
@@ -80,8 +63,7 @@ class Value {
   Value(std::string_view s) : v_(std::string(s)) {}  // NOLINT(google-explicit-constructor)
   Value(List items, bool tuple = false)              // NOLINT(google-explicit-constructor)
       : v_(ListRef{std::make_shared<List>(std::move(items)), tuple}) {}
-  Value(Dict dict)
-      : v_(std::make_shared<Dict>(std::move(dict))) {}      // NOLINT(google-explicit-constructor)
+  Value(Dict dict);                                         // NOLINT(google-explicit-constructor)
   Value(std::shared_ptr<Callable> f) : v_(std::move(f)) {}  // NOLINT(google-explicit-constructor)
   static Value Function(std::string name, NativeFunction f);
 
@@ -131,6 +113,25 @@ class Value {
   std::variant<Undefined, None, bool, int64_t, double, std::string, ListRef, std::shared_ptr<Dict>,
                std::shared_ptr<Callable>>
       v_;
+};
+
+/// A dict keeping insertion order (as Python's does).
+class Dict {
+ public:
+  Value* Find(const Value& key);
+  const Value* Find(const Value& key) const;
+  const Value* FindKey(std::string_view key) const;
+  void Set(Value key, Value value);
+  bool Erase(const Value& key);
+  size_t size() const { return entries_.size(); }
+  /// A `namespace()` object: the one kind of object `{% set ns.attr = … %}` may assign to.
+  bool is_namespace() const { return namespace_; }
+  void set_namespace(bool on) { namespace_ = on; }
+  const std::vector<std::pair<Value, Value>>& entries() const { return entries_; }
+
+ private:
+  std::vector<std::pair<Value, Value>> entries_;
+  bool namespace_ = false;
 };
 
 /// Positional and keyword arguments of a call.

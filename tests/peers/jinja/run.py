@@ -199,7 +199,8 @@ def compare(renderer, case):
     if code == "timeout":
         return f"floe timed out after {TIMEOUT_SECONDS}s"
     if code not in (0, 1):
-        return f"floe exited with {code} (crash?) {clip(first_line(err.decode('utf-8', 'replace')))}"
+        how = f"was killed by signal {-code}" if code < 0 else f"exited with {code}"
+        return f"floe {how} (crash?) {clip(first_line(err.decode('utf-8', 'replace')))}"
     if status == "error":
         if code == 1:
             return None
