@@ -397,6 +397,32 @@ std::string JsonString(const std::string& s) {
   return out + "\"";
 }
 
+// json.dumps' ensure_ascii: every non-ASCII character as \uXXXX (surrogate pairs above U+FFFF).
+std::string AsciiOnly(const std::string& s) {
+  std::string out;
+  for (size_t i = 0; i < s.size();) {
+    auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      out += s[i++];
+      continue;
+    }
+    size_t n = (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : 4;
+    uint32_t cp = c & (n == 2 ? 0x1F : n == 3 ? 0x0F : 0x07);
+    for (size_t k = 1; k < n && i + k < s.size(); ++k)
+      cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+    i += n;
+    char buf[16];
+    if (cp >= 0x10000) {
+      cp -= 0x10000;
+      std::snprintf(buf, sizeof buf, "\\u%04x\\u%04x", 0xD800 + (cp >> 10), 0xDC00 + (cp & 0x3FF));
+    } else {
+      std::snprintf(buf, sizeof buf, "\\u%04x", cp);
+    }
+    out += buf;
+  }
+  return out;
+}
+
 // json.dumps(sort_keys=True) with Jinja2's HTML-safe escaping of < > & '.
 std::string ToJsonText(const Value& v, int indent, int depth) {
   if (v.is_none() || v.is_undefined())
@@ -771,15 +797,21 @@ const std::map<std::string, Filter>& Filters() {
       return Value(std::move(items));
     };
     f["round"] = [](Interpreter&, const Value& v, Arguments& a, Position pos) {
+      if (!v.is_number())
+        Throw(pos, "type " + v.TypeName() + " doesn't define __round__ method");
       int64_t precision =
           a.Has(0, "precision") ? ToInt(a.Get(0, "precision"), pos, "precision") : 0;
       std::string method = a.Get(1, "method", Value("common")).Str();
       double scale = std::pow(10.0, static_cast<double>(precision));
       double x = v.as_double() * scale;
-      double r = method == "ceil"    ? std::ceil(x)
-                 : method == "floor" ? std::floor(x)
-                                     : std::round(x);
-      return Value(r / scale);
+      if (method == "common") {
+        if (v.is_int() || v.is_bool())
+          return Value(v.as_int());
+        return Value(std::nearbyint(x) / scale);  // Python rounds half to even
+      }
+      if (method != "ceil" && method != "floor")
+        Throw(pos, "method must be common, ceil or floor");
+      return Value((method == "ceil" ? std::ceil(x) : std::floor(x)) / scale);
     };
     f["safe"] = [](Interpreter&, const Value& v, Arguments&, Position) { return v; };
     f["slice"] = [](Interpreter&, const Value& v, Arguments& a, Position pos) {
@@ -808,9 +840,26 @@ const std::map<std::string, Filter>& Filters() {
       bool case_sensitive = a.Get(1, "case_sensitive", Value(false)).Truthy();
       Value attribute = a.Get(2, "attribute");
       List items = Iterate(v, pos);
+      // attribute="a,b" sorts by a, then b.
+      List keys;
+      if (attribute.is_string()) {
+        for (const Value& k : Split(attribute.as_string(), Value(","), -1)) {
+          keys.emplace_back(Strip(k.as_string(), Value(), true, true));
+        }
+      } else if (!attribute.is_undefined()) {
+        keys.push_back(attribute);
+      }
+      auto key_of = [&](const Value& x) {
+        if (keys.empty())
+          return x;
+        List parts;
+        for (const Value& k : keys)
+          parts.push_back(AttributeOf(in, x, k, pos));
+        return parts.size() == 1 ? parts[0] : Value(std::move(parts), true);
+      };
       std::stable_sort(items.begin(), items.end(), [&](const Value& x, const Value& y) {
-        Value kx = attribute.is_undefined() ? x : AttributeOf(in, x, attribute, pos);
-        Value ky = attribute.is_undefined() ? y : AttributeOf(in, y, attribute, pos);
+        Value kx = key_of(x);
+        Value ky = key_of(y);
         return reverse ? SortLess(ky, kx, case_sensitive, pos)
                        : SortLess(kx, ky, case_sensitive, pos);
       });
@@ -850,7 +899,8 @@ const std::map<std::string, Filter>& Filters() {
     };
     f["tojson"] = [](Interpreter&, const Value& v, Arguments& a, Position) {
       Value indent = a.Get(0, "indent");
-      return Value(ToJsonText(v, indent.is_int() ? static_cast<int>(indent.as_int()) : 0, 0));
+      return Value(
+          AsciiOnly(ToJsonText(v, indent.is_int() ? static_cast<int>(indent.as_int()) : 0, 0)));
     };
     f["trim"] = [](Interpreter&, const Value& v, Arguments& a, Position) {
       return Value(Strip(v.Str(), a.Get(0, "chars"), true, true));
@@ -897,7 +947,17 @@ const std::map<std::string, Filter>& Filters() {
       return Value(std::move(out));
     };
     f["wordcount"] = [](Interpreter&, const Value& v, Arguments&, Position) {
-      return Value(Split(v.Str(), Value(), -1).size());
+      // Python's re \w+: runs of letters, digits, underscores (non-ASCII counts as a letter).
+      int64_t words = 0;
+      bool in_word = false;
+      for (char c : v.Str()) {
+        bool w = std::isalnum(static_cast<unsigned char>(c)) || c == '_' ||
+                 (static_cast<unsigned char>(c) & 0x80);
+        if (w && !in_word)
+          ++words;
+        in_word = w;
+      }
+      return Value(words);
     };
     // dbt's text-environment filters: identity on text, and is_list.
     for (const char* name : {"as_text", "as_bool", "as_number", "as_native"}) {
@@ -911,12 +971,14 @@ const std::map<std::string, Filter>& Filters() {
   return kFilters;
 }
 
+const std::map<std::string, Test>& Tests();
+
 const std::map<std::string, Test>& Tests() {
   static const std::map<std::string, Test> kTests = [] {
     std::map<std::string, Test> t;
     t["boolean"] = [](Interpreter&, const Value& v, Arguments&, Position) { return v.is_bool(); };
     t["callable"] = [](Interpreter&, const Value& v, Arguments&, Position) {
-      return v.is_callable();
+      return v.is_callable() || v.is_undefined();  // Jinja2's Undefined defines __call__
     };
     t["defined"] = [](Interpreter&, const Value& v, Arguments&, Position) {
       return !v.is_undefined();
@@ -996,7 +1058,6 @@ const std::map<std::string, Test>& Tests() {
     t["filter"] = [](Interpreter&, const Value& v, Arguments&, Position) {
       return v.is_string() && Filters().count(v.as_string()) > 0;
     };
-    t["test"] = [](Interpreter&, const Value& v, Arguments&, Position) { return v.is_string(); };
     return t;
   }();
   return kTests;
@@ -1129,6 +1190,67 @@ Value StringMethod(const std::string& s, const std::string& name) {
       return Value(left ? s + pad : pad + s);
     });
   }
+  if (name == "rsplit") {
+    return fn([s](Interpreter&, Arguments& a) {
+      Value sep = a.Get(0, "sep");
+      int64_t maxsplit = a.Has(1, "maxsplit") ? a.Get(1, "maxsplit").as_int() : -1;
+      if (maxsplit < 0 || !sep.is_string())
+        return Value(Split(s, sep.is_none() ? Value() : sep, maxsplit));
+      List out;
+      const std::string& d = sep.as_string();
+      size_t end = s.size();
+      int64_t n = 0;
+      while (n < maxsplit) {
+        size_t f = end >= d.size() ? s.rfind(d, end - d.size()) : std::string::npos;
+        if (f == std::string::npos)
+          break;
+        out.insert(out.begin(), Value(s.substr(f + d.size(), end - f - d.size())));
+        end = f;
+        ++n;
+      }
+      out.insert(out.begin(), Value(s.substr(0, end)));
+      return Value(std::move(out));
+    });
+  }
+  if (name == "partition" || name == "rpartition") {
+    bool right = name == "rpartition";
+    return fn([s, right](Interpreter&, Arguments& a) {
+      std::string sep = a.Get(0, "sep").Str();
+      size_t f = right ? s.rfind(sep) : s.find(sep);
+      if (f == std::string::npos) {
+        return right ? Value(List{Value(""), Value(""), Value(s)}, true)
+                     : Value(List{Value(s), Value(""), Value("")}, true);
+      }
+      return Value(List{Value(s.substr(0, f)), Value(sep), Value(s.substr(f + sep.size()))}, true);
+    });
+  }
+  if (name == "swapcase") {
+    return fn([s](Interpreter&, Arguments&) {
+      std::string out = s;
+      for (char& c : out) {
+        auto u = static_cast<unsigned char>(c);
+        c = static_cast<char>(std::islower(u)   ? std::toupper(u)
+                              : std::isupper(u) ? std::tolower(u)
+                                                : u);
+      }
+      return Value(out);
+    });
+  }
+  if (name == "casefold")
+    return fn([s](Interpreter&, Arguments&) { return Value(Lower(s)); });
+  if (name == "removeprefix" || name == "removesuffix") {
+    bool prefix = name == "removeprefix";
+    return fn([s, prefix](Interpreter&, Arguments& a) {
+      std::string p = a.Get(0, "affix").Str();
+      if (p.empty() || p.size() > s.size())
+        return Value(s);
+      if (prefix && s.compare(0, p.size(), p) == 0)
+        return Value(s.substr(p.size()));
+      if (!prefix && s.compare(s.size() - p.size(), p.size(), p) == 0)
+        return Value(s.substr(0, s.size() - p.size()));
+      return Value(s);
+    });
+  }
   if (name == "splitlines") {
     return fn([s](Interpreter&, Arguments&) {
       List out;
@@ -1220,6 +1342,12 @@ Value ListMethod(const Value& list, const std::string& name) {
   }
   if (name == "copy")
     return fn([list](Interpreter&, Arguments&) { return Value(List(list.as_list())); });
+  if (name == "clear") {
+    return fn([list](Interpreter&, Arguments&) {
+      list.as_list().clear();
+      return Value::MakeNone();
+    });
+  }
   if (name == "reverse") {
     return fn([list](Interpreter&, Arguments&) {
       std::reverse(list.as_list().begin(), list.as_list().end());
@@ -1515,6 +1643,8 @@ Value CallFilter(Interpreter& in, const std::string& name, const Value& input, A
 
 bool CallTest(Interpreter& in, const std::string& name, const Value& input, Arguments& args,
               Position pos) {
+  if (name == "test")
+    return input.is_string() && Tests().count(input.as_string()) > 0;
   const auto& tests = Tests();
   auto it = tests.find(name);
   if (it == tests.end())

@@ -2,6 +2,7 @@
 
 #include <cctype>
 #include <cstdlib>
+#include <cstring>
 
 namespace floe::jinja {
 namespace {
@@ -25,6 +26,24 @@ struct Token {
   Position pos;
   Value value;
 };
+
+void AppendCodePoint(std::string& out, uint32_t cp) {
+  if (cp < 0x80) {
+    out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    out += static_cast<char>(0xC0 | (cp >> 6));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    out += static_cast<char>(0xE0 | (cp >> 12));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (cp >> 18));
+    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  }
+}
 
 bool IsSpace(char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
@@ -237,6 +256,23 @@ class Lexer {
   }
 
   void LexNumber(Position pos) {
+    if (s_[p_] == '0' && p_ + 1 < s_.size() && std::strchr("xXoObB", s_[p_ + 1]) != nullptr) {
+      int base = std::tolower(static_cast<unsigned char>(s_[p_ + 1])) == 'x'   ? 16
+                 : std::tolower(static_cast<unsigned char>(s_[p_ + 1])) == 'o' ? 8
+                                                                               : 2;
+      size_t b = p_ + 2;
+      p_ = b;
+      std::string digits;
+      while (p_ < s_.size() &&
+             (std::isxdigit(static_cast<unsigned char>(s_[p_])) || s_[p_] == '_')) {
+        if (s_[p_] != '_')
+          digits += s_[p_];
+        ++p_;
+      }
+      Emit(Token::Type::kInt, std::string(s_.substr(b - 2, p_ - b + 2)), pos,
+           Value(static_cast<int64_t>(std::strtoll(digits.c_str(), nullptr, base))));
+      return;
+    }
     size_t b = p_;
     bool is_float = false;
     auto digits = [&] {
@@ -244,7 +280,8 @@ class Lexer {
         ++p_;
     };
     digits();
-    if (p_ + 1 < s_.size() && s_[p_] == '.' &&
+    bool after_dot = b > 0 && s_[b - 1] == '.';  // rows.1.0 is two subscripts, not a float
+    if (!after_dot && p_ + 1 < s_.size() && s_[p_] == '.' &&
         std::isdigit(static_cast<unsigned char>(s_[p_ + 1]))) {
       is_float = true;
       ++p_;
@@ -309,6 +346,30 @@ class Lexer {
         case '0':
           out += '\0';
           break;
+        case 'a':
+          out += '\a';
+          break;
+        case 'b':
+          out += '\b';
+          break;
+        case 'f':
+          out += '\f';
+          break;
+        case 'v':
+          out += '\v';
+          break;
+        case 'x':
+        case 'u':
+        case 'U': {
+          size_t digits = e == 'x' ? 2 : e == 'u' ? 4 : 8;
+          if (p_ + digits > s_.size())
+            throw TemplateError{pos, std::string("truncated \\") + e + " escape"};
+          auto cp = static_cast<uint32_t>(
+              std::strtoul(std::string(s_.substr(p_, digits)).c_str(), nullptr, 16));
+          p_ += digits;
+          AppendCodePoint(out, cp);
+          break;
+        }
         case '\n':
           break;
         default:
@@ -542,6 +603,22 @@ class Parser {
   }
 
   StmtPtr ParseSet(StmtPtr s) {
+    if (IsOp("(")) {  // {% set (a, b) = … %}
+      Advance();
+      s->targets.push_back(ExpectName());
+      while (IsOp(",")) {
+        Advance();
+        if (IsOp(")"))
+          break;
+        s->targets.push_back(ExpectName());
+      }
+      Expect(")");
+      Expect("=");
+      s->kind = Stmt::Kind::kSet;
+      s->expr = ParseTuple(false);
+      CloseTag();
+      return s;
+    }
     std::string first = ExpectName();
     if (IsOp(".")) {
       Advance();

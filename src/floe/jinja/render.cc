@@ -25,108 +25,103 @@ constexpr int kMaxDepth = 200;
 // sees the template's top-level variables.
 class MacroCallable : public Callable {
  public:
-  MacroCallable(Interpreter* interpreter, const Stmt* stmt,
-                std::map<std::string, Value, std::less<>> closure, std::vector<Value> defaults)
-      : interpreter_(interpreter),
-        stmt_(stmt),
-        closure_(std::move(closure)),
-        defaults_(std::move(defaults)) {}
+  explicit MacroCallable(const Stmt* stmt) : stmt_(stmt) {}
 
   std::string name() const override { return stmt_->name.empty() ? "caller" : stmt_->name; }
   std::string repr() const override { return "<Macro '" + name() + "'>"; }
 
   Value Call(Interpreter& in, Arguments& args) override {
     const Stmt& s = *stmt_;
-    std::map<std::string, Value, std::less<>> locals;
     size_t n = s.params.size();
     if (args.positional.size() > n && !s.has_varargs) {
       Throw(s.pos,
             "macro '" + name() + "' takes not more than " + std::to_string(n) + " argument(s)");
     }
-    std::vector<bool> bound(n, false);
-    for (size_t i = 0; i < n && i < args.positional.size(); ++i) {
-      locals[s.params[i].name] = args.positional[i];
-      bound[i] = true;
-    }
-    Dict kwargs;
-    Value caller;
-    for (auto& [k, v] : args.keywords) {
-      if (k == "caller" && s.has_caller) {
-        caller = v;
-        continue;
-      }
-      bool found = false;
-      for (size_t i = 0; i < n; ++i) {
-        if (s.params[i].name == k) {
-          if (bound[i])
-            Throw(s.pos, "macro '" + name() + "' got multiple values for argument '" + k + "'");
-          locals[k] = v;
-          bound[i] = true;
-          found = true;
-        }
-      }
-      if (!found) {
-        if (!s.has_kwargs)
-          Throw(s.pos, "macro '" + name() + "' takes no keyword argument '" + k + "'");
-        kwargs.Set(Value(k), v);
-      }
-    }
-    std::vector<std::map<std::string, Value, std::less<>>> saved = std::move(in.scopes_);
-    in.scopes_.clear();
-    in.scopes_.push_back(closure_);
-    in.scopes_.push_back({});
-    for (size_t i = 0; i < n; ++i) {
-      if (bound[i])
-        continue;
-      locals[s.params[i].name] = defaults_[i].is_undefined() && s.params[i].default_value == nullptr
-                                     ? Value::MakeUndefined(s.params[i].name)
-                                     : defaults_[i];
-    }
-    for (auto& [k, v] : locals)
-      in.scopes_.back()[k] = v;
-    if (s.has_varargs) {
-      List extra;
-      for (size_t i = n; i < args.positional.size(); ++i)
-        extra.push_back(args.positional[i]);
-      in.scopes_.back()["varargs"] = Value(std::move(extra), true);
-    }
-    if (s.has_kwargs)
-      in.scopes_.back()["kwargs"] = Value(std::move(kwargs));
-    if (s.has_caller || stmt_->kind == Stmt::Kind::kCallBlock)
-      in.scopes_.back()["caller"] = caller;
-    std::string out;
-    Value result;
-    bool returned = false;
+    // The body sees the template's top level (as it is now) and its own arguments.
+    std::vector<Scope> saved(std::make_move_iterator(in.scopes_.begin() + 1),
+                             std::make_move_iterator(in.scopes_.end()));
+    in.scopes_.resize(1);
+    in.scopes_.emplace_back();
+    auto restore = [&] {
+      in.scopes_.resize(1);
+      for (Scope& scope : saved)
+        in.scopes_.push_back(std::move(scope));
+    };
     try {
+      Scope& locals = in.scopes_.back();
+      std::vector<bool> bound(n, false);
+      for (size_t i = 0; i < n && i < args.positional.size(); ++i) {
+        locals[s.params[i].name] = args.positional[i];
+        bound[i] = true;
+      }
+      Dict kwargs;
+      Value caller;
+      for (auto& [k, v] : args.keywords) {
+        if (k == "caller" && s.has_caller) {
+          caller = v;
+          continue;
+        }
+        auto param = std::find_if(s.params.begin(), s.params.end(),
+                                  [&](const Param& p) { return p.name == k; });
+        if (param == s.params.end()) {
+          if (!s.has_kwargs)
+            Throw(s.pos, "macro '" + name() + "' takes no keyword argument '" + k + "'");
+          kwargs.Set(Value(k), v);
+          continue;
+        }
+        auto i = static_cast<size_t>(param - s.params.begin());
+        if (bound[i])
+          Throw(s.pos, "macro '" + name() + "' got multiple values for argument '" + k + "'");
+        locals[k] = v;
+        bound[i] = true;
+      }
+      // Defaults are evaluated at each call, after the arguments before them are bound.
+      for (size_t i = 0; i < n; ++i) {
+        if (bound[i])
+          continue;
+        const Param& p = s.params[i];
+        in.scopes_.back()[p.name] =
+            p.default_value ? in.Eval(*p.default_value) : Value::MakeUndefined(p.name);
+      }
+      if (s.has_varargs) {
+        List extra;
+        for (size_t i = n; i < args.positional.size(); ++i)
+          extra.push_back(args.positional[i]);
+        in.scopes_.back()["varargs"] = Value(std::move(extra), true);
+      }
+      if (s.has_kwargs)
+        in.scopes_.back()["kwargs"] = Value(std::move(kwargs));
+      if (s.has_caller)
+        in.scopes_.back()["caller"] = caller;
       if (++in.depth_ > kMaxDepth)
         Throw(s.pos, "maximum recursion depth exceeded");
-      in.Exec(s.body, out);
-    } catch (MacroReturn& r) {
-      result = std::move(r.value);
-      returned = true;
-    } catch (...) {
+      std::string out;
+      Value result;
+      bool returned = false;
+      try {
+        in.Exec(s.body, out);
+      } catch (MacroReturn& r) {
+        result = std::move(r.value);
+        returned = true;
+      }
       --in.depth_;
-      in.scopes_ = std::move(saved);
+      restore();
+      return returned ? result : Value(std::move(out));
+    } catch (...) {
+      restore();
       throw;
     }
-    --in.depth_;
-    in.scopes_ = std::move(saved);
-    return returned ? result : Value(std::move(out));
   }
 
  private:
-  Interpreter* interpreter_;
   const Stmt* stmt_;
-  std::map<std::string, Value, std::less<>> closure_;
-  std::vector<Value> defaults_;
 };
 
 // The `caller` of a {% call %} block: renders the block body where the block stands.
 class CallerCallable : public Callable {
  public:
-  CallerCallable(const Stmt* stmt, std::vector<std::map<std::string, Value, std::less<>>> scopes,
-                 std::vector<Value> defaults)
-      : stmt_(stmt), scopes_(std::move(scopes)), defaults_(std::move(defaults)) {}
+  CallerCallable(const Stmt* stmt, std::vector<Scope> nested)
+      : stmt_(stmt), nested_(std::move(nested)) {}
   std::string name() const override { return "caller"; }
   std::string repr() const override { return "<Macro anonymous>"; }
 
@@ -134,8 +129,7 @@ class CallerCallable : public Callable {
 
  private:
   const Stmt* stmt_;
-  std::vector<std::map<std::string, Value, std::less<>>> scopes_;
-  std::vector<Value> defaults_;
+  std::vector<Scope> nested_;  // the call site's scopes below the top level
 };
 
 Interpreter::Interpreter(const Dict& globals) : globals_(globals) {
@@ -143,25 +137,33 @@ Interpreter::Interpreter(const Dict& globals) : globals_(globals) {
 }
 
 Value CallerCallable::Call(Interpreter& in, Arguments& args) {
-  // Same binding rules as a macro, evaluated in the scopes of the call site.
-  auto saved = std::move(in.scopes_);
-  in.scopes_ = scopes_;
+  std::vector<Scope> saved(std::make_move_iterator(in.scopes_.begin() + 1),
+                           std::make_move_iterator(in.scopes_.end()));
+  in.scopes_.resize(1);
+  for (const Scope& scope : nested_)
+    in.scopes_.push_back(scope);
   in.scopes_.emplace_back();
-  const Stmt& s = *stmt_;
-  for (size_t i = 0; i < s.params.size(); ++i) {
-    Value v = args.Get(i, s.params[i].name, defaults_[i]);
-    if (v.is_undefined() && s.params[i].default_value == nullptr)
-      v = Value::MakeUndefined(s.params[i].name);
-    in.scopes_.back()[s.params[i].name] = v;
-  }
+  auto restore = [&] {
+    in.scopes_.resize(1);
+    for (Scope& scope : saved)
+      in.scopes_.push_back(std::move(scope));
+  };
   std::string out;
   try {
+    const Stmt& s = *stmt_;
+    for (size_t i = 0; i < s.params.size(); ++i) {
+      const Param& p = s.params[i];
+      Value v = args.Get(i, p.name);
+      if (!args.Has(i, p.name))
+        v = p.default_value ? in.Eval(*p.default_value) : Value::MakeUndefined(p.name);
+      in.scopes_.back()[p.name] = v;
+    }
     in.Exec(s.body, out);
   } catch (...) {
-    in.scopes_ = std::move(saved);
+    restore();
     throw;
   }
-  in.scopes_ = std::move(saved);
+  restore();
   return Value(std::move(out));
 }
 
@@ -197,11 +199,7 @@ Interpreter::Flow Interpreter::Exec(const Body& body, std::string& out) {
 }
 
 Value Interpreter::MakeMacro(const Stmt& s) {
-  std::vector<Value> defaults;
-  for (const Param& p : s.params)
-    defaults.push_back(p.default_value ? Eval(*p.default_value) : Value());
-  return Value(std::shared_ptr<Callable>(
-      std::make_shared<MacroCallable>(this, &s, scopes_.front(), defaults)));
+  return Value(std::shared_ptr<Callable>(std::make_shared<MacroCallable>(&s)));
 }
 
 Interpreter::Flow Interpreter::ExecStmt(const Stmt& s, std::string& out) {
@@ -264,11 +262,8 @@ Interpreter::Flow Interpreter::ExecStmt(const Stmt& s, std::string& out) {
       Assign(s.name, MakeMacro(s));
       return Flow::kNormal;
     case Stmt::Kind::kCallBlock: {
-      std::vector<Value> defaults;
-      for (const Param& p : s.params)
-        defaults.push_back(p.default_value ? Eval(*p.default_value) : Value());
-      Value caller(
-          std::shared_ptr<Callable>(std::make_shared<CallerCallable>(&s, scopes_, defaults)));
+      Value caller(std::shared_ptr<Callable>(std::make_shared<CallerCallable>(
+          &s, std::vector<Scope>(scopes_.begin() + 1, scopes_.end()))));
       const Expr& call = *s.expr;
       Value callee = Eval(*call.target);
       Arguments args = EvalArgs(call.call);
@@ -321,6 +316,7 @@ void Interpreter::ExecFor(const Stmt& s, std::string& out) {
   size_t n = items.size();
   Dict loop;
   Value loop_value(std::move(loop));
+  bool completed = false;
   try {
     for (size_t i = 0; i < n; ++i) {
       Dict& l = loop_value.as_dict();
@@ -345,8 +341,11 @@ void Interpreter::ExecFor(const Stmt& s, std::string& out) {
       Flow f = Exec(s.body, out);
       if (f == Flow::kBreak)
         break;
+      if (f == Flow::kNormal)
+        completed = true;
     }
-    if (n == 0)
+    // Jinja2 runs `else` unless some iteration reached the end of the body.
+    if (!completed)
       Exec(s.else_body, out);
   } catch (...) {
     scopes_.pop_back();
@@ -588,6 +587,11 @@ bool RenderTemplate(std::string_view source, const std::string& name, const Dict
       diagnostics.Error(Code::kTemplateRender, {name, e.pos.line, e.pos.column}, e.message);
     } catch (const MacroReturn&) {
       diagnostics.Error(Code::kTemplateRender, {name, 0, 0}, "return() outside of a macro");
+    } catch (const std::exception& e) {
+      // A value of an unexpected type reached an operation that does not check it: report, do
+      // not crash.
+      diagnostics.Error(Code::kTemplateRender, {name, 0, 0},
+                        std::string("unsupported operation on a value: ") + e.what());
     }
   } catch (const TemplateError& e) {
     diagnostics.Error(Code::kTemplateSyntax, {name, e.pos.line, e.pos.column}, e.message);

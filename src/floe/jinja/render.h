@@ -19,6 +19,8 @@ struct MacroReturn {
   Value value;
 };
 
+using Scope = std::map<std::string, Value, std::less<>>;
+
 /// The variables of a render: globals, then a stack of scopes.
 class Interpreter {
  public:
@@ -59,7 +61,7 @@ class Interpreter {
   void BindTargets(const Stmt& s, const Value& item);
 
   const Dict& globals_;
-  std::vector<std::map<std::string, Value, std::less<>>> scopes_;
+  std::vector<Scope> scopes_;  // [0] is the template's top level
   std::string template_name_;
   int depth_ = 0;
 };

@@ -108,6 +108,18 @@ def load_context(case):
 # Reference (Python Jinja2)
 
 
+REFERENCE_VERSION = "3.1.6"  # the corpus was checked against this Jinja2
+
+
+def check_reference_version():
+    import jinja2
+
+    if jinja2.__version__ != REFERENCE_VERSION:
+        print(f"run.py: warning: Jinja2 {jinja2.__version__} installed, the corpus was checked "
+              f"with {REFERENCE_VERSION} (filter output such as urlize/xmlattr may differ)",
+              file=sys.stderr)
+
+
 def make_environment():
     from jinja2.sandbox import SandboxedEnvironment
 
@@ -172,10 +184,10 @@ def describe_difference(expected, actual):
         a = act[i] if i < len(act) else None
         if e != a:
             if e is None:
-                return f"line {i + 1}: expected end of output, got {clip(a)}"
+                return f"first differing line {i + 1}: expected end of output, got {clip(a)}"
             if a is None:
-                return f"line {i + 1}: expected {clip(e)}, got end of output"
-            return f"line {i + 1}: expected {clip(e)}, got {clip(a)}"
+                return f"first differing line {i + 1}: expected {clip(e)}, got end of output"
+            return f"first differing line {i + 1}: expected {clip(e)}, got {clip(a)}"
     return "outputs differ"  # unreachable for different inputs
 
 
@@ -185,6 +197,8 @@ def run_renderer(renderer, case):
         p = subprocess.run(cmd, capture_output=True, timeout=TIMEOUT_SECONDS)
     except subprocess.TimeoutExpired:
         return ("timeout", b"", b"")
+    except OSError as e:  # e.g. the renderer is being rebuilt
+        return ("oserror", b"", str(e).encode("utf-8"))
     return (p.returncode, p.stdout, p.stderr)
 
 
@@ -196,8 +210,12 @@ def compare(renderer, case):
     if status == "ok" and case.expect_error:
         return "corpus: Jinja2 renders this template but it is in errors/"
     code, out, err = run_renderer(renderer, case)
+    # Diagnostics usually start with the template path: drop it so the message itself shows.
+    err = err.replace(case.path.encode("utf-8") + b":", b"")
     if code == "timeout":
         return f"floe timed out after {TIMEOUT_SECONDS}s"
+    if code == "oserror":
+        return f"cannot run the renderer: {err.decode('utf-8', 'replace')}"
     if code not in (0, 1):
         how = f"was killed by signal {-code}" if code < 0 else f"exited with {code}"
         return f"floe {how} (crash?) {clip(first_line(err.decode('utf-8', 'replace')))}"
@@ -206,7 +224,7 @@ def compare(renderer, case):
             return None
         return f"expected an error ({clip(ref, 70)}), floe rendered {clip(out.decode('utf-8', 'replace'), 60)}"
     if code == 1:
-        return f"floe error: {clip(first_line(err.decode('utf-8', 'replace')), 110)}"
+        return f"floe error: {clip(first_line(err.decode('utf-8', 'replace')), 120)}"
     if out == ref:
         return None
     return describe_difference(ref, out)
@@ -384,6 +402,7 @@ def main():
     parser.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 4)
     parser.add_argument("-v", "--verbose", action="store_true", help="also list passing templates")
     args = parser.parse_args()
+    check_reference_version()
 
     if args.reference_only:
         # `run.py --reference-only DIR`: the single positional is the templates directory.
