@@ -272,10 +272,22 @@ std::string Percent(const std::string& fmt, const Value& values, Position pos) {
             static_cast<long long>(v.is_float() ? std::trunc(v.as_double()) : v.as_int()));
         out += buf;
         break;
+      case 'x':
+      case 'X':
+      case 'o':
+        if (!v.is_int() && !v.is_bool())
+          Throw(pos,
+                std::string("%") + conv + " format: an integer is required, not " + v.TypeName());
+        std::snprintf(buf, sizeof buf, (spec + "ll" + conv).c_str(),
+                      static_cast<long long>(v.as_int()));
+        out += buf;
+        break;
       case 'f':
       case 'F':
       case 'e':
+      case 'E':
       case 'g':
+      case 'G':
         if (!v.is_number())
           Throw(pos, "must be real number, not " + v.TypeName());
         std::snprintf(buf, sizeof buf, (spec + conv).c_str(), v.as_double());
@@ -766,7 +778,28 @@ const std::map<std::string, Filter>& Filters() {
     f["max"] = extreme(true);
     f["min"] = extreme(false);
     f["pprint"] = [](Interpreter&, const Value& v, Arguments&, Position) {
-      return Value(v.Repr());
+      // pprint sorts dict keys (long values are not wrapped here).
+      std::function<Value(const Value&)> sorted = [&](const Value& x) -> Value {
+        if (x.is_list()) {
+          List items;
+          for (const Value& i : x.as_list())
+            items.push_back(sorted(i));
+          return Value(std::move(items), x.is_tuple());
+        }
+        if (x.is_dict() && !x.as_dict().is_namespace()) {
+          std::vector<std::pair<Value, Value>> entries(x.as_dict().entries());
+          std::stable_sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) {
+            bool ok = true;
+            return a.first.Less(b.first, &ok) && ok;
+          });
+          Dict d;
+          for (auto& [k, val] : entries)
+            d.Set(k, sorted(val));
+          return Value(std::move(d));
+        }
+        return x;
+      };
+      return Value(sorted(v).Repr());
     };
     f["select"] = [](Interpreter& in, const Value& v, Arguments& a, Position pos) {
       return SelectOrReject(in, v, a, pos, true, false);
@@ -1251,16 +1284,54 @@ Value StringMethod(const std::string& s, const std::string& name) {
       return Value(s);
     });
   }
+  if (name == "center") {
+    return fn([s](Interpreter&, Arguments& a) {
+      auto width = static_cast<size_t>(a.Get(0, "width").as_int());
+      std::string fill = a.Get(1, "fillchar", Value(" ")).Str();
+      size_t n = Utf8Chars(s).size();
+      if (n >= width)
+        return Value(s);
+      size_t total = width - n;
+      size_t left = total / 2 + (total & width & 1);  // as CPython pads
+      std::string out;
+      for (size_t i = 0; i < left; ++i)
+        out += fill;
+      out += s;
+      for (size_t i = left; i < total; ++i)
+        out += fill;
+      return Value(out);
+    });
+  }
+  if (name == "expandtabs") {
+    return fn([s](Interpreter&, Arguments& a) {
+      int64_t size = a.Has(0, "tabsize") ? a.Get(0, "tabsize").as_int() : 8;
+      std::string out;
+      int64_t col = 0;
+      for (char c : s) {
+        if (c == '\t') {
+          int64_t spaces = size > 0 ? size - (col % size) : 0;
+          out.append(static_cast<size_t>(spaces), ' ');
+          col += spaces;
+        } else {
+          out += c;
+          col = (c == '\n' || c == '\r')
+                    ? 0
+                    : col + ((static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1 : 0);
+        }
+      }
+      return Value(out);
+    });
+  }
   if (name == "splitlines") {
     return fn([s](Interpreter&, Arguments&) {
       List out;
       size_t start = 0;
       while (start < s.size()) {
-        size_t nl = s.find('\n', start);
+        size_t nl = s.find_first_of("\r\n", start);
         if (nl == std::string::npos)
           nl = s.size();
         out.emplace_back(s.substr(start, nl - start));
-        start = nl + 1;
+        start = nl + (s.compare(nl, 2, "\r\n") == 0 ? 2 : 1);
       }
       return Value(std::move(out));
     });
@@ -1687,6 +1758,17 @@ void AddDefaultGlobals(Dict& globals) {
                 for (auto& [k, v] : a.keywords)
                   d.Set(Value(k), v);
                 return Value(std::move(d));
+              }));
+  globals.Set(Value("joiner"), Value::Function("joiner", [](Interpreter&, Arguments& a) {
+                std::string sep = a.Get(0, "sep", Value(", ")).Str();
+                auto used = std::make_shared<bool>(false);
+                return Value::Function("joiner", [sep, used](Interpreter&, Arguments&) {
+                  if (!*used) {
+                    *used = true;
+                    return Value("");
+                  }
+                  return Value(sep);
+                });
               }));
   globals.Set(Value("namespace"), Value::Function("namespace", [](Interpreter&, Arguments& a) {
                 Dict d;

@@ -317,6 +317,7 @@ void Interpreter::ExecFor(const Stmt& s, std::string& out) {
   Dict loop;
   Value loop_value(std::move(loop));
   bool completed = false;
+  auto last_seen = std::make_shared<Value>();  // loop.changed() remembers across iterations
   try {
     for (size_t i = 0; i < n; ++i) {
       Dict& l = loop_value.as_dict();
@@ -331,6 +332,14 @@ void Interpreter::ExecFor(const Stmt& s, std::string& out) {
       l.Set(Value("depth0"), Value(0));
       l.Set(Value("previtem"), i > 0 ? items[i - 1] : Value::MakeUndefined("previtem"));
       l.Set(Value("nextitem"), i + 1 < n ? items[i + 1] : Value::MakeUndefined("nextitem"));
+      l.Set(Value("changed"),
+            Value::Function("changed", [last_seen](Interpreter&, Arguments& args) {
+              Value now(args.positional, true);
+              if (!last_seen->is_undefined() && last_seen->Equals(now))
+                return Value(false);
+              *last_seen = now;
+              return Value(true);
+            }));
       l.Set(Value("cycle"), Value::Function("cycle", [i](Interpreter&, Arguments& args) {
               if (args.positional.empty())
                 return Value::MakeUndefined("cycle");
