@@ -152,6 +152,130 @@ int64_t ToInt(const Value& v, Position pos, const char* what) {
   Throw(pos, std::string(what) + " must be an integer, not " + v.TypeName());
 }
 
+// Python's format-spec mini-language: [[fill]align][sign][0][width][,][.precision][type].
+std::string FormatSpec(const Value& v, const std::string& spec, Position pos) {
+  if (spec.empty())
+    return v.Str();
+  size_t i = 0;
+  std::string fill = " ";
+  char align = '\0';
+  auto is_align = [](char c) { return c == '<' || c == '>' || c == '^' || c == '='; };
+  if (spec.size() >= 2 && is_align(spec[1])) {
+    fill = spec.substr(0, 1);
+    align = spec[1];
+    i = 2;
+  } else if (is_align(spec[0])) {
+    align = spec[0];
+    i = 1;
+  }
+  char sign = '-';
+  if (i < spec.size() && (spec[i] == '+' || spec[i] == '-' || spec[i] == ' '))
+    sign = spec[i++];
+  bool zero = false;
+  if (i < spec.size() && spec[i] == '0') {
+    zero = true;
+    ++i;
+  }
+  size_t width = 0;
+  while (i < spec.size() && std::isdigit(static_cast<unsigned char>(spec[i])))
+    width = width * 10 + static_cast<size_t>(spec[i++] - '0');
+  bool thousands = false;
+  if (i < spec.size() && (spec[i] == ',' || spec[i] == '_')) {
+    thousands = true;
+    ++i;
+  }
+  int precision = -1;
+  if (i < spec.size() && spec[i] == '.') {
+    ++i;
+    precision = 0;
+    while (i < spec.size() && std::isdigit(static_cast<unsigned char>(spec[i])))
+      precision = precision * 10 + (spec[i++] - '0');
+  }
+  char type = i < spec.size() ? spec[i++] : '\0';
+  if (i != spec.size())
+    Throw(pos, "Invalid format specifier");
+  std::string body;
+  bool numeric = v.is_number() && type != 's';
+  if (numeric) {
+    char buf[128];
+    if (type == 'f' || type == 'F' || type == 'e' || type == 'E' || type == '%' ||
+        (type == '\0' && v.is_float() && precision >= 0)) {
+      double d = v.as_double() * (type == '%' ? 100 : 1);
+      char conv = type == '%' || type == '\0' ? 'f' : type;
+      std::snprintf(buf, sizeof buf, "%.*f", precision < 0 ? 6 : precision, d);
+      if (conv == 'e' || conv == 'E')
+        std::snprintf(buf, sizeof buf, conv == 'e' ? "%.*e" : "%.*E", precision < 0 ? 6 : precision,
+                      d);
+      body = buf;
+      if (type == '%')
+        body += '%';
+    } else if (type == 'x' || type == 'X' || type == 'o' || type == 'b') {
+      int64_t n = v.as_int();
+      if (type == 'b') {
+        uint64_t u = static_cast<uint64_t>(n < 0 ? -n : n);
+        std::string bits;
+        do {
+          bits.insert(bits.begin(), static_cast<char>('0' + (u & 1)));
+          u >>= 1;
+        } while (u != 0);
+        body = (n < 0 ? "-" : "") + bits;
+      } else {
+        std::snprintf(buf, sizeof buf,
+                      type == 'x'   ? "%llx"
+                      : type == 'X' ? "%llX"
+                                    : "%llo",
+                      static_cast<long long>(n));
+        body = buf;
+      }
+    } else {
+      body = v.is_float() ? FormatFloat(v.as_double()) : std::to_string(v.as_int());
+    }
+    if (thousands) {
+      size_t digits_end = body.find_first_of(".e%");
+      if (digits_end == std::string::npos)
+        digits_end = body.size();
+      size_t digits_start = body[0] == '-' ? 1 : 0;
+      for (auto k = static_cast<int64_t>(digits_end) - 3; k > static_cast<int64_t>(digits_start);
+           k -= 3) {
+        body.insert(static_cast<size_t>(k), 1, spec.find('_') != std::string::npos ? '_' : ',');
+      }
+    }
+    if (sign != '-' && body[0] != '-')
+      body.insert(body.begin(), sign);
+  } else {
+    body = v.Str();
+    if (precision >= 0) {
+      List chars = Utf8Chars(body);
+      if (chars.size() > static_cast<size_t>(precision)) {
+        body.clear();
+        for (int k = 0; k < precision; ++k)
+          body += chars[static_cast<size_t>(k)].as_string();
+      }
+    }
+  }
+  size_t length = Utf8Chars(body).size();
+  if (width <= length)
+    return body;
+  size_t pad = width - length;
+  if (align == '\0')
+    align = numeric ? '>' : '<';
+  if (zero && align == '>' && numeric && fill == " ") {
+    size_t sign_len = (body[0] == '-' || body[0] == '+' || body[0] == ' ') ? 1 : 0;
+    return body.substr(0, sign_len) + std::string(pad, '0') + body.substr(sign_len);
+  }
+  auto repeat = [&](size_t n) {
+    std::string out;
+    for (size_t k = 0; k < n; ++k)
+      out += fill;
+    return out;
+  };
+  if (align == '<')
+    return body + repeat(pad);
+  if (align == '^')
+    return repeat(pad / 2) + body + repeat(pad - pad / 2);
+  return repeat(pad) + body;
+}
+
 // Python's str.format with {}, {0} and {name} fields (format specs after ':' are applied for
 // the common cases s, d, f).
 std::string FormatBraces(const std::string& fmt, Arguments& args, Position pos) {
@@ -182,24 +306,49 @@ std::string FormatBraces(const std::string& fmt, Arguments& args, Position pos) 
       spec = field.substr(colon + 1);
       field = field.substr(0, colon);
     }
+    // The field: an index or a name, then .attribute and [index] parts.
+    size_t head_end = field.find_first_of(".[");
+    std::string head = field.substr(0, head_end);
     Value v;
-    if (field.empty()) {
-      v = args.Get(auto_index++, "\x01");
-    } else if (std::isdigit(static_cast<unsigned char>(field[0]))) {
-      v = args.Get(static_cast<size_t>(std::atoi(field.c_str())), "\x01");
+    if (head.empty()) {
+      if (auto_index >= args.positional.size())
+        Throw(pos, "Replacement index " + std::to_string(auto_index) +
+                       " out of range for positional args tuple");
+      v = args.positional[auto_index++];
+    } else if (std::isdigit(static_cast<unsigned char>(head[0]))) {
+      auto index = static_cast<size_t>(std::atoi(head.c_str()));
+      if (index >= args.positional.size())
+        Throw(pos, "Replacement index " + head + " out of range for positional args tuple");
+      v = args.positional[index];
     } else {
-      v = args.Get(static_cast<size_t>(-1), field);
+      if (!args.Has(static_cast<size_t>(-1), head))
+        Throw(pos, "'" + head + "'");
+      v = args.Get(static_cast<size_t>(-1), head);
     }
-    if (!spec.empty() && spec.back() == 'f' && v.is_number()) {
-      int prec = 6;
-      if (size_t dot = spec.find('.'); dot != std::string::npos)
-        prec = std::atoi(spec.c_str() + dot + 1);
-      char buf[64];
-      std::snprintf(buf, sizeof buf, "%.*f", prec, v.as_double());
-      out += buf;
-    } else {
-      out += v.Str();
+    for (size_t k = head_end; k != std::string::npos && k < field.size();) {
+      if (field[k] == '.') {
+        size_t next = field.find_first_of(".[", k + 1);
+        std::string name =
+            field.substr(k + 1, next == std::string::npos ? std::string::npos : next - k - 1);
+        v = v.is_dict() && v.as_dict().FindKey(name) != nullptr ? *v.as_dict().FindKey(name)
+                                                                : Value::MakeUndefined(name);
+        k = next;
+      } else {
+        size_t close = field.find(']', k);
+        if (close == std::string::npos)
+          Throw(pos, "Missing ']' in format string");
+        std::string key = field.substr(k + 1, close - k - 1);
+        if (!key.empty() && std::isdigit(static_cast<unsigned char>(key[0])) && v.is_list()) {
+          auto index = static_cast<size_t>(std::atoi(key.c_str()));
+          v = index < v.as_list().size() ? v.as_list()[index] : Value::MakeUndefined(key);
+        } else if (v.is_dict()) {
+          const Value* f = v.as_dict().FindKey(key);
+          v = f != nullptr ? *f : Value::MakeUndefined(key);
+        }
+        k = close + 1;
+      }
     }
+    out += FormatSpec(v, spec, pos);
     i = end;
   }
   return out;

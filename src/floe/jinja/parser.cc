@@ -128,17 +128,23 @@ class Lexer {
     return std::string_view::npos;
   }
 
-  Position PosAt(size_t offset) const {
-    Position pos;
-    for (size_t i = 0; i < offset && i < s_.size(); ++i) {
+  // Line and column of an offset. Offsets are asked for mostly in increasing order, so the scan
+  // continues from the previous answer (linear in the template, not quadratic).
+  Position PosAt(size_t offset) {
+    if (offset < cursor_offset_) {
+      cursor_offset_ = 0;
+      cursor_ = Position{};
+    }
+    for (size_t i = cursor_offset_; i < offset && i < s_.size(); ++i) {
       if (s_[i] == '\n') {
-        ++pos.line;
-        pos.column = 1;
+        ++cursor_.line;
+        cursor_.column = 1;
       } else if ((static_cast<unsigned char>(s_[i]) & 0xC0) != 0x80) {
-        ++pos.column;
+        ++cursor_.column;
       }
     }
-    return pos;
+    cursor_offset_ = std::min(offset, s_.size());
+    return cursor_;
   }
 
   void Emit(Token::Type type, std::string text, Position pos, Value value = Value()) {
@@ -383,6 +389,8 @@ class Lexer {
   std::string_view s_;
   size_t p_ = 0;
   std::vector<Token> tokens_;
+  size_t cursor_offset_ = 0;
+  Position cursor_;
 };
 
 class Parser {

@@ -61,8 +61,10 @@ class MacroCallable : public Callable {
           caller = v;
           continue;
         }
+        const std::string& key =
+            k;  // a structured binding cannot be captured before C++20 in clang 14
         auto param = std::find_if(s.params.begin(), s.params.end(),
-                                  [&](const Param& p) { return p.name == k; });
+                                  [&key](const Param& p) { return p.name == key; });
         if (param == s.params.end()) {
           if (!s.has_kwargs)
             Throw(s.pos, "macro '" + name() + "' takes no keyword argument '" + k + "'");
