@@ -12,10 +12,10 @@ void ReplaceAll(std::string& s, const std::string& from, const std::string& to) 
 }  // namespace
 
 Json Plugin::ResolveConfig(const Json& config, const ProductContext& product) const {
-  return ExpandProductPlaceholders(config, product);
+  return ExpandProductVariables(config, product);
 }
 
-Json ExpandProductPlaceholders(const Json& value, const ProductContext& product) {
+Json ExpandProductVariables(const Json& value, const ProductContext& product) {
   if (value.is_string()) {
     std::string s = value.get<std::string>();
     ReplaceAll(s, "{product_name}", product.name);
@@ -25,13 +25,13 @@ Json ExpandProductPlaceholders(const Json& value, const ProductContext& product)
   if (value.is_object()) {
     Json out = Json::object();
     for (const auto& [k, v] : value.items())
-      out[k] = ExpandProductPlaceholders(v, product);
+      out[k] = ExpandProductVariables(v, product);
     return out;
   }
   if (value.is_array()) {
     Json out = Json::array();
     for (const Json& v : value)
-      out.push_back(ExpandProductPlaceholders(v, product));
+      out.push_back(ExpandProductVariables(v, product));
     return out;
   }
   return value;

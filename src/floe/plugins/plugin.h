@@ -58,7 +58,7 @@ class DescribedPlugin : public Interface {
   PluginInfo info_;
 };
 
-/// Replaces {product_name} and {product_slug} in every string of `value`.
-Json ExpandProductPlaceholders(const Json& value, const ProductContext& product);
+/// Replaces the variables {product_name} and {product_slug} in every string of `value`.
+Json ExpandProductVariables(const Json& value, const ProductContext& product);
 
 }  // namespace floe::plugins
