@@ -11,6 +11,7 @@
 
 #include "floe/base/fs.h"
 #include "floe/base/node.h"
+#include "floe/base/utf8.h"
 
 namespace floe {
 namespace {
@@ -132,24 +133,6 @@ size_t InvalidTextAt(std::string_view s) {
     i += n;
   }
   return std::string_view::npos;
-}
-
-void AppendUtf8(std::string& out, uint32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
 }
 
 // A syntax error: unwinds the parser to ParseYaml, which turns it into a diagnostic.

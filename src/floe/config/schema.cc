@@ -6,6 +6,8 @@
 #include <cstdlib>
 #include <unordered_set>
 
+#include "floe/base/utf8.h"
+
 namespace floe::config {
 namespace {
 
@@ -36,13 +38,6 @@ std::string Shown(std::string_view value) {
     }
   }
   return out;
-}
-
-size_t Utf8Length(std::string_view s) {
-  size_t n = 0;
-  for (char c : s)
-    n += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1 : 0;
-  return n;
 }
 
 // An integer written as a number with a zero fraction (30.0): JSON Schema and Pydantic accept it.

@@ -1751,26 +1751,16 @@ Value Arithmetic(const std::string& op, const Value& l, const Value& r, Position
     }
     return Value(std::pow(l.as_double(), r.as_double()));
   }
-  if (floats) {
-    double a = l.as_double();
-    double b = r.as_double();
+  auto apply = [&](auto a, auto b) -> Value {
     if (op == "+")
       return Value(a + b);
     if (op == "-")
       return Value(a - b);
     if (op == "*")
       return Value(a * b);
-  } else {
-    int64_t a = l.as_int();
-    int64_t b = r.as_int();
-    if (op == "+")
-      return Value(a + b);
-    if (op == "-")
-      return Value(a - b);
-    if (op == "*")
-      return Value(a * b);
-  }
-  return unsupported();
+    return unsupported();
+  };
+  return floats ? apply(l.as_double(), r.as_double()) : apply(l.as_int(), r.as_int());
 }
 
 bool Compare(const std::string& op, const Value& l, const Value& r, Position pos) {

@@ -4,6 +4,8 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "floe/base/utf8.h"
+
 namespace floe::jinja {
 namespace {
 
@@ -26,24 +28,6 @@ struct Token {
   Position pos;
   Value value;
 };
-
-void AppendCodePoint(std::string& out, uint32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-}
 
 bool IsSpace(char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
@@ -373,7 +357,7 @@ class Lexer {
           auto cp = static_cast<uint32_t>(
               std::strtoul(std::string(s_.substr(p_, digits)).c_str(), nullptr, 16));
           p_ += digits;
-          AppendCodePoint(out, cp);
+          AppendUtf8(out, cp);
           break;
         }
         case '\n':
