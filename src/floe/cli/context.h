@@ -55,6 +55,7 @@ void AddPlatformCommands(CLI::App& app, CommandContext& ctx);
 void AddDataCommands(CLI::App& app, CommandContext& ctx);
 void AddToolCommands(CLI::App& app, CommandContext& ctx);   // plugins, schema
 void AddLaterCommands(CLI::App& app, CommandContext& ctx);  // dbt, catalog, table
+void AddDbtCommands(CLI::App& dbt, CommandContext& ctx);    // dbt parse, compile, ls
 
 /// A command that a later issue implements: says so and fails (exit 1), never pretends.
 void AddUnavailable(CLI::App& parent, CommandContext& ctx, const std::string& name,

@@ -9,9 +9,7 @@ void AddLaterCommands(CLI::App& app, CommandContext& ctx) {
   CLI::App* dbt =
       app.add_subcommand("dbt", "run dbt projects natively: parse, compile, run, test, build, …");
   dbt->require_subcommand(1);
-  for (const char* name : {"parse", "compile", "ls"}) {
-    AddUnavailable(*dbt, ctx, name, std::string("dbt ") + name, "issue #3 (dbt engine, part 1)");
-  }
+  AddDbtCommands(*dbt, ctx);
   for (const char* name : {"seed", "run", "test", "build", "snapshot", "run-operation", "show",
                            "source", "docs", "retry", "debug", "clean"}) {
     AddUnavailable(*dbt, ctx, name, std::string("dbt ") + name, "issue #4 (dbt engine, part 2)");

@@ -874,6 +874,8 @@ const std::map<std::string, Filter>& Filters() {
         return Value(v.as_dict().size());
       if (v.is_undefined())
         return Value(0);
+      if (v.is_object() && v.as_object()->mapping())
+        return Value(v.as_object()->Keys().size());
       Throw(pos, "object of type '" + v.TypeName() + "' has no len()");
     };
     f["count"] = f["length"];
@@ -1218,7 +1220,8 @@ const std::map<std::string, Test>& Tests() {
     t["integer"] = [](Interpreter&, const Value& v, Arguments&, Position) { return v.is_int(); };
     t["number"] = [](Interpreter&, const Value& v, Arguments&, Position) { return v.is_number(); };
     t["iterable"] = [](Interpreter&, const Value& v, Arguments&, Position) {
-      return v.is_list() || v.is_dict() || v.is_string();
+      return v.is_list() || v.is_dict() || v.is_string() ||
+             (v.is_object() && v.as_object()->mapping());
     };
     t["lower"] = [](Interpreter&, const Value& v, Arguments&, Position) {
       return v.is_string() && Lower(v.as_string()) == v.as_string() &&
@@ -1228,13 +1231,16 @@ const std::map<std::string, Test>& Tests() {
       return v.is_string() && Upper(v.as_string()) == v.as_string() &&
              Lower(v.as_string()) != v.as_string();
     };
-    t["mapping"] = [](Interpreter&, const Value& v, Arguments&, Position) { return v.is_dict(); };
+    t["mapping"] = [](Interpreter&, const Value& v, Arguments&, Position) {
+      return v.is_dict() || (v.is_object() && v.as_object()->mapping());
+    };
     t["none"] = [](Interpreter&, const Value& v, Arguments&, Position) { return v.is_none(); };
     t["sameas"] = [](Interpreter&, const Value& v, Arguments& a, Position) {
       return v.SameAs(a.Get(0, "other"));
     };
     t["sequence"] = [](Interpreter&, const Value& v, Arguments&, Position) {
-      return v.is_list() || v.is_dict() || v.is_string();
+      return v.is_list() || v.is_dict() || v.is_string() ||
+             (v.is_object() && v.as_object()->mapping());
     };
     t["string"] = [](Interpreter&, const Value& v, Arguments&, Position) { return v.is_string(); };
     t["filter"] = [](Interpreter&, const Value& v, Arguments&, Position) {
@@ -1677,6 +1683,8 @@ List Iterate(const Value& v, Position pos) {
     return Utf8Chars(v.as_string());
   if (v.is_undefined())
     return {};
+  if (v.is_object() && v.as_object()->mapping())
+    return v.as_object()->Keys();
   Throw(pos, "'" + v.TypeName() + "' object is not iterable");
 }
 
@@ -1779,6 +1787,9 @@ bool Compare(const std::string& op, const Value& l, const Value& r, Position pos
                           [&](const Value& v) { return v.Equals(l); });
     } else if (r.is_dict()) {
       found = r.as_dict().Find(l) != nullptr;
+    } else if (r.is_object() && r.as_object()->mapping()) {
+      List keys = r.as_object()->Keys();
+      found = std::any_of(keys.begin(), keys.end(), [&](const Value& v) { return v.Equals(l); });
     } else if (r.is_undefined()) {
       Throw(pos, "'" + r.undefined_name() + "' is undefined");
     } else {
@@ -1918,6 +1929,10 @@ void AddDefaultGlobals(Dict& globals) {
                 d.set_namespace(true);
                 return Value(std::move(d));
               }));
+}
+
+std::string ToJson(const Value& v, int indent) {
+  return ToJsonText(v, indent, 0);
 }
 
 }  // namespace floe::jinja

@@ -27,6 +27,8 @@ Value CallFilter(Interpreter& in, const std::string& name, const Value& input, A
                  Position pos);
 bool CallTest(Interpreter& in, const std::string& name, const Value& input, Arguments& args,
               Position pos);
+/// JSON text of a value as Jinja's tojson writes it (keys sorted), `indent` 0 for one line.
+std::string ToJson(const Value& v, int indent = 0);
 /// range, dict, namespace, lipsum-free globals of a Jinja2 environment.
 void AddDefaultGlobals(Dict& globals);
 

@@ -54,7 +54,7 @@ std::string NormalizeNewlines(std::string_view source) {
 
 class Lexer {
  public:
-  explicit Lexer(std::string_view src) : s_(src) {}
+  Lexer(std::string_view src, Position origin) : s_(src), origin_(origin), cursor_(origin) {}
 
   std::vector<Token> Run() {
     bool lstrip_next = false;
@@ -117,7 +117,7 @@ class Lexer {
   Position PosAt(size_t offset) {
     if (offset < cursor_offset_) {
       cursor_offset_ = 0;
-      cursor_ = Position{};
+      cursor_ = origin_;
     }
     for (size_t i = cursor_offset_; i < offset && i < s_.size(); ++i) {
       if (s_[i] == '\n') {
@@ -373,6 +373,7 @@ class Lexer {
   std::string_view s_;
   size_t p_ = 0;
   std::vector<Token> tokens_;
+  Position origin_;
   size_t cursor_offset_ = 0;
   Position cursor_;
 };
@@ -493,7 +494,12 @@ class Parser {
   }
 
   // After the end tag's name: optional tokens, then %}.
-  void CloseTag() { ExpectType(T::kBlockEnd, "end of statement block"); }
+  // Jinja2 accepts (and skips) a colon before the end of a statement tag: `{% if x: %}`.
+  void CloseTag() {
+    if (IsOp(":"))
+      Advance();
+    ExpectType(T::kBlockEnd, "end of statement block");
+  }
 
   StmtPtr ParseStatement(const std::string& tag) {
     Position pos = Cur().pos;
@@ -1188,9 +1194,9 @@ void Parser::ScanNames(const Body& body, Stmt& macro) {
 
 }  // namespace
 
-Template Parse(std::string_view source, std::string name) {
+Template Parse(std::string_view source, std::string name, Position origin) {
   std::string text = NormalizeNewlines(source);
-  Lexer lexer(text);
+  Lexer lexer(text, origin);
   Parser parser(lexer.Run(), std::move(name));
   return parser.Run();
 }

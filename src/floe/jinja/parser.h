@@ -16,7 +16,8 @@ struct TemplateError {
   std::string message;
 };
 
-/// Parses `source`; throws TemplateError.
-Template Parse(std::string_view source, std::string name);
+/// Parses `source`; throws TemplateError. `origin` is where `source` starts in its file (for a
+/// block cut out of a larger file), so positions name the file's lines.
+Template Parse(std::string_view source, std::string name, Position origin = {});
 
 }  // namespace floe::jinja

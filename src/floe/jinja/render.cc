@@ -25,7 +25,8 @@ constexpr int kMaxDepth = 200;
 // sees the template's top-level variables.
 class MacroCallable : public Callable {
  public:
-  explicit MacroCallable(const Stmt* stmt) : stmt_(stmt) {}
+  explicit MacroCallable(const Stmt* stmt, std::shared_ptr<const Template> owner = nullptr)
+      : stmt_(stmt), owner_(std::move(owner)) {}
 
   std::string name() const override { return stmt_->name.empty() ? "caller" : stmt_->name; }
   std::string repr() const override { return "<Macro '" + name() + "'>"; }
@@ -37,13 +38,17 @@ class MacroCallable : public Callable {
       Throw(s.pos,
             "macro '" + name() + "' takes not more than " + std::to_string(n) + " argument(s)");
     }
-    // The body sees the template's top level (as it is now) and its own arguments.
-    std::vector<Scope> saved(std::make_move_iterator(in.scopes_.begin() + 1),
+    // The body sees the template's top level (as it is now) and its own arguments; a macro of
+    // another template (owner_ set) sees an empty top level instead.
+    size_t keep = owner_ ? 0 : 1;
+    std::vector<Scope> saved(std::make_move_iterator(in.scopes_.begin() + keep),
                              std::make_move_iterator(in.scopes_.end()));
-    in.scopes_.resize(1);
+    in.scopes_.resize(keep);
+    if (owner_)
+      in.scopes_.emplace_back();
     in.scopes_.emplace_back();
     auto restore = [&] {
-      in.scopes_.resize(1);
+      in.scopes_.resize(keep);
       for (Scope& scope : saved)
         in.scopes_.push_back(std::move(scope));
     };
@@ -117,7 +122,12 @@ class MacroCallable : public Callable {
 
  private:
   const Stmt* stmt_;
+  std::shared_ptr<const Template> owner_;  // keeps stmt_ alive for macros of other templates
 };
+
+Value MacroValue(std::shared_ptr<const Template> owner, const Stmt* macro) {
+  return Value(std::shared_ptr<Callable>(std::make_shared<MacroCallable>(macro, std::move(owner))));
+}
 
 // The `caller` of a {% call %} block: renders the block body where the block stands.
 class CallerCallable : public Callable {
@@ -134,7 +144,8 @@ class CallerCallable : public Callable {
   std::vector<Scope> nested_;  // the call site's scopes below the top level
 };
 
-Interpreter::Interpreter(const Dict& globals) : globals_(globals) {
+Interpreter::Interpreter(const Dict& globals, const NameResolver* resolver)
+    : globals_(globals), resolver_(resolver) {
   scopes_.emplace_back();
 }
 
@@ -176,12 +187,23 @@ std::string Interpreter::Render(const Template& tpl) {
   return out;
 }
 
+Value Interpreter::RenderValue(const Template& tpl) {
+  if (tpl.body.size() == 1 && tpl.body[0]->kind == Stmt::Kind::kPrint) {
+    template_name_ = tpl.name;
+    return Eval(*tpl.body[0]->expr);
+  }
+  return Value(Render(tpl));
+}
+
 Value Interpreter::Lookup(const std::string& name) const {
   for (auto it = scopes_.rbegin(); it != scopes_.rend(); ++it) {
     auto f = it->find(name);
     if (f != it->end())
       return f->second;
   }
+  Value resolved;
+  if (resolver_ != nullptr && resolver_->Resolve(name, resolved))
+    return resolved;
   if (const Value* g = globals_.FindKey(name))
     return *g;
   return Value::MakeUndefined(name);
@@ -513,6 +535,8 @@ Value Interpreter::EvalCompare(const Expr& e) {
 Value Interpreter::GetAttr(const Value& target, const std::string& name, Position pos) {
   if (target.is_undefined())
     Throw(pos, "'" + target.undefined_name() + "' is undefined");
+  if (target.is_object())
+    return target.as_object()->Attr(name);
   Value method = BoundMethod(target, name);
   if (!method.is_undefined())
     return method;
@@ -533,8 +557,20 @@ Value Interpreter::GetItem(const Value& target, const Value& key, Position pos) 
       return BoundMethod(target, key.as_string());
     return Value::MakeUndefined(key.Str());
   }
-  if ((target.is_list() || target.is_string()) && (key.is_int() || key.is_bool())) {
-    List items = target.is_list() ? target.as_list() : Utf8Chars(target.as_string());
+  if (target.is_object())
+    return target.as_object()->Item(key);
+  if (target.is_list() && (key.is_int() || key.is_bool())) {
+    const List& items = target.as_list();
+    int64_t i = key.as_int();
+    auto n = static_cast<int64_t>(items.size());
+    if (i < 0)
+      i += n;
+    if (i < 0 || i >= n)
+      return Value::MakeUndefined(key.Str());
+    return items[static_cast<size_t>(i)];
+  }
+  if (target.is_string() && (key.is_int() || key.is_bool())) {
+    List items = Utf8Chars(target.as_string());
     int64_t i = key.as_int();
     auto n = static_cast<int64_t>(items.size());
     if (i < 0)

@@ -21,13 +21,34 @@ struct MacroReturn {
 
 using Scope = std::map<std::string, Value, std::less<>>;
 
+/// Names a render sees besides its own variables: consulted after the template's scopes and
+/// before the globals (dbt puts its macro namespace here, so a macro named `ref` wins).
+class NameResolver {
+ public:
+  NameResolver() = default;
+  NameResolver(const NameResolver&) = delete;
+  NameResolver& operator=(const NameResolver&) = delete;
+  NameResolver(NameResolver&&) = delete;
+  NameResolver& operator=(NameResolver&&) = delete;
+  virtual ~NameResolver() = default;
+  virtual bool Resolve(const std::string& name, Value& out) const = 0;
+};
+
+/// A `{% macro %}` of `owner` as a value that can be called from any render, like a macro
+/// imported from another template: its body sees its arguments and the caller's globals, not the
+/// caller's variables.
+Value MacroValue(std::shared_ptr<const Template> owner, const Stmt* macro);
+
 /// The variables of a render: globals, then a stack of scopes.
 class Interpreter {
  public:
-  explicit Interpreter(const Dict& globals);
+  explicit Interpreter(const Dict& globals, const NameResolver* resolver = nullptr);
 
   /// Renders a parsed template; throws TemplateError.
   std::string Render(const Template& tpl);
+  /// Jinja's native rendering: a template that is one `{{ expression }}` gives the expression's
+  /// value (a list stays a list); any other template gives its rendered text.
+  Value RenderValue(const Template& tpl);
 
   /// Calls a callable value with arguments (used by filters such as map).
   Value CallValue(const Value& callee, Arguments& args, Position pos);
@@ -61,6 +82,7 @@ class Interpreter {
   void BindTargets(const Stmt& s, const Value& item);
 
   const Dict& globals_;
+  const NameResolver* resolver_;
   std::vector<Scope> scopes_;  // [0] is the template's top level
   std::string template_name_;
   int depth_ = 0;

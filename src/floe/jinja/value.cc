@@ -6,6 +6,19 @@
 #include <cstdlib>
 
 namespace floe::jinja {
+
+Value Callable::Attr(const std::string& /*name*/) {
+  return Value();
+}
+
+Value Callable::Item(const Value& key) {
+  return key.is_string() ? Attr(key.as_string()) : Value::MakeUndefined(key.Str());
+}
+
+std::vector<Value> Callable::Keys() const {
+  return {};
+}
+
 namespace {
 
 class NativeCallable : public Callable {
@@ -146,6 +159,8 @@ std::string Value::Str() const {
     return "";
   if (is_string())
     return as_string();
+  if (is_object())
+    return as_object()->str();
   return Repr();
 }
 
@@ -207,7 +222,7 @@ std::string Value::TypeName() const {
     return "list";
   if (is_dict())
     return "dict";
-  return "function";
+  return as_object()->type_name();
 }
 
 bool Value::Equals(const Value& other) const {
@@ -247,8 +262,8 @@ bool Value::Equals(const Value& other) const {
     }
     return true;
   }
-  if (is_callable() && other.is_callable())
-    return as_callable() == other.as_callable();
+  if (is_object() && other.is_object())
+    return as_object() == other.as_object();
   return false;
 }
 

@@ -22,7 +22,9 @@ using List = std::vector<Value>;
 
 class Dict;
 
-/// Something a template can call: a macro, a builtin function, a bound method.
+/// An object of the host: something a template can call (a macro, a builtin function, a bound
+/// method) or an object with attributes (a dbt Relation, a config object). Subclasses override
+/// what they support; the defaults behave like a Python function.
 class Callable {
  public:
   Callable() = default;
@@ -35,6 +37,18 @@ class Callable {
   virtual std::string name() const = 0;
   /// Python's repr of the object.
   virtual std::string repr() const { return "<function " + name() + ">"; }
+  /// Python's str of the object.
+  virtual std::string str() const { return repr(); }
+  /// `obj.name`: Undefined when there is no such attribute.
+  virtual Value Attr(const std::string& name);
+  /// `obj[key]`: by default the attribute of that name.
+  virtual Value Item(const Value& key);
+  /// Whether `obj(...)` works (the `callable` test).
+  virtual bool callable() const { return true; }
+  /// Mappings answer `is mapping`, iterate over Keys() and support `in`.
+  virtual bool mapping() const { return false; }
+  virtual std::vector<Value> Keys() const;
+  virtual std::string type_name() const { return "function"; }
 };
 
 using NativeFunction = std::function<Value(Interpreter&, Arguments&)>;
@@ -77,7 +91,9 @@ class Value {
   bool is_list() const { return std::holds_alternative<ListRef>(v_); }
   bool is_tuple() const { return is_list() && std::get<ListRef>(v_).tuple; }
   bool is_dict() const { return std::holds_alternative<std::shared_ptr<Dict>>(v_); }
-  bool is_callable() const { return std::holds_alternative<std::shared_ptr<Callable>>(v_); }
+  /// A host object (function or not).
+  bool is_object() const { return std::holds_alternative<std::shared_ptr<Callable>>(v_); }
+  bool is_callable() const { return is_object() && as_callable()->callable(); }
 
   bool as_bool() const { return std::get<bool>(v_); }
   int64_t as_int() const;  // bool and int
@@ -85,6 +101,7 @@ class Value {
   const std::string& as_string() const { return std::get<std::string>(v_); }
   List& as_list() const { return *std::get<ListRef>(v_).items; }
   Dict& as_dict() const { return *std::get<std::shared_ptr<Dict>>(v_); }
+  const std::shared_ptr<Callable>& as_object() const { return as_callable(); }
   const std::shared_ptr<Callable>& as_callable() const {
     return std::get<std::shared_ptr<Callable>>(v_);
   }

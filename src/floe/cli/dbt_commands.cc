@@ -1,0 +1,216 @@
+// `floe dbt parse | compile | ls`: dbt's commands on dbt projects, natively, with dbt's flags, so
+// that tools which call the `dbt` executable (dagster-dbt) can call floe instead.
+
+#include <filesystem>
+#include <iostream>
+
+#include "floe/base/heap.h"
+#include "floe/cli/context.h"
+#include "floe/dbt/compile.h"
+#include "floe/dbt/parse.h"
+#include "floe/dbt/select.h"
+#include "floe/sql/duckdb.h"
+
+namespace floe::cli {
+namespace {
+
+struct DbtFlags {
+  dbt::Invocation invocation;
+  dbt::Selection selection;
+  std::vector<std::string> models;  // -m/--models (legacy --select)
+  std::string output = "selector";
+  std::vector<std::string> output_keys;
+  std::string state;
+  std::string log_format;
+};
+
+// The compute engine behind compile-time queries (run_query, introspection): the DuckDB file of
+// the profile target, opened on first use.
+class DuckEngine : public dbt::Engine {
+ public:
+  explicit DuckEngine(std::string path) : path_(std::move(path)) {}
+  bool Execute(const std::string& sql, dbt::QueryTable* result, std::string* error) override {
+    if (!conn_) {
+      db_ = sql::DuckDatabase::Open(path_, error);
+      if (!db_)
+        return false;
+      conn_ = db_->Connect(error);
+      if (!conn_)
+        return false;
+    }
+    sql::QueryResult r;
+    if (!conn_->Query(sql, &r, error))
+      return false;
+    result->columns = r.columns;
+    result->rows.clear();
+    for (const auto& row : r.rows) {
+      std::vector<jinja::Value> out;
+      for (const auto& cell : row) {
+        if (!cell) {
+          out.push_back(jinja::Value::MakeNone());
+          continue;
+        }
+        char* end = nullptr;
+        long long i = std::strtoll(cell->c_str(), &end, 10);
+        if (!cell->empty() && end != nullptr && *end == '\0')
+          out.emplace_back(static_cast<int64_t>(i));
+        else
+          out.emplace_back(*cell);
+      }
+      result->rows.push_back(std::move(out));
+    }
+    return true;
+  }
+
+ private:
+  std::string path_;
+  std::unique_ptr<sql::DuckDatabase> db_;
+  std::unique_ptr<sql::DuckConnection> conn_;
+};
+
+void AddCommonFlags(CLI::App* cmd, DbtFlags& f) {
+  cmd->add_option("--project-dir", f.invocation.project_dir, "the dbt project folder");
+  cmd->add_option("--profiles-dir", f.invocation.profiles_dir, "folder of profiles.yml");
+  cmd->add_option("-t,--target", f.invocation.target, "the profile target");
+  cmd->add_option("--vars", f.invocation.vars_yaml, "variables as a YAML or JSON dictionary");
+  cmd->add_option("--target-path", f.invocation.target_path, "where artifacts are written");
+  cmd->add_option("--threads", f.invocation.threads, "threads (accepted for dbt compatibility)");
+  cmd->add_option("--state", f.state, "a folder with a previous manifest.json");
+  cmd->add_option("--log-format", f.log_format, "text or json (dbt's flag)");
+  cmd->add_flag("--full-refresh", f.invocation.full_refresh, "full refresh");
+  for (const char* ignored :
+       {"--no-partial-parse", "--partial-parse", "--use-colors", "--no-use-colors",
+        "--no-version-check", "--quiet", "-q", "--write-json", "--no-write-json", "--static-parser",
+        "--no-static-parser", "--debug", "--fail-fast"}) {
+    cmd->add_flag(std::string(ignored))->description("accepted for dbt compatibility")->group("");
+  }
+}
+
+void AddSelectionFlags(CLI::App* cmd, DbtFlags& f) {
+  cmd->add_option("-s,--select", f.selection.select, "nodes to select")->expected(1, -1);
+  cmd->add_option("-m,--models", f.models, "nodes to select (legacy spelling)")->expected(1, -1);
+  cmd->add_option("--exclude", f.selection.exclude, "nodes to exclude")->expected(1, -1);
+  cmd->add_option("--selector", f.selection.selector, "a selector of selectors.yml");
+  cmd->add_option("--indirect-selection", f.selection.indirect,
+                  "how tests are selected: eager, cautious, buildable, empty");
+  cmd->add_option("--resource-type,--resource-types", f.selection.resource_types,
+                  "resource types to list")
+      ->expected(1, -1);
+  cmd->add_option("--exclude-resource-type,--exclude-resource-types",
+                  f.selection.exclude_resource_types, "resource types not to list")
+      ->expected(1, -1);
+}
+
+// Loads and parses the project; prints diagnostics. Returns null on failure (exit code set).
+std::unique_ptr<dbt::Project> Load(CommandContext& ctx, DbtFlags& f, dbt::Session& session) {
+  Diagnostics diagnostics;
+  auto project = dbt::LoadProject(f.invocation, diagnostics);
+  if (!project) {
+    ctx.Report(diagnostics);
+    return nullptr;
+  }
+  {
+    std::time_t now = std::time(nullptr);
+    char buf[40];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S.000000Z", std::gmtime(&now));
+    project->run_started_at = buf;
+  }
+  session.project = project.get();
+  if (!dbt::ParseProject(*project, session, diagnostics)) {
+    ctx.Report(diagnostics);
+    return nullptr;
+  }
+  if (!diagnostics.empty())
+    ctx.Report(diagnostics);
+  return project;
+}
+
+int RunDbt(CommandContext& ctx, DbtFlags& f, const std::string& command) {
+  TuneHeapForOneShotCommand();
+  f.invocation.command = command;
+  for (const std::string& m : f.models)
+    f.selection.select.push_back(m);
+  if (!f.state.empty()) {
+    ctx.Fail(Code::kNotImplemented, "--state (state: selection and deferral) is not available yet",
+             "it arrives with a later part of issue #3");
+    return ctx.exit_code;
+  }
+  auto session = std::make_unique<dbt::Session>();
+  auto project = Load(ctx, f, *session);
+  if (!project)
+    return ctx.exit_code;
+  Diagnostics diagnostics;
+  std::string target = dbt::TargetDir(*project);
+  std::set<std::string> selected;
+  bool needs_selection = command == "ls" || command == "compile";
+  if (needs_selection) {
+    f.selection.listing = command == "ls";
+    selected = dbt::SelectNodes(*project, f.selection, diagnostics);
+    if (diagnostics.has_errors()) {
+      ctx.Report(diagnostics);
+      return ctx.exit_code;
+    }
+  }
+  std::unique_ptr<DuckEngine> engine;
+  if (command == "compile") {
+    if (project->target.type() == "duckdb") {
+      const jinja::Value* path = project->target.fields.FindKey("path");
+      std::string p = path ? path->Str() : ":memory:";
+      if (p != ":memory:" && std::filesystem::path(p).is_relative())
+        p = (std::filesystem::path(project->root().dir) / p).string();
+      engine = std::make_unique<DuckEngine>(p);
+      session->engine = engine.get();
+    }
+    if (!dbt::CompileNodes(*project, *session, &selected, diagnostics)) {
+      ctx.Report(diagnostics);
+      return ctx.exit_code;
+    }
+  }
+  if (command != "ls" && !dbt::WriteManifest(*project, target + "/manifest.json", diagnostics)) {
+    ctx.Report(diagnostics);
+    return ctx.exit_code;
+  }
+  if (command == "ls") {
+    std::string out;
+    for (const std::string& line : dbt::ListOutput(*project, selected, f.output, f.output_keys))
+      out += line + "\n";
+    std::cout << out;
+  } else if (!ctx.quiet) {
+    size_t n = 0;
+    for (const auto& node : project->manifest.nodes)
+      n += node->compiled ? 1 : 0;
+    std::cerr << "floe dbt " << command << ": " << project->manifest.nodes.size() << " nodes, "
+              << project->manifest.macros.size() << " macros"
+              << (command == "compile" ? ", " + std::to_string(n) + " compiled" : "") << "; wrote "
+              << target << "/manifest.json\n";
+  }
+  ctx.DisposeAtExit(std::move(project));
+  ctx.DisposeAtExit(std::move(session));
+  return 0;
+}
+
+}  // namespace
+
+void AddDbtCommands(CLI::App& dbt, CommandContext& ctx) {
+  for (const char* name : {"parse", "compile", "ls", "list"}) {
+    auto flags = std::make_shared<DbtFlags>();
+    std::string command = std::string(name) == "list" ? "ls" : name;
+    CLI::App* cmd = dbt.add_subcommand(
+        name, command == "parse" ? "parse the project and write target/manifest.json"
+              : command == "compile"
+                  ? "compile selected nodes to target/compiled and write the manifest"
+                  : "list the selected resources");
+    AddCommonFlags(cmd, *flags);
+    if (command != "parse")
+      AddSelectionFlags(cmd, *flags);
+    if (command == "ls") {
+      cmd->add_option("--output,-o", flags->output, "selector, name, path or json");
+      cmd->add_option("--output-keys", flags->output_keys, "keys of --output json")
+          ->delimiter(',')
+          ->expected(1, -1);
+    }
+    cmd->callback([&ctx, flags, command] { ctx.exit_code = RunDbt(ctx, *flags, command); });
+  }
+}
+
+}  // namespace floe::cli

@@ -1,0 +1,382 @@
+#include "floe/dbt/compile.h"
+
+#include <cstring>
+#include <filesystem>
+#include <functional>
+
+#include "floe/base/fs.h"
+#include "floe/base/hash.h"
+#include "floe/dbt/json.h"
+#include "floe/jinja/parser.h"
+
+namespace floe::dbt {
+namespace fs = std::filesystem;
+
+namespace {
+
+bool IsWordChar(char c) {
+  return isalnum(static_cast<unsigned char>(c)) || c == '_';
+}
+
+// Skips whitespace and SQL comments from `i`.
+size_t SkipTrivia(const std::string& s, size_t i, bool comments) {
+  for (;;) {
+    while (i < s.size() && isspace(static_cast<unsigned char>(s[i])))
+      ++i;
+    if (!comments)
+      return i;
+    if (s.compare(i, 2, "--") == 0) {
+      size_t e = s.find('\n', i);
+      i = e == std::string::npos ? s.size() : e + 1;
+    } else if (s.compare(i, 2, "/*") == 0) {
+      size_t e = s.find("*/", i + 2);
+      i = e == std::string::npos ? s.size() : e + 2;
+    } else {
+      return i;
+    }
+  }
+}
+
+bool KeywordAt(const std::string& s, size_t i, const char* word) {
+  size_t n = strlen(word);
+  if (i + n > s.size())
+    return false;
+  for (size_t k = 0; k < n; ++k) {
+    if (tolower(static_cast<unsigned char>(s[i + k])) != word[k])
+      return false;
+  }
+  return i + n == s.size() || !IsWordChar(s[i + n]);
+}
+
+}  // namespace
+
+std::string InjectCtes(const std::string& sql, const std::vector<std::string>& ctes) {
+  if (ctes.empty())
+    return sql;
+  std::string joined;
+  for (size_t i = 0; i < ctes.size(); ++i)
+    joined += (i ? ", " : "") + ctes[i];
+  size_t start = SkipTrivia(sql, 0, true);
+  if (KeywordAt(sql, start, "with")) {
+    size_t after = start + 4;
+    size_t next = SkipTrivia(sql, after, false);
+    if (KeywordAt(sql, next, "recursive"))
+      after = next + 9;
+    return sql.substr(0, after) + joined + ", " + sql.substr(after);
+  }
+  size_t first = SkipTrivia(sql, 0, false);
+  return sql.substr(0, first) + "with" + joined + " " + sql.substr(first);
+}
+
+std::string TargetDir(const Project& project) {
+  std::string t = project.invocation.target_path.empty() ? project.root().target_path
+                                                         : project.invocation.target_path;
+  fs::path p(t);
+  if (p.is_relative())
+    p = fs::path(project.root().dir) / p;
+  return p.lexically_normal().string();
+}
+
+bool CompileNodes(Project& project, Session& session, const std::set<std::string>* selected,
+                  Diagnostics& diagnostics) {
+  Manifest& m = project.manifest;
+  std::map<std::string, int> done;  // 0 new, 1 compiling, 2 done
+  std::string target = TargetDir(project);
+  std::function<bool(Node&)> compile = [&](Node& n) -> bool {
+    int& state = done[n.unique_id];
+    if (state == 2)
+      return true;
+    if (state == 1)
+      return false;
+    state = 1;
+    std::string sql;
+    try {
+      sql = RenderNode(session, n, Phase::kCompile);
+    } catch (const jinja::TemplateError& e) {
+      diagnostics.Error(Code::kDbtJinja, {n.pos.path, e.pos.line, e.pos.column},
+                        "Compilation Error in " + n.resource_type + " " + n.name + " (" +
+                            n.original_file_path + ")\n  " + e.message);
+      done[n.unique_id] = 2;
+      return false;
+    } catch (const CompilationError& e) {
+      diagnostics.Error(Code::kDbtCompilation, {n.pos.path, 0, 0},
+                        "Compilation Error in " + n.resource_type + " " + n.name + " (" +
+                            n.original_file_path + ")\n  " + e.message);
+      done[n.unique_id] = 2;
+      return false;
+    } catch (const jinja::MacroReturn&) {
+    }
+    // Ephemeral CTEs: each dependency compiled first, its own CTEs before it, deduplicated.
+    List prepended;  // {id, sql}
+    std::vector<std::string> ids;
+    auto add = [&](const std::string& id, const std::string& cte_sql) {
+      for (const std::string& seen : ids) {
+        if (seen == id)
+          return;
+      }
+      ids.push_back(id);
+      Dict d;
+      d.Set(Value("id"), Value(id));
+      d.Set(Value("sql"), Value(cte_sql));
+      prepended.emplace_back(std::move(d));
+    };
+    List direct = n.extra_ctes.is_list() ? n.extra_ctes.as_list() : List{};
+    for (const Value& id_v : direct) {
+      std::string id = id_v.Str();
+      auto it = m.by_id.find(id);
+      if (it == m.by_id.end())
+        continue;
+      Node& dep = *it->second;
+      if (!compile(dep))
+        continue;
+      if (dep.extra_ctes.is_list()) {
+        for (const Value& c : dep.extra_ctes.as_list()) {
+          if (c.is_dict())
+            add(c.as_dict().FindKey("id")->Str(), c.as_dict().FindKey("sql")->Str());
+        }
+      }
+      const Value* pre = dep.data.as_dict().FindKey("_pre_injected_sql");
+      std::string body = pre ? pre->Str() : dep.compiled_code;
+      add(id, " __dbt__cte__" + dep.name + " as (\n" + body + "\n)");
+    }
+    std::vector<std::string> cte_sql;
+    for (const Value& c : prepended)
+      cte_sql.push_back(c.as_dict().FindKey("sql")->Str());
+    n.compiled_code = InjectCtes(sql, cte_sql);
+    n.extra_ctes = Value(prepended);
+    n.compiled = true;
+    Dict& d = n.data.as_dict();
+    if (!prepended.empty())
+      d.Set(Value("_pre_injected_sql"), Value(sql));
+    std::string rel = n.resource_type == "test" && d.FindKey("test_metadata")
+                          ? n.original_file_path + "/" + n.path
+                          : n.original_file_path;
+    n.compiled_sql_path = "compiled/" + n.package + "/" + rel;
+    state = 2;
+    return true;
+  };
+  bool ok = true;
+  for (const auto& n : m.nodes) {
+    if (n->resource_type == "seed" || n->resource_type == "source")
+      continue;
+    if (selected != nullptr && selected->count(n->unique_id) == 0)
+      continue;
+    if (!compile(*n))
+      ok = false;
+    if (n->is_ephemeral())
+      continue;
+    std::string path = target + "/" + n->compiled_sql_path;
+    std::error_code ec;
+    fs::create_directories(fs::path(path).parent_path(), ec);
+    if (!WriteFileAtomic(path, n->compiled_code, diagnostics))
+      ok = false;
+  }
+  // Ephemeral nodes that were compiled for others get their files too (dbt writes them).
+  for (const auto& n : m.nodes) {
+    if (!n->is_ephemeral() || !n->compiled)
+      continue;
+    std::string path = target + "/" + n->compiled_sql_path;
+    std::error_code ec;
+    fs::create_directories(fs::path(path).parent_path(), ec);
+    WriteFileAtomic(path, n->compiled_code, diagnostics);
+  }
+  return ok && !diagnostics.has_errors();
+}
+
+namespace {
+
+void NodeJson(std::string& out, const Node& n, const Project& project) {
+  Dict d;
+  for (const auto& [k, v] : n.data.as_dict().entries()) {
+    std::string key = k.Str();
+    if (!key.empty() && key[0] == '_')
+      continue;
+    d.Set(k, v);
+  }
+  if (n.resource_type != "seed" && n.resource_type != "source") {
+    d.Set(Value("compiled_path"),
+          n.compiled ? Value(project.root().target_path + "/" + n.compiled_sql_path)
+                     : Value::MakeNone());
+    if (n.compiled) {
+      d.Set(Value("compiled"), Value(true));
+      d.Set(Value("compiled_code"), Value(n.compiled_code));
+      d.Set(Value("extra_ctes_injected"), Value(true));
+      d.Set(Value("extra_ctes"), n.extra_ctes.is_list() ? n.extra_ctes : Value(List{}));
+    }
+  }
+  JsonStyle style;
+  style.compact = true;
+  AppendJson(out, Value(std::move(d)), style);
+}
+
+}  // namespace
+
+bool WriteManifest(const Project& project, const std::string& path, Diagnostics& diagnostics) {
+  const Manifest& m = project.manifest;
+  std::string out;
+  out.reserve(1 << 20);
+  JsonStyle style;
+  style.compact = true;
+  auto key = [&](const char* k) {
+    AppendJsonString(out, k);
+    out += ':';
+  };
+  out += '{';
+  key("metadata");
+  {
+    Dict md;
+    md.Set(Value("dbt_schema_version"), Value("https://schemas.getdbt.com/dbt/manifest/v12.json"));
+    md.Set(Value("dbt_version"), Value("1.11.16"));
+    md.Set(Value("generated_at"), Value(project.run_started_at));
+    md.Set(Value("invocation_id"), Value(project.invocation_id));
+    md.Set(Value("invocation_started_at"), Value(project.run_started_at));
+    md.Set(Value("env"), Value(Dict()));
+    md.Set(Value("project_name"), Value(project.root().name));
+    md.Set(Value("project_id"), Value(Md5Hex(project.root().name)));
+    md.Set(Value("user_id"), Value::MakeNone());
+    md.Set(Value("send_anonymous_usage_stats"), Value(false));
+    md.Set(Value("adapter_type"), Value(project.target.type()));
+    Dict quoting;
+    quoting.Set(Value("database"), Value(true));
+    quoting.Set(Value("schema"), Value(true));
+    quoting.Set(Value("identifier"), Value(true));
+    quoting.Set(Value("column"), Value::MakeNone());
+    md.Set(Value("quoting"), Value(std::move(quoting)));
+    md.Set(Value("run_started_at"), Value(project.run_started_at));
+    AppendJson(out, Value(std::move(md)), style);
+  }
+  auto section = [&](const char* name, const std::function<bool(const Node&)>& pick) {
+    out += ',';
+    key(name);
+    out += '{';
+    bool first = true;
+    for (const auto& n : m.nodes) {
+      if (!pick(*n))
+        continue;
+      if (!first)
+        out += ',';
+      first = false;
+      AppendJsonString(out, n->unique_id);
+      out += ':';
+      NodeJson(out, *n, project);
+    }
+    out += '}';
+  };
+  auto is_graph_node = [](const std::string& t) {
+    return t == "model" || t == "seed" || t == "snapshot" || t == "test" || t == "analysis" ||
+           t == "operation";
+  };
+  section("nodes", [&](const Node& n) { return is_graph_node(n.resource_type); });
+  section("sources", [](const Node& n) { return n.resource_type == "source"; });
+  out += ',';
+  key("macros");
+  out += '{';
+  bool first = true;
+  for (const auto& mac : m.macros) {
+    if (!first)
+      out += ',';
+    first = false;
+    AppendJsonString(out, mac->unique_id);
+    out += ':';
+    Dict d;
+    d.Set(Value("name"), Value(mac->name));
+    d.Set(Value("resource_type"), Value("macro"));
+    d.Set(Value("package_name"), Value(mac->package));
+    d.Set(Value("path"), Value(mac->original_file_path));
+    d.Set(Value("original_file_path"), Value(mac->original_file_path));
+    d.Set(Value("unique_id"), Value(mac->unique_id));
+    d.Set(Value("macro_sql"), Value(mac->macro_sql));
+    Dict dep;
+    dep.Set(Value("macros"), Value(List{}));
+    d.Set(Value("depends_on"), Value(std::move(dep)));
+    d.Set(Value("description"), Value(""));
+    d.Set(Value("meta"), Value(Dict()));
+    Dict docs;
+    docs.Set(Value("show"), Value(true));
+    docs.Set(Value("node_color"), Value::MakeNone());
+    d.Set(Value("docs"), Value(std::move(docs)));
+    d.Set(Value("patch_path"), Value::MakeNone());
+    List args;
+    for (const std::string& a : mac->arguments) {
+      Dict ad;
+      ad.Set(Value("name"), Value(a));
+      ad.Set(Value("type"), Value::MakeNone());
+      ad.Set(Value("description"), Value(""));
+      args.emplace_back(std::move(ad));
+    }
+    d.Set(Value("arguments"), Value(args));
+    d.Set(Value("created_at"), Value(0.0));
+    d.Set(Value("supported_languages"), Value::MakeNone());
+    AppendJson(out, Value(std::move(d)), style);
+  }
+  out += '}';
+  out += ',';
+  key("docs");
+  AppendJson(out, Value(m.docs), style);
+  for (const char* empty : {"exposures", "metrics", "groups", "selectors"}) {
+    out += ',';
+    key(empty);
+    out += "{}";
+  }
+  out += ',';
+  key("disabled");
+  {
+    Dict disabled;
+    for (const auto& n : m.disabled) {
+      Value* list = disabled.Find(Value(n->unique_id));
+      Dict d;
+      for (const auto& [k, v] : n->data.as_dict().entries()) {
+        if (!k.Str().empty() && k.Str()[0] == '_')
+          continue;
+        d.Set(k, v);
+      }
+      if (!d.FindKey("unique_id")) {
+        d.Set(Value("unique_id"), Value(n->unique_id));
+        d.Set(Value("resource_type"), Value(n->resource_type));
+        d.Set(Value("name"), Value(n->name));
+      }
+      if (list == nullptr)
+        disabled.Set(Value(n->unique_id), Value(List{Value(std::move(d))}));
+      else
+        list->as_list().emplace_back(std::move(d));
+    }
+    AppendJson(out, Value(std::move(disabled)), style);
+  }
+  auto write_map = [&](const char* name,
+                       const std::map<std::string, std::vector<std::string>>& map) {
+    out += ',';
+    key(name);
+    out += '{';
+    bool f = true;
+    for (const auto& [k, v] : map) {
+      if (!f)
+        out += ',';
+      f = false;
+      AppendJsonString(out, k);
+      out += ":[";
+      for (size_t i = 0; i < v.size(); ++i) {
+        if (i)
+          out += ',';
+        AppendJsonString(out, v[i]);
+      }
+      out += ']';
+    }
+    out += '}';
+  };
+  write_map("parent_map", m.parent_map);
+  write_map("child_map", m.child_map);
+  out += ',';
+  key("group_map");
+  out += "{}";
+  for (const char* empty : {"saved_queries", "semantic_models", "unit_tests", "functions"}) {
+    out += ',';
+    key(empty);
+    out += "{}";
+  }
+  out += '}';
+  std::error_code ec;
+  fs::create_directories(fs::path(path).parent_path(), ec);
+  return WriteFileAtomic(path, out, diagnostics);
+}
+
+}  // namespace floe::dbt

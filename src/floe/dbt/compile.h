@@ -1,0 +1,27 @@
+#pragma once
+// `dbt compile`: renders each selected node with execute=True in DAG order, injects ephemeral
+// CTEs as dbt does, writes target/compiled/<package>/<path>; and target/manifest.json (v12).
+
+#include <set>
+#include <string>
+
+#include "floe/dbt/context.h"
+#include "floe/dbt/project.h"
+
+namespace floe::dbt {
+
+/// Compiles the nodes in `selected` (every node when null) and the ephemeral nodes they use.
+bool CompileNodes(Project& project, Session& session, const std::set<std::string>* selected,
+                  Diagnostics& diagnostics);
+
+/// Inserts CTEs into `sql` after its leading WITH, or as a new WITH clause (dbt's
+/// inject_ctes_into_sql). Each CTE text starts with a space: " __dbt__cte__x as (\n…\n)".
+std::string InjectCtes(const std::string& sql, const std::vector<std::string>& ctes);
+
+/// Writes target/manifest.json (and returns false with a diagnostic when it cannot).
+bool WriteManifest(const Project& project, const std::string& path, Diagnostics& diagnostics);
+
+/// The target directory of the invocation (absolute).
+std::string TargetDir(const Project& project);
+
+}  // namespace floe::dbt

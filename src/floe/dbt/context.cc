@@ -1,0 +1,1487 @@
+#include "floe/dbt/context.h"
+
+#include <cstdlib>
+#include <ctime>
+#include <iostream>
+#include <regex>
+
+#include "floe/base/hash.h"
+#include "floe/dbt/json.h"
+#include "floe/jinja/builtins.h"
+#include "floe/jinja/parser.h"
+
+namespace floe::dbt {
+
+using jinja::Arguments;
+using jinja::Callable;
+using jinja::Interpreter;
+
+namespace {
+
+constexpr const char* kDbtVersion = "1.11.16";
+
+[[noreturn]] void Fail(std::string message) {
+  throw CompilationError{std::move(message)};
+}
+
+Value Fn(std::string name, jinja::NativeFunction f) {
+  return Value::Function(std::move(name), std::move(f));
+}
+
+Value None() {
+  return Value::MakeNone();
+}
+
+std::string Quote(const std::string& s) {
+  return "\"" + s + "\"";
+}
+
+// ---------------------------------------------------------------------------------------------
+// Relation (dbt-duckdb's DuckDBRelation as templates see it)
+
+class Relation;
+Value FixSelf(const std::shared_ptr<Relation>& r);
+
+class Relation : public Callable {
+ public:
+  std::string database, schema, identifier, type;
+  bool include_database = true, include_schema = true, include_identifier = true;
+  bool quote_database = true, quote_schema = true, quote_identifier = true;
+  bool cte = false;
+
+  std::string name() const override { return "Relation"; }
+  std::string type_name() const override { return "DuckDBRelation"; }
+  bool callable() const override { return false; }
+  bool mapping() const override { return true; }
+  Value Call(Interpreter&, Arguments&) override { Fail("'DuckDBRelation' object is not callable"); }
+
+  std::string Render() const {
+    if (cte)
+      return identifier;
+    std::string out;
+    auto add = [&](bool include, bool quote, const std::string& part) {
+      if (!include || part.empty())
+        return;
+      if (!out.empty())
+        out += '.';
+      out += quote ? Quote(part) : part;
+    };
+    add(include_database, quote_database, database);
+    add(include_schema, quote_schema, schema);
+    add(include_identifier, quote_identifier, identifier);
+    return out;
+  }
+  std::string str() const override { return Render(); }
+  std::string repr() const override { return "<DuckDBRelation " + Render() + ">"; }
+
+  std::shared_ptr<Relation> Copy() const {
+    auto r = std::make_shared<Relation>();
+    r->database = database;
+    r->schema = schema;
+    r->identifier = identifier;
+    r->type = type;
+    r->include_database = include_database;
+    r->include_schema = include_schema;
+    r->include_identifier = include_identifier;
+    r->quote_database = quote_database;
+    r->quote_schema = quote_schema;
+    r->quote_identifier = quote_identifier;
+    r->cte = cte;
+    r->self_ = r;
+    return r;
+  }
+
+  Dict PathDict() const {
+    Dict d;
+    d.Set(Value("database"), database.empty() ? None() : Value(database));
+    d.Set(Value("schema"), schema.empty() ? None() : Value(schema));
+    d.Set(Value("identifier"), identifier.empty() ? None() : Value(identifier));
+    return d;
+  }
+  Value MetaDict() const {
+    Dict d;
+    d.Set(Value("type"), Value("DuckDBRelation"));
+    return Value(std::move(d));
+  }
+  std::vector<Value> Keys() const override {
+    return {Value("path"), Value("type"), Value("quote_policy"), Value("include_policy"),
+            Value("metadata")};
+  }
+  Value Item(const Value& key) override {
+    if (!key.is_string())
+      return Value::MakeUndefined(key.Str());
+    const std::string& k = key.as_string();
+    if (k == "path")
+      return Value(PathDict());
+    if (k == "metadata")
+      return MetaDict();
+    if (k == "type")
+      return type.empty() ? None() : Value(type);
+    return Attr(k);
+  }
+
+  Value Attr(const std::string& n) override {
+    auto self = std::static_pointer_cast<Relation>(shared_from_this_());
+    if (n == "database")
+      return database.empty() ? None() : Value(database);
+    if (n == "schema")
+      return schema.empty() ? None() : Value(schema);
+    if (n == "identifier" || n == "name" || n == "table")
+      return identifier.empty() ? None() : Value(identifier);
+    if (n == "type")
+      return type.empty() ? None() : Value(type);
+    if (n == "is_table")
+      return Value(type == "table");
+    if (n == "is_view")
+      return Value(type == "view");
+    if (n == "is_cte")
+      return Value(cte);
+    if (n == "is_materialized_view")
+      return Value(type == "materialized_view");
+    if (n == "path")
+      return Value(PathDict());
+    if (n == "metadata")
+      return MetaDict();
+    if (n == "render")
+      return Fn("render", [self](Interpreter&, Arguments&) { return Value(self->Render()); });
+    if (n == "get") {
+      return Fn("get", [self](Interpreter&, Arguments& a) {
+        Value v = self->Item(a.Get(0, "key"));
+        return v.is_undefined() ? a.Get(1, "default", None()) : v;
+      });
+    }
+    if (n == "include") {
+      return Fn("include", [self](Interpreter&, Arguments& a) {
+        auto copy = self->Copy();
+        if (a.Has(0, "database"))
+          copy->include_database = a.Get(0, "database").Truthy();
+        if (a.Has(1, "schema"))
+          copy->include_schema = a.Get(1, "schema").Truthy();
+        if (a.Has(2, "identifier"))
+          copy->include_identifier = a.Get(2, "identifier").Truthy();
+        return FixSelf(copy);
+      });
+    }
+    if (n == "without_identifier") {
+      return Fn("without_identifier", [self](Interpreter&, Arguments&) {
+        auto copy = self->Copy();
+        copy->include_identifier = false;
+        return FixSelf(copy);
+      });
+    }
+    if (n == "quote") {
+      return Fn("quote", [self](Interpreter&, Arguments&) {
+        return Value(std::shared_ptr<Callable>(self->Copy()));
+      });
+    }
+    if (n == "incorporate") {
+      return Fn("incorporate", [self](Interpreter&, Arguments& a) {
+        auto copy = self->Copy();
+        Value path = a.Get(0, "path");
+        if (path.is_dict()) {
+          for (const auto& [k, v] : path.as_dict().entries()) {
+            std::string key = k.Str();
+            std::string val = v.is_none() ? "" : v.Str();
+            if (key == "database")
+              copy->database = val;
+            else if (key == "schema")
+              copy->schema = val;
+            else if (key == "identifier")
+              copy->identifier = val;
+          }
+        }
+        Value type = a.Get(1, "type");
+        if (type.is_string())
+          copy->type = type.as_string();
+        return FixSelf(copy);
+      });
+    }
+    return Value::MakeUndefined(n);
+  }
+
+  // Callable is not enable_shared_from_this; relations keep a weak self set at creation.
+  std::weak_ptr<Relation> self_;
+  std::shared_ptr<Callable> shared_from_this_() const {
+    auto s = self_.lock();
+    return s ? std::static_pointer_cast<Callable>(s) : std::static_pointer_cast<Callable>(Copy());
+  }
+};
+
+Value FixSelf(const std::shared_ptr<Relation>& r) {
+  r->self_ = r;
+  return Value(std::shared_ptr<Callable>(r));
+}
+
+Value MakeRelation(std::string database, std::string schema, std::string identifier,
+                   std::string type = "", bool cte = false) {
+  auto r = std::make_shared<Relation>();
+  r->database = std::move(database);
+  r->schema = std::move(schema);
+  r->identifier = std::move(identifier);
+  r->type = std::move(type);
+  r->cte = cte;
+  r->self_ = r;
+  return Value(std::shared_ptr<Callable>(r));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Query results: agate-like tables and columns
+
+class AgateColumn : public Callable {
+ public:
+  AgateColumn(std::string name, std::string type, List values)
+      : name_(std::move(name)), type_(std::move(type)), values_(std::move(values)) {}
+  std::string name() const override { return name_; }
+  std::string type_name() const override { return "Column"; }
+  bool callable() const override { return false; }
+  Value Call(Interpreter&, Arguments&) override { Fail("'Column' object is not callable"); }
+  Value Attr(const std::string& n) override {
+    if (n == "name")
+      return Value(name_);
+    if (n == "data_type")
+      return Value(type_);
+    List values = values_;
+    if (n == "values" || n == "values_distinct" || n == "values_without_nulls") {
+      return Fn(n, [values](Interpreter&, Arguments&) { return Value(values, true); });
+    }
+    return Value::MakeUndefined(n);
+  }
+  Value Item(const Value& key) override {
+    if (key.is_int()) {
+      int64_t i = key.as_int();
+      if (i < 0)
+        i += static_cast<int64_t>(values_.size());
+      if (i >= 0 && i < static_cast<int64_t>(values_.size()))
+        return values_[static_cast<size_t>(i)];
+    }
+    return Callable::Item(key);
+  }
+
+ private:
+  std::string name_, type_;
+  List values_;
+};
+
+class ColumnList : public Callable {
+ public:
+  explicit ColumnList(List columns) : columns_(std::move(columns)) {}
+  std::string name() const override { return "columns"; }
+  std::string type_name() const override { return "MappedSequence"; }
+  bool callable() const override { return false; }
+  bool mapping() const override { return false; }
+  Value Call(Interpreter&, Arguments&) override { Fail("not callable"); }
+  Value Item(const Value& key) override {
+    if (key.is_int()) {
+      int64_t i = key.as_int();
+      if (i < 0)
+        i += static_cast<int64_t>(columns_.size());
+      if (i >= 0 && i < static_cast<int64_t>(columns_.size()))
+        return columns_[static_cast<size_t>(i)];
+      return Value::MakeUndefined(key.Str());
+    }
+    for (const Value& c : columns_) {
+      if (c.as_object()->name() == key.Str())
+        return c;
+    }
+    return Value::MakeUndefined(key.Str());
+  }
+  Value Attr(const std::string& n) override {
+    List cols = columns_;
+    if (n == "keys")
+      return Fn("keys", [cols](Interpreter&, Arguments&) {
+        List out;
+        for (const Value& c : cols)
+          out.emplace_back(c.as_object()->name());
+        return Value(out);
+      });
+    if (n == "values")
+      return Fn("values", [cols](Interpreter&, Arguments&) { return Value(cols); });
+    return Value::MakeUndefined(n);
+  }
+
+ private:
+  List columns_;
+};
+
+class AgateTable : public Callable {
+ public:
+  explicit AgateTable(const QueryTable& t) {
+    List rows;
+    for (const auto& r : t.rows)
+      rows.emplace_back(List(r.begin(), r.end()), true);
+    rows_ = Value(std::move(rows));
+    List cols;
+    List names;
+    for (size_t i = 0; i < t.columns.size(); ++i) {
+      List values;
+      for (const auto& r : t.rows)
+        values.push_back(i < r.size() ? r[i] : None());
+      cols.emplace_back(std::shared_ptr<Callable>(std::make_shared<AgateColumn>(
+          t.columns[i], i < t.types.size() ? t.types[i] : "", std::move(values))));
+      names.emplace_back(t.columns[i]);
+    }
+    columns_ = Value(std::shared_ptr<Callable>(std::make_shared<ColumnList>(std::move(cols))));
+    names_ = Value(std::move(names), true);
+  }
+  std::string name() const override { return "Table"; }
+  std::string type_name() const override { return "Table"; }
+  bool callable() const override { return false; }
+  Value Call(Interpreter&, Arguments&) override { Fail("'Table' object is not callable"); }
+  Value Attr(const std::string& n) override {
+    if (n == "rows")
+      return rows_;
+    if (n == "columns")
+      return columns_;
+    if (n == "column_names")
+      return names_;
+    if (n == "print_table")
+      return Fn("print_table", [](Interpreter&, Arguments&) { return Value(""); });
+    return Value::MakeUndefined(n);
+  }
+  Value Item(const Value& key) override {
+    if (key.is_int()) {
+      const List& rows = rows_.as_list();
+      int64_t i = key.as_int();
+      if (i >= 0 && i < static_cast<int64_t>(rows.size()))
+        return rows[static_cast<size_t>(i)];
+    }
+    return Callable::Item(key);
+  }
+  Value rows_, columns_, names_;
+};
+
+// ---------------------------------------------------------------------------------------------
+// The per-node state shared by the node's functions.
+
+struct NodeState {
+  Session* session;
+  Node* node;
+  Phase phase;
+  Dict results;                         // load_result / store_result
+  std::vector<std::string> ephemerals;  // unique_ids of ephemeral refs, in order
+};
+
+Value RelationForNode(const Node& n) {
+  auto get = [&](const char* key) {
+    const Value* v = n.data.as_dict().FindKey(key);
+    return v && v->is_string() ? v->as_string() : std::string();
+  };
+  if (n.resource_type == "source") {
+    Value rel = MakeRelation(get("database"), get("schema"), get("identifier"), "table");
+    auto* r = static_cast<Relation*>(rel.as_object().get());
+    if (const Value* q = n.data.as_dict().FindKey("quoting"); q && q->is_dict()) {
+      auto flag = [&](const char* k, bool& out) {
+        const Value* v = q->as_dict().FindKey(k);
+        if (v && v->is_bool())
+          out = v->as_bool();
+      };
+      flag("database", r->quote_database);
+      flag("schema", r->quote_schema);
+      flag("identifier", r->quote_identifier);
+    }
+    return rel;
+  }
+  std::string type = n.materialized();
+  if (type == "ephemeral")
+    return MakeRelation("", "", "__dbt__cte__" + n.name, "cte", true);
+  if (type == "incremental" || type == "seed" || type == "snapshot")
+    type = "table";
+  return MakeRelation(get("database"), get("schema"), get("alias"), type);
+}
+
+class ConfigObject : public Callable {
+ public:
+  explicit ConfigObject(std::shared_ptr<NodeState> state) : state_(std::move(state)) {}
+  std::string name() const override { return "config"; }
+  Value Call(Interpreter&, Arguments& args) override {
+    Node& node = *state_->node;
+    if (state_->phase != Phase::kParse)
+      return Value("");
+    if (!node.config_call.is_dict())
+      node.config_call = Value(Dict());
+    Dict& call = node.config_call.as_dict();
+    auto merge = [&](const std::string& key, const Value& v) {
+      if (key == "tags" || key == "pre_hook" || key == "post_hook" || key == "pre-hook" ||
+          key == "post-hook") {
+        std::string k = key == "pre_hook" ? "pre-hook" : key == "post_hook" ? "post-hook" : key;
+        Value* existing = call.Find(Value(k));
+        List items = existing && existing->is_list() ? existing->as_list() : List{};
+        if (v.is_list()) {
+          for (const Value& i : v.as_list())
+            items.push_back(i);
+        } else {
+          items.push_back(v);
+        }
+        call.Set(Value(k), Value(items));
+        return;
+      }
+      call.Set(Value(key), v);
+    };
+    for (const Value& p : args.positional) {
+      if (p.is_dict()) {
+        for (const auto& [k, v] : p.as_dict().entries())
+          merge(k.Str(), v);
+      }
+    }
+    for (auto& [k, v] : args.keywords)
+      merge(k, v);
+    return Value("");
+  }
+  Value Attr(const std::string& n) override {
+    auto state = state_;
+    if (n == "get") {
+      return Fn("get", [state](Interpreter&, Arguments& a) -> Value {
+        Value key = a.Get(0, "name");
+        Value fallback = a.Get(1, "default", None());
+        if (state->phase == Phase::kParse)
+          return fallback.is_none() ? Value("") : fallback;
+        const Value* v = state->node->config ? state->node->config->Find(key) : nullptr;
+        if (v == nullptr)
+          return fallback;
+        return *v;
+      });
+    }
+    if (n == "require") {
+      return Fn("require", [state](Interpreter&, Arguments& a) -> Value {
+        Value key = a.Get(0, "name");
+        if (state->phase == Phase::kParse)
+          return Value("");
+        const Value* v = state->node->config ? state->node->config->Find(key) : nullptr;
+        if (v == nullptr || v->is_none())
+          Fail("Required config key '" + key.Str() + "' not provided for model '" +
+               state->node->name + "'");
+        return *v;
+      });
+    }
+    if (n == "set") {
+      return Fn("set", [](Interpreter&, Arguments&) { return Value(""); });
+    }
+    if (n == "persist_relation_docs" || n == "persist_column_docs") {
+      return Fn(n, [state, n](Interpreter&, Arguments&) -> Value {
+        const Value* pd =
+            state->node->config ? state->node->config->FindKey("persist_docs") : nullptr;
+        if (pd == nullptr || !pd->is_dict())
+          return Value(false);
+        const Value* v =
+            pd->as_dict().FindKey(n == "persist_relation_docs" ? "relation" : "columns");
+        return Value(v != nullptr && v->Truthy());
+      });
+    }
+    return Value::MakeUndefined(n);
+  }
+
+ private:
+  std::shared_ptr<NodeState> state_;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Variables
+
+const Value* FindVar(const Project& project, const std::string& package, const std::string& name) {
+  if (project.cli_vars.is_dict()) {
+    if (const Value* v = project.cli_vars.as_dict().FindKey(name))
+      return v;
+  }
+  const Package& root = project.root();
+  if (root.vars.is_dict()) {
+    if (const Value* scoped = root.vars.as_dict().FindKey(package); scoped && scoped->is_dict()) {
+      if (const Value* v = scoped->as_dict().FindKey(name))
+        return v;
+    }
+    if (const Value* v = root.vars.as_dict().FindKey(name)) {
+      if (project.FindPackage(name) == nullptr)
+        return v;
+    }
+  }
+  if (package != root.name) {
+    if (const Package* pkg = project.FindPackage(package); pkg && pkg->vars.is_dict()) {
+      if (const Value* scoped = pkg->vars.as_dict().FindKey(package); scoped && scoped->is_dict()) {
+        if (const Value* v = scoped->as_dict().FindKey(name))
+          return v;
+      }
+      if (const Value* v = pkg->vars.as_dict().FindKey(name))
+        return v;
+    }
+  }
+  return nullptr;
+}
+
+Value VarFunction(const Project* project, std::string package, std::string node_name) {
+  return Fn("var", [project, package, node_name](Interpreter&, Arguments& a) -> Value {
+    std::string name = a.Get(0, "name").Str();
+    if (const Value* v = FindVar(*project, package, name))
+      return *v;
+    if (a.Has(1, "default"))
+      return a.Get(1, "default");
+    Fail("Required var '" + name + "' not found in config:\nVars supplied to " +
+         (node_name.empty() ? std::string("<Configuration>") : node_name) + " = {}");
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// modules.re (Python's re on std::regex, ECMAScript flavour) and modules.datetime (a subset)
+
+std::regex MakeRegex(const std::string& pattern, int64_t flags) {
+  auto f = std::regex::ECMAScript;
+  if (flags & 2)
+    f |= std::regex::icase;
+  std::string p = pattern;
+  // Python's (?P<name>…) groups and \A \Z anchors.
+  p = std::regex_replace(p, std::regex(R"(\(\?P<[A-Za-z_][A-Za-z0-9_]*>)"), "(");
+  try {
+    return std::regex(p, f);
+  } catch (const std::regex_error& e) {
+    Fail("invalid regular expression '" + pattern + "': " + e.what());
+  }
+}
+
+Value MatchObject(const std::smatch& m) {
+  List groups;
+  for (size_t i = 1; i < m.size(); ++i)
+    groups.push_back(m[i].matched ? Value(m[i].str()) : None());
+  Dict d;
+  std::string whole = m[0].str();
+  d.Set(Value("group"), Fn("group", [whole, groups](Interpreter&, Arguments& a) -> Value {
+          int64_t i = a.positional.empty() ? 0 : a.positional[0].as_int();
+          if (i == 0)
+            return Value(whole);
+          return static_cast<size_t>(i) <= groups.size() ? groups[static_cast<size_t>(i - 1)]
+                                                         : None();
+        }));
+  d.Set(Value("groups"),
+        Fn("groups", [groups](Interpreter&, Arguments&) { return Value(groups, true); }));
+  return Value(std::move(d));
+}
+
+// Python replacement strings use \1 and \g<1>; ECMAScript uses $1.
+std::string PythonReplacement(const std::string& repl) {
+  std::string out;
+  for (size_t i = 0; i < repl.size(); ++i) {
+    if (repl[i] == '\\' && i + 1 < repl.size() &&
+        isdigit(static_cast<unsigned char>(repl[i + 1]))) {
+      out += '$';
+      out += repl[++i];
+    } else if (repl[i] == '$') {
+      out += "$$";
+    } else if (repl[i] == '\\' && i + 1 < repl.size() && repl[i + 1] == '\\') {
+      out += '\\';
+      ++i;
+    } else {
+      out += repl[i];
+    }
+  }
+  return out;
+}
+
+Value ReModule() {
+  Dict re;
+  re.Set(Value("IGNORECASE"), Value(2));
+  re.Set(Value("I"), Value(2));
+  re.Set(Value("MULTILINE"), Value(8));
+  re.Set(Value("M"), Value(8));
+  re.Set(Value("DOTALL"), Value(16));
+  re.Set(Value("S"), Value(16));
+  auto flags = [](Arguments& a, size_t index) {
+    Value f = a.Get(index, "flags", Value(0));
+    return f.is_int() ? f.as_int() : 0;
+  };
+  re.Set(Value("sub"), Fn("sub", [flags](Interpreter&, Arguments& a) {
+           std::regex rx = MakeRegex(a.Get(0, "pattern").Str(), flags(a, 4));
+           std::string s = a.Get(2, "string").Str();
+           int64_t count = a.Get(3, "count", Value(0)).as_int();
+           auto mode = count == 1 ? std::regex_constants::format_first_only
+                                  : std::regex_constants::format_default;
+           return Value(std::regex_replace(s, rx, PythonReplacement(a.Get(1, "repl").Str()), mode));
+         }));
+  re.Set(Value("match"), Fn("match", [flags](Interpreter&, Arguments& a) -> Value {
+           std::regex rx = MakeRegex(a.Get(0, "pattern").Str(), flags(a, 2));
+           std::string s = a.Get(1, "string").Str();
+           std::smatch m;
+           if (std::regex_search(s, m, rx, std::regex_constants::match_continuous))
+             return MatchObject(m);
+           return None();
+         }));
+  re.Set(Value("fullmatch"), Fn("fullmatch", [flags](Interpreter&, Arguments& a) -> Value {
+           std::regex rx = MakeRegex(a.Get(0, "pattern").Str(), flags(a, 2));
+           std::string s = a.Get(1, "string").Str();
+           std::smatch m;
+           if (std::regex_match(s, m, rx))
+             return MatchObject(m);
+           return None();
+         }));
+  re.Set(Value("search"), Fn("search", [flags](Interpreter&, Arguments& a) -> Value {
+           std::regex rx = MakeRegex(a.Get(0, "pattern").Str(), flags(a, 2));
+           std::string s = a.Get(1, "string").Str();
+           std::smatch m;
+           if (std::regex_search(s, m, rx))
+             return MatchObject(m);
+           return None();
+         }));
+  re.Set(Value("findall"), Fn("findall", [flags](Interpreter&, Arguments& a) {
+           std::regex rx = MakeRegex(a.Get(0, "pattern").Str(), flags(a, 2));
+           std::string s = a.Get(1, "string").Str();
+           List out;
+           for (auto it = std::sregex_iterator(s.begin(), s.end(), rx);
+                it != std::sregex_iterator(); ++it) {
+             const std::smatch& m = *it;
+             if (m.size() == 1) {
+               out.emplace_back(m[0].str());
+             } else if (m.size() == 2) {
+               out.emplace_back(m[1].str());
+             } else {
+               List groups;
+               for (size_t i = 1; i < m.size(); ++i)
+                 groups.emplace_back(m[i].str());
+               out.emplace_back(groups, true);
+             }
+           }
+           return Value(out);
+         }));
+  re.Set(Value("split"), Fn("split", [flags](Interpreter&, Arguments& a) {
+           std::regex rx = MakeRegex(a.Get(0, "pattern").Str(), flags(a, 3));
+           std::string s = a.Get(1, "string").Str();
+           List out;
+           std::sregex_token_iterator it(s.begin(), s.end(), rx, -1), end;
+           for (; it != end; ++it)
+             out.emplace_back(it->str());
+           return Value(out);
+         }));
+  re.Set(Value("escape"), Fn("escape", [](Interpreter&, Arguments& a) {
+           std::string s = a.Get(0, "pattern").Str();
+           std::string out;
+           for (char c : s) {
+             if (!isalnum(static_cast<unsigned char>(c)) && c != '_' &&
+                 static_cast<unsigned char>(c) < 0x80)
+               out += '\\';
+             out += c;
+           }
+           return Value(out);
+         }));
+  return Value(std::move(re));
+}
+
+std::string Strftime(const std::tm& tm, const std::string& fmt, long micros) {
+  std::string f;
+  for (size_t i = 0; i < fmt.size(); ++i) {
+    if (fmt[i] == '%' && i + 1 < fmt.size() && fmt[i + 1] == 'f') {
+      char buf[8];
+      snprintf(buf, sizeof buf, "%06ld", micros);
+      f += buf;
+      ++i;
+    } else {
+      f += fmt[i];
+    }
+  }
+  char out[256];
+  size_t n = std::strftime(out, sizeof out, f.c_str(), &tm);
+  return std::string(out, n);
+}
+
+Value DateTimeValue(std::tm tm, long micros, bool date_only) {
+  Dict d;
+  d.Set(Value("year"), Value(tm.tm_year + 1900));
+  d.Set(Value("month"), Value(tm.tm_mon + 1));
+  d.Set(Value("day"), Value(tm.tm_mday));
+  if (!date_only) {
+    d.Set(Value("hour"), Value(tm.tm_hour));
+    d.Set(Value("minute"), Value(tm.tm_min));
+    d.Set(Value("second"), Value(tm.tm_sec));
+    d.Set(Value("microsecond"), Value(static_cast<int64_t>(micros)));
+  }
+  d.Set(Value("strftime"), Fn("strftime", [tm, micros](Interpreter&, Arguments& a) {
+          return Value(Strftime(tm, a.Get(0, "format").Str(), micros));
+        }));
+  d.Set(Value("isoformat"), Fn("isoformat", [tm, micros, date_only](Interpreter&, Arguments&) {
+          if (date_only)
+            return Value(Strftime(tm, "%Y-%m-%d", 0));
+          std::string s = Strftime(tm, "%Y-%m-%dT%H:%M:%S", 0);
+          if (micros)
+            s += Strftime(tm, ".%f", micros);
+          return Value(s);
+        }));
+  d.Set(Value("date"),
+        Fn("date", [tm](Interpreter&, Arguments&) { return DateTimeValue(tm, 0, true); }));
+  return Value(std::move(d));
+}
+
+Value DatetimeModule() {
+  Dict datetime_cls;
+  auto now = [](bool utc) {
+    timespec ts{};
+    clock_gettime(CLOCK_REALTIME, &ts);
+    std::tm tm{};
+    if (utc)
+      gmtime_r(&ts.tv_sec, &tm);
+    else
+      localtime_r(&ts.tv_sec, &tm);
+    return DateTimeValue(tm, ts.tv_nsec / 1000, false);
+  };
+  datetime_cls.Set(Value("now"), Fn("now", [now](Interpreter&, Arguments&) { return now(false); }));
+  datetime_cls.Set(Value("utcnow"),
+                   Fn("utcnow", [now](Interpreter&, Arguments&) { return now(true); }));
+  auto make = [](Arguments& a, bool date_only) {
+    std::tm tm{};
+    tm.tm_year = static_cast<int>(a.Get(0, "year").as_int()) - 1900;
+    tm.tm_mon = static_cast<int>(a.Get(1, "month").as_int()) - 1;
+    tm.tm_mday = static_cast<int>(a.Get(2, "day").as_int());
+    if (!date_only) {
+      tm.tm_hour = static_cast<int>(a.Get(3, "hour", Value(0)).as_int());
+      tm.tm_min = static_cast<int>(a.Get(4, "minute", Value(0)).as_int());
+      tm.tm_sec = static_cast<int>(a.Get(5, "second", Value(0)).as_int());
+    }
+    timegm(&tm);  // fills tm_wday / tm_yday
+    return DateTimeValue(tm, 0, date_only);
+  };
+  Dict module;
+  Value dt(std::move(datetime_cls));
+  module.Set(Value("datetime"), dt);
+  module.Set(Value("date"),
+             Fn("date", [make](Interpreter&, Arguments& a) { return make(a, true); }));
+  // datetime.datetime(…) construction through the class object's call is not supported; the
+  // class exposes now()/utcnow() which is what projects use.
+  return Value(std::move(module));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The adapter object
+
+Value ExecuteSql(Session* session, const std::string& sql, bool fetch) {
+  QueryTable table;
+  std::string error;
+  if (session->engine == nullptr)
+    Fail("no database connection to run a query at compile time");
+  if (!session->engine->Execute(sql, &table, &error))
+    Fail("Runtime Error\n  " + error);
+  Dict response;
+  response.Set(Value("_message"), Value("OK"));
+  response.Set(Value("code"), Value("OK"));
+  response.Set(Value("rows_affected"), Value(static_cast<int64_t>(table.rows.size())));
+  if (!fetch)
+    table = QueryTable{};
+  Value agate(std::shared_ptr<Callable>(std::make_shared<AgateTable>(table)));
+  return Value(List{Value(std::move(response)), agate}, true);
+}
+
+Value Dispatch(Session* session, Interpreter& in, const std::string& macro_name, const Value& ns) {
+  if (macro_name.find('.') != std::string::npos) {
+    Fail("In adapter.dispatch, got a string name with a \".\" in it: '" + macro_name +
+         "'. Pass the package as macro_namespace instead.");
+  }
+  const Project& project = *session->project;
+  const MacroIndex& macros = *session->macros;
+  std::vector<std::string> prefixes = {project.target.type() + "__", "default__"};
+  std::vector<std::string> search;
+  bool by_name = false;
+  if (ns.is_string()) {
+    std::string space = ns.as_string();
+    bool configured = false;
+    for (const auto& pkg : project.packages) {
+      if (!pkg->root || !pkg->dispatch.is_list())
+        continue;
+      for (const Value& d : pkg->dispatch.as_list()) {
+        if (!d.is_dict())
+          continue;
+        const Value* n = d.as_dict().FindKey("macro_namespace");
+        const Value* order = d.as_dict().FindKey("search_order");
+        if (n && n->Str() == space && order && order->is_list()) {
+          for (const Value& o : order->as_list())
+            search.push_back(o.Str());
+          configured = true;
+        }
+      }
+    }
+    if (!configured) {
+      if (space == "dbt" || project.FindPackage(space) != nullptr) {
+        search = {project.root().name, space};
+      } else {
+        by_name = true;
+      }
+    }
+  } else {
+    by_name = true;
+  }
+  std::vector<std::string> searched;
+  if (by_name) {
+    for (const std::string& prefix : prefixes) {
+      std::string full = prefix + macro_name;
+      searched.push_back(full);
+      Value v = in.Lookup(full);
+      if (v.is_callable())
+        return v;
+    }
+  } else {
+    for (const std::string& pkg : search) {
+      for (const std::string& prefix : prefixes) {
+        std::string full = prefix + macro_name;
+        const Macro* m = pkg == "dbt" ? macros.FindInternal(full) : macros.Find(pkg, full);
+        searched.push_back(pkg + "." + full);
+        if (m != nullptr)
+          return m->callable;
+      }
+    }
+  }
+  std::string list;
+  for (const std::string& s : searched)
+    list += (list.empty() ? "" : ", ") + ("'" + s + "'");
+  Fail("In dispatch: No macro named '" + macro_name + "' found within namespace: '" +
+       (ns.is_string() ? ns.as_string() : std::string("None")) + "'\n    Searched for: " + list);
+}
+
+Value ColumnsOf(Session* session, const Value& relation) {
+  if (session->engine == nullptr || !relation.is_object())
+    return Value(List{});
+  auto* rel = dynamic_cast<Relation*>(relation.as_object().get());
+  if (rel == nullptr || rel->cte)
+    return Value(List{});
+  auto lit = [](const std::string& s) {
+    std::string out = "'";
+    for (char c : s)
+      out += c == '\'' ? std::string("''") : std::string(1, c);
+    return out + "'";
+  };
+  std::string sql =
+      "select column_name, data_type from information_schema.columns where table_name = " +
+      lit(rel->identifier) +
+      (rel->schema.empty() ? "" : " and table_schema = " + lit(rel->schema)) +
+      (rel->database.empty() ? "" : " and table_catalog = " + lit(rel->database)) +
+      " order by ordinal_position";
+  QueryTable table;
+  std::string error;
+  if (!session->engine->Execute(sql, &table, &error))
+    Fail("Runtime Error\n  " + error);
+  List cols;
+  for (const auto& row : table.rows) {
+    Dict c;
+    std::string name = row[0].Str();
+    std::string type = row[1].Str();
+    c.Set(Value("name"), Value(name));
+    c.Set(Value("column"), Value(name));
+    c.Set(Value("data_type"), Value(type));
+    c.Set(Value("dtype"), Value(type));
+    c.Set(Value("quoted"), Value(Quote(name)));
+    cols.emplace_back(std::move(c));
+  }
+  return Value(cols);
+}
+
+Value AdapterObject(Session* session, Phase phase) {
+  Dict a;
+  a.Set(Value("dispatch"), Fn("dispatch", [session](Interpreter& in, Arguments& args) {
+          return Dispatch(session, in, args.Get(0, "macro_name").Str(),
+                          args.Get(1, "macro_namespace", None()));
+        }));
+  a.Set(Value("quote"), Fn("quote", [](Interpreter&, Arguments& args) {
+          return Value(Quote(args.Get(0, "identifier").Str()));
+        }));
+  a.Set(Value("quote_seed_column"), Fn("quote_seed_column", [](Interpreter&, Arguments& args) {
+          Value q = args.Get(1, "quote_config", None());
+          std::string c = args.Get(0, "column").Str();
+          return Value(q.is_none() || q.Truthy() ? Quote(c) : c);
+        }));
+  a.Set(Value("quote_as_configured"), Fn("quote_as_configured", [](Interpreter&, Arguments& args) {
+          return Value(Quote(args.Get(0, "identifier").Str()));
+        }));
+  std::string type = session->project->target.type();
+  a.Set(Value("type"), Fn("type", [type](Interpreter&, Arguments&) { return Value(type); }));
+  a.Set(Value("get_relation"), Fn("get_relation", [session, phase](Interpreter&, Arguments& args) {
+          if (phase == Phase::kParse || session->engine == nullptr)
+            return None();
+          std::string db = args.Get(0, "database").Str();
+          std::string schema = args.Get(1, "schema").Str();
+          std::string id = args.Get(2, "identifier").Str();
+          auto lit = [](const std::string& s) { return "'" + s + "'"; };
+          QueryTable t;
+          std::string error;
+          std::string sql =
+              "select table_type from information_schema.tables where lower(table_name) = lower(" +
+              lit(id) + ") and lower(table_schema) = lower(" + lit(schema) +
+              ") and lower(table_catalog) = lower(" + lit(db) + ")";
+          if (!session->engine->Execute(sql, &t, &error) || t.rows.empty())
+            return None();
+          std::string kind = t.rows[0][0].Str() == "VIEW" ? "view" : "table";
+          return MakeRelation(db, schema, id, kind);
+        }));
+  a.Set(Value("load_relation"),
+        Fn("load_relation", [](Interpreter&, Arguments& args) { return args.Get(0, "relation"); }));
+  a.Set(Value("get_columns_in_relation"),
+        Fn("get_columns_in_relation", [session, phase](Interpreter&, Arguments& args) {
+          if (phase == Phase::kParse)
+            return Value(List{});
+          return ColumnsOf(session, args.Get(0, "relation"));
+        }));
+  a.Set(Value("execute"), Fn("execute", [session, phase](Interpreter&, Arguments& args) {
+          if (phase == Phase::kParse)
+            Fail("adapter.execute called while parsing");
+          return ExecuteSql(session, args.Get(0, "sql").Str(),
+                            args.Get(2, "fetch", Value(false)).Truthy());
+        }));
+  a.Set(Value("commit"), Fn("commit", [](Interpreter&, Arguments&) { return None(); }));
+  a.Set(Value("standardize_grants_dict"),
+        Fn("standardize_grants_dict", [](Interpreter&, Arguments&) { return Value(Dict()); }));
+  a.Set(Value("get_binding_char"),
+        Fn("get_binding_char", [](Interpreter&, Arguments&) { return Value("?"); }));
+  return Value(std::move(a));
+}
+
+Value ApiObject() {
+  Dict relation;
+  relation.Set(Value("create"), Fn("create", [](Interpreter&, Arguments& a) {
+                 auto str = [](const Value& v) {
+                   return v.is_none() || v.is_undefined() ? "" : v.Str();
+                 };
+                 Value type = a.Get(3, "type", None());
+                 return MakeRelation(str(a.Get(0, "database")), str(a.Get(1, "schema")),
+                                     str(a.Get(2, "identifier")), str(type));
+               }));
+  relation.Set(Value("add_ephemeral_prefix"),
+               Fn("add_ephemeral_prefix", [](Interpreter&, Arguments& a) {
+                 return Value("__dbt__cte__" + a.Get(0, "name").Str());
+               }));
+  Dict column;
+  column.Set(Value("create"), Fn("create", [](Interpreter&, Arguments& a) {
+               Dict c;
+               std::string name = a.Get(0, "name").Str();
+               c.Set(Value("name"), Value(name));
+               c.Set(Value("column"), Value(name));
+               c.Set(Value("data_type"), a.Get(1, "label_or_dtype"));
+               c.Set(Value("dtype"), a.Get(1, "label_or_dtype"));
+               c.Set(Value("quoted"), Value(Quote(name)));
+               return Value(std::move(c));
+             }));
+  Dict api;
+  api.Set(Value("Relation"), Value(std::move(relation)));
+  api.Set(Value("Column"), Value(std::move(column)));
+  return Value(std::move(api));
+}
+
+Value ExceptionsObject() {
+  Dict e;
+  e.Set(Value("raise_compiler_error"),
+        Fn("raise_compiler_error",
+           [](Interpreter&, Arguments& a) -> Value { Fail(a.Get(0, "msg").Str()); }));
+  e.Set(Value("raise_not_implemented"),
+        Fn("raise_not_implemented",
+           [](Interpreter&, Arguments& a) -> Value { Fail(a.Get(0, "msg").Str()); }));
+  e.Set(Value("warn"), Fn("warn", [](Interpreter&, Arguments& a) {
+          std::cerr << "Warning: " << a.Get(0, "msg").Str() << "\n";
+          return Value("");
+        }));
+  for (const char* name :
+       {"raise_fail_fast_error", "relation_wrong_type", "missing_config", "missing_materialization",
+        "missing_relation", "raise_database_error", "raise_dependency_error",
+        "raise_contract_error", "column_type_missing"}) {
+    std::string n = name;
+    e.Set(Value(n), Fn(n, [n](Interpreter&, Arguments& a) -> Value {
+            Fail(n + ": " + (a.positional.empty() ? std::string() : a.positional[0].Str()));
+          }));
+  }
+  return Value(std::move(e));
+}
+
+// Python literal text of a value for the native renderer ("1" -> 1, "True" -> True).
+Value LiteralOrString(const std::string& s) {
+  if (s.empty())
+    return Value(s);
+  char* end = nullptr;
+  long long i = std::strtoll(s.c_str(), &end, 10);
+  if (end != nullptr && *end == '\0' && !isspace(static_cast<unsigned char>(s[0])))
+    return Value(static_cast<int64_t>(i));
+  if (s == "True")
+    return Value(true);
+  if (s == "False")
+    return Value(false);
+  if (s == "None")
+    return None();
+  return Value(s);
+}
+
+class MacroResolver : public jinja::NameResolver {
+ public:
+  MacroResolver(const Session& session, std::string package)
+      : session_(session), package_(std::move(package)) {}
+  bool Resolve(const std::string& name, Value& out) const override {
+    const MacroIndex& m = *session_.macros;
+    if (const Macro* mac = m.Find(package_, name)) {
+      out = mac->callable;
+      return true;
+    }
+    const std::string& root = session_.project->root().name;
+    if (package_ != root) {
+      if (const Macro* mac = m.Find(root, name)) {
+        out = mac->callable;
+        return true;
+      }
+    }
+    if (const Value* ns = m.PackageNamespace(name)) {
+      out = *ns;
+      return true;
+    }
+    if (const Macro* mac = m.FindInternal(name)) {
+      out = mac->callable;
+      return true;
+    }
+    if (const Value* v = session_.base.FindKey(name)) {
+      out = *v;
+      return true;
+    }
+    return false;
+  }
+
+ private:
+  const Session& session_;
+  std::string package_;
+};
+
+Dict NodeGlobals(Session& session, const std::shared_ptr<NodeState>& state) {
+  Node& node = *state->node;
+  Project* project = session.project;
+  Dict g;
+  Session* s = &session;
+  auto st = state;
+  g.Set(Value("execute"), Value(state->phase == Phase::kCompile));
+  g.Set(Value("model"), node.data);
+  g.Set(Value("this"), RelationForNode(node));
+  g.Set(Value("config"), Value(std::shared_ptr<Callable>(std::make_shared<ConfigObject>(state))));
+  g.Set(Value("var"), VarFunction(project, node.package, node.unique_id));
+  Value ref = Fn("ref", [s, st](Interpreter&, Arguments& a) -> Value {
+    RefCall call;
+    if (a.positional.size() >= 2) {
+      call.package = a.positional[0].Str();
+      call.name = a.positional[1].Str();
+    } else {
+      call.name = a.Get(0, "name").Str();
+    }
+    call.version = a.Get(99, "version", a.Get(99, "v", None()));
+    Node& n = *st->node;
+    if (st->phase == Phase::kParse) {
+      n.refs.push_back(call);
+      return RelationForNode(n);
+    }
+    std::string id = ResolveRef(*s->project, n, call);
+    if (id.empty()) {
+      Fail("Model '" + n.unique_id + "' (" + n.original_file_path + ") depends on a node named '" +
+           call.name + "' which was not found");
+    }
+    const Node& target = *s->project->manifest.by_id.at(id);
+    if (target.is_ephemeral()) {
+      if (std::find(st->ephemerals.begin(), st->ephemerals.end(), id) == st->ephemerals.end())
+        st->ephemerals.push_back(id);
+    }
+    return RelationForNode(target);
+  });
+  g.Set(Value("ref"), ref);
+  Value source = Fn("source", [s, st](Interpreter&, Arguments& a) -> Value {
+    std::string src = a.Get(0, "source_name").Str();
+    std::string table = a.Get(1, "table_name").Str();
+    Node& n = *st->node;
+    if (st->phase == Phase::kParse) {
+      n.sources.emplace_back(src, table);
+      return RelationForNode(n);
+    }
+    const Project& p = *s->project;
+    for (const std::string& pkg : {p.root().name, n.package}) {
+      auto it = p.manifest.by_id.find("source." + pkg + "." + src + "." + table);
+      if (it != p.manifest.by_id.end())
+        return RelationForNode(*it->second);
+    }
+    for (const auto& other : p.manifest.nodes) {
+      if (other->resource_type == "source" && other->fqn.size() >= 2 && other->name == table &&
+          other->data.as_dict().FindKey("source_name")->Str() == src)
+        return RelationForNode(*other);
+    }
+    Fail("Model '" + n.unique_id + "' (" + n.original_file_path + ") depends on a source named '" +
+         src + "." + table + "' which was not found");
+  });
+  g.Set(Value("source"), source);
+  Dict builtins;
+  builtins.Set(Value("ref"), ref);
+  builtins.Set(Value("source"), source);
+  builtins.Set(Value("config"), *g.FindKey("config"));
+  g.Set(Value("builtins"), Value(std::move(builtins)));
+  const Value* db = node.data.as_dict().FindKey("database");
+  const Value* schema = node.data.as_dict().FindKey("schema");
+  g.Set(Value("database"), db ? *db : None());
+  g.Set(Value("schema"), schema ? *schema : None());
+  g.Set(Value("adapter"), AdapterObject(s, state->phase));
+  g.Set(Value("load_result"), Fn("load_result", [st](Interpreter&, Arguments& a) -> Value {
+          const Value* v = st->results.Find(a.Get(0, "name"));
+          return v ? *v : None();
+        }));
+  g.Set(Value("store_result"), Fn("store_result", [st](Interpreter&, Arguments& a) {
+          Dict r;
+          r.Set(Value("response"), a.Get(1, "response"));
+          Value table = a.Get(2, "agate_table", None());
+          r.Set(Value("table"), table);
+          List data;
+          if (table.is_object()) {
+            Value rows = table.as_object()->Attr("rows");
+            if (rows.is_list())
+              data = rows.as_list();
+          }
+          r.Set(Value("data"), Value(data));
+          st->results.Set(a.Get(0, "name"), Value(std::move(r)));
+          return Value("");
+        }));
+  g.Set(Value("store_raw_result"), Fn("store_raw_result", [st](Interpreter&, Arguments& a) {
+          Dict r;
+          r.Set(Value("response"), a.Get(3, "response", None()));
+          r.Set(Value("table"), a.Get(4, "agate_table", None()));
+          r.Set(Value("data"), Value(List{}));
+          st->results.Set(a.Get(0, "name"), Value(std::move(r)));
+          return Value("");
+        }));
+  g.Set(Value("graph"), session.graph.is_undefined() ? Value(Dict()) : session.graph);
+  return g;
+}
+
+std::string RenderWith(Session& session, Node& node, Phase phase, const jinja::Template& tpl,
+                       std::shared_ptr<NodeState>* state_out, const Value* extra_key = nullptr,
+                       const Value* extra_value = nullptr) {
+  auto state = std::make_shared<NodeState>(NodeState{&session, &node, phase, Dict(), {}});
+  Dict globals = NodeGlobals(session, state);
+  if (extra_key != nullptr)
+    globals.Set(*extra_key, *extra_value);
+  MacroResolver resolver(session, node.package);
+  Interpreter in(globals, &resolver);
+  std::string out;
+  try {
+    out = in.Render(tpl);
+  } catch (jinja::MacroReturn&) {
+    Fail("return() called outside of a macro");
+  }
+  if (state_out != nullptr)
+    *state_out = state;
+  return out;
+}
+
+}  // namespace
+
+MacroIndex::MacroIndex(const Project& project) {
+  for (const auto& m : project.manifest.macros) {
+    if (IsInternal(m->package)) {
+      // Adapter macros (dbt_duckdb) win over the global project's (dbt).
+      auto it = internal_.find(m->name);
+      if (it == internal_.end() || m->package != "dbt")
+        internal_[m->name] = m.get();
+    }
+    by_package_[m->package][m->name] = m.get();
+  }
+  for (const auto& [pkg, macros] : by_package_) {
+    Dict ns;
+    if (pkg == "dbt") {
+      for (const auto& [name, m] : internal_)
+        ns.Set(Value(name), m->callable);
+    } else if (IsInternal(pkg)) {
+      continue;
+    } else {
+      for (const auto& [name, m] : macros)
+        ns.Set(Value(name), m->callable);
+    }
+    namespaces_[pkg] = Value(std::move(ns));
+  }
+  for (const auto& p : project.packages) {
+    if (namespaces_.find(p->name) == namespaces_.end())
+      namespaces_[p->name] = Value(Dict());
+  }
+}
+
+const Macro* MacroIndex::Find(const std::string& package, const std::string& name) const {
+  auto p = by_package_.find(package);
+  if (p == by_package_.end())
+    return nullptr;
+  auto m = p->second.find(name);
+  return m == p->second.end() ? nullptr : m->second;
+}
+
+const Macro* MacroIndex::FindInternal(const std::string& name) const {
+  auto m = internal_.find(name);
+  return m == internal_.end() ? nullptr : m->second;
+}
+
+const Value* MacroIndex::PackageNamespace(const std::string& package) const {
+  auto it = namespaces_.find(package);
+  return it == namespaces_.end() ? nullptr : &it->second;
+}
+
+bool MacroIndex::HasOverride(const std::string& name) const {
+  for (const auto& [pkg, macros] : by_package_) {
+    if (!IsInternal(pkg) && macros.find(name) != macros.end())
+      return true;
+  }
+  return false;
+}
+
+Dict BaseContext(const Project& project, Session* session) {
+  Dict b;
+  jinja::AddDefaultGlobals(b);
+  const Project* p = &project;
+  b.Set(Value("var"), VarFunction(p, project.root().name, ""));
+  b.Set(Value("env_var"), Fn("env_var", [](Interpreter&, Arguments& a) -> Value {
+          std::string name = a.Get(0, "var").Str();
+          if (const char* v = std::getenv(name.c_str()))
+            return Value(std::string(v));
+          if (a.Has(1, "default"))
+            return a.Get(1, "default");
+          Fail("Env var required but not provided: '" + name + "'");
+        }));
+  b.Set(Value("return"), Fn("return", [](Interpreter&, Arguments& a) -> Value {
+          throw jinja::MacroReturn{a.positional.empty() ? Value("") : a.positional[0]};
+        }));
+  b.Set(Value("fromjson"), Fn("fromjson", [](Interpreter&, Arguments& a) -> Value {
+          bool ok = false;
+          Value v = jinja::FromJsonText(a.Get(0, "string").Str(), &ok);
+          return ok ? v : a.Get(1, "default", None());
+        }));
+  b.Set(Value("tojson"), Fn("tojson", [](Interpreter&, Arguments& a) {
+          JsonStyle style;
+          style.sort_keys = a.Get(1, "sort_keys", Value(false)).Truthy();
+          return Value(ToJson(a.Get(0, "value"), style));
+        }));
+  b.Set(Value("fromyaml"), Fn("fromyaml", [](Interpreter&, Arguments& a) -> Value {
+          Document doc;
+          Diagnostics d;
+          if (!ParseYaml(a.Get(0, "value").Str(), doc, d))
+            return a.Get(1, "default", None());
+          return FromYaml(doc.root);
+        }));
+  b.Set(Value("toyaml"), Fn("toyaml", [](Interpreter&, Arguments& a) {
+          // JSON is YAML; dbt projects use toyaml for logging and comparisons only.
+          return Value(ToJson(a.Get(0, "value"), {}) + "\n");
+        }));
+  b.Set(Value("local_md5"), Fn("local_md5", [](Interpreter&, Arguments& a) {
+          return Value(Md5Hex(a.Get(0, "value").Str()));
+        }));
+  b.Set(Value("log"), Fn("log", [](Interpreter&, Arguments& a) {
+          if (a.Get(1, "info", Value(false)).Truthy())
+            std::cerr << a.Get(0, "msg").Str() << "\n";
+          return Value("");
+        }));
+  b.Set(Value("print"), Fn("print", [](Interpreter&, Arguments& a) {
+          std::cerr << (a.positional.empty() ? std::string() : a.positional[0].Str()) << "\n";
+          return Value("");
+        }));
+  b.Set(Value("set"), Fn("set", [](Interpreter&, Arguments& a) -> Value {
+          List out;
+          for (const Value& v : jinja::Iterate(a.Get(0, "value"), {})) {
+            bool seen = false;
+            for (const Value& o : out)
+              seen = seen || o.Equals(v);
+            if (!seen)
+              out.push_back(v);
+          }
+          return Value(out);
+        }));
+  b.Set(Value("set_strict"), *b.FindKey("set"));
+  b.Set(Value("zip"), Fn("zip", [](Interpreter&, Arguments& a) {
+          std::vector<List> lists;
+          for (const Value& v : a.positional)
+            lists.push_back(jinja::Iterate(v, {}));
+          List out;
+          for (size_t i = 0;; ++i) {
+            List row;
+            for (const List& l : lists) {
+              if (i >= l.size())
+                return Value(out);
+              row.push_back(l[i]);
+            }
+            if (lists.empty())
+              return Value(out);
+            out.emplace_back(row, true);
+          }
+        }));
+  b.Set(Value("zip_strict"), *b.FindKey("zip"));
+  b.Set(Value("dbt_version"), Value(kDbtVersion));
+  b.Set(Value("project_name"), Value(project.root().name));
+  b.Set(Value("invocation_id"), Value(project.invocation_id));
+  b.Set(Value("thread_id"), Value("Thread-1"));
+  Dict modules;
+  modules.Set(Value("re"), ReModule());
+  modules.Set(Value("datetime"), DatetimeModule());
+  Dict itertools;
+  modules.Set(Value("itertools"), Value(std::move(itertools)));
+  b.Set(Value("modules"), Value(std::move(modules)));
+  {
+    timespec ts{};
+    clock_gettime(CLOCK_REALTIME, &ts);
+    std::tm tm{};
+    gmtime_r(&ts.tv_sec, &tm);
+    b.Set(Value("run_started_at"), DateTimeValue(tm, ts.tv_nsec / 1000, false));
+  }
+  Dict flags;
+  std::string which = project.invocation.command;
+  flags.Set(Value("WHICH"), Value(which));
+  flags.Set(Value("FULL_REFRESH"), Value(project.invocation.full_refresh));
+  flags.Set(Value("STORE_FAILURES"), Value(false));
+  flags.Set(Value("EMPTY"), Value(false));
+  flags.Set(Value("WARN_ERROR"), Value(false));
+  b.Set(Value("flags"), Value(std::move(flags)));
+  Dict target;
+  for (const auto& [k, v] : project.target.fields.entries()) {
+    std::string key = k.Str();
+    if (key == "password" || key == "pass" || key == "token")
+      continue;
+    target.Set(k, v);
+  }
+  target.Set(Value("name"), Value(project.target.name));
+  target.Set(Value("target_name"), Value(project.target.name));
+  target.Set(Value("profile_name"), Value(project.target.profile_name));
+  b.Set(Value("target"), Value(std::move(target)));
+  b.Set(Value("api"), ApiObject());
+  b.Set(Value("exceptions"), ExceptionsObject());
+  b.Set(Value("selected_resources"), Value(List{}));
+  Dict args;
+  args.Set(Value("which"), Value(which));
+  b.Set(Value("invocation_args_dict"), Value(std::move(args)));
+  b.Set(Value("dbt_metadata_envs"), Value(Dict()));
+  b.Set(Value("should_full_refresh"), Fn("should_full_refresh", [p](Interpreter&, Arguments&) {
+          return Value(p->invocation.full_refresh);
+        }));
+  (void)session;
+  return b;
+}
+
+Value RenderYamlValue(const Value& value, const Dict& context, const std::string& file,
+                      Diagnostics& diagnostics) {
+  if (value.is_string()) {
+    const std::string& s = value.as_string();
+    if (s.find("{{") == std::string::npos && s.find("{%") == std::string::npos)
+      return value;
+    try {
+      jinja::Template tpl = jinja::Parse(s, file);
+      Interpreter in(context);
+      Value v = in.RenderValue(tpl);
+      if (v.is_string() &&
+          !(tpl.body.size() == 1 && tpl.body[0]->kind == jinja::Stmt::Kind::kPrint))
+        return LiteralOrString(v.as_string());
+      return v;
+    } catch (const jinja::TemplateError& e) {
+      diagnostics.Error(Code::kDbtJinja, {file, 0, 0}, "Could not render " + s + ": " + e.message);
+    } catch (const CompilationError& e) {
+      diagnostics.Error(Code::kDbtJinja, {file, 0, 0}, e.message);
+    }
+    return value;
+  }
+  if (value.is_list()) {
+    List out;
+    for (const Value& v : value.as_list())
+      out.push_back(RenderYamlValue(v, context, file, diagnostics));
+    return Value(out);
+  }
+  if (value.is_dict()) {
+    Dict out;
+    for (const auto& [k, v] : value.as_dict().entries())
+      out.Set(k, RenderYamlValue(v, context, file, diagnostics));
+    return Value(std::move(out));
+  }
+  return value;
+}
+
+std::string RenderNode(Session& session, Node& node, Phase phase) {
+  if (!node.tpl)
+    return "";
+  if (node.resource_type == "test" && node.data.as_dict().FindKey("test_metadata") != nullptr) {
+    // Generic test: the rendered test kwargs are the one extra name of its context.
+    std::shared_ptr<NodeState> state;
+    const Value* md = node.data.as_dict().FindKey("test_metadata");
+    const Value* kwargs = md->as_dict().FindKey("kwargs");
+    // Render kwargs natively in the node context.
+    auto st = std::make_shared<NodeState>(NodeState{&session, &node, phase, Dict(), {}});
+    Dict globals = NodeGlobals(session, st);
+    MacroResolver resolver(session, node.package);
+    Interpreter in(globals, &resolver);
+    static const std::regex kLooksLikeFunc(R"(^\s*(env_var|ref|var|source|doc)\s*\(.+\)\s*$)");
+    std::function<Value(const Value&, bool)> render = [&](const Value& v, bool column) -> Value {
+      if (v.is_string()) {
+        if (column)
+          return v;
+        std::string text = v.as_string();
+        if (std::regex_match(text, kLooksLikeFunc))
+          text = "{{ " + text + " }}";
+        if (text.find("{{") == std::string::npos && text.find("{%") == std::string::npos)
+          return LiteralOrString(text);
+        jinja::Template tpl = jinja::Parse(text, node.original_file_path);
+        return in.RenderValue(tpl);
+      }
+      if (v.is_list()) {
+        List out;
+        for (const Value& i : v.as_list())
+          out.push_back(render(i, false));
+        return Value(out);
+      }
+      if (v.is_dict()) {
+        Dict out;
+        for (const auto& [k, i] : v.as_dict().entries())
+          out.Set(k, render(i, false));
+        return Value(std::move(out));
+      }
+      return v;
+    };
+    Dict rendered;
+    if (kwargs != nullptr && kwargs->is_dict()) {
+      for (const auto& [k, v] : kwargs->as_dict().entries())
+        rendered.Set(k, render(v, k.Str() == "column_name"));
+    }
+    Value key("_dbt_generic_test_kwargs");
+    Value val(std::move(rendered));
+    std::string out = RenderWith(session, node, phase, *node.tpl, &state, &key, &val);
+    if (phase == Phase::kParse) {
+      // refs found while rendering kwargs belong to the node too (st recorded them on `node`).
+    } else {
+      node.extra_ctes = Value(List{});
+      for (const std::string& id : state->ephemerals)
+        node.extra_ctes.as_list().emplace_back(id);
+      for (const std::string& id : st->ephemerals) {
+        bool seen = false;
+        for (const Value& e : node.extra_ctes.as_list())
+          seen = seen || e.Str() == id;
+        if (!seen)
+          node.extra_ctes.as_list().emplace_back(id);
+      }
+    }
+    return out;
+  }
+  std::shared_ptr<NodeState> state;
+  std::string out = RenderWith(session, node, phase, *node.tpl, &state);
+  if (phase == Phase::kCompile) {
+    List ids;
+    for (const std::string& id : state->ephemerals)
+      ids.emplace_back(id);
+    node.extra_ctes = Value(ids);
+  }
+  return out;
+}
+
+std::string RenderInNode(Session& session, Node& node, Phase phase, const std::string& text,
+                         const std::string& name) {
+  jinja::Template tpl = jinja::Parse(text, name);
+  return RenderWith(session, node, phase, tpl, nullptr);
+}
+
+Value CallMacro(Session& session, Node& node, const std::string& name, List args) {
+  auto state = std::make_shared<NodeState>(NodeState{&session, &node, Phase::kParse, Dict(), {}});
+  Dict globals = NodeGlobals(session, state);
+  MacroResolver resolver(session, node.package);
+  Interpreter in(globals, &resolver);
+  Value callee = in.Lookup(name);
+  if (!callee.is_callable())
+    Fail("macro '" + name + "' not found");
+  Arguments a;
+  a.positional = std::move(args);
+  return in.CallValue(callee, a, {});
+}
+
+Value RelationOf(const Session& /*session*/, const Node& node) {
+  return RelationForNode(node);
+}
+
+std::string RenderRelationName(const std::string& database, const std::string& schema,
+                               const std::string& identifier) {
+  return Quote(database) + "." + Quote(schema) + "." + Quote(identifier);
+}
+
+void ReportRenderError(Diagnostics& diagnostics, const std::string& file, jinja::Position pos,
+                       const std::string& message, Code code) {
+  diagnostics.Error(code, {file, pos.line, pos.column}, message);
+}
+
+}  // namespace floe::dbt

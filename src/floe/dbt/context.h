@@ -1,0 +1,105 @@
+#pragma once
+// The Jinja context dbt gives a node (ref, source, config, var, adapter, this, model, …) and the
+// macro namespace (the node's package, the root project, packages by name, then floe's own
+// library for `dbt`), for the two phases: parse (execute=False, captures refs and configs) and
+// compile (execute=True, renders SQL with relations and may query the engine).
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "floe/dbt/project.h"
+#include "floe/jinja/render.h"
+
+namespace floe::dbt {
+
+/// A query result as dbt's agate table offers it to templates.
+struct QueryTable {
+  std::vector<std::string> columns;
+  std::vector<std::string> types;
+  std::vector<std::vector<Value>> rows;
+};
+
+/// What compilation with execute=True asks of the compute engine (introspection, run_query).
+class Engine {
+ public:
+  Engine() = default;
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+  Engine(Engine&&) = delete;
+  Engine& operator=(Engine&&) = delete;
+  virtual ~Engine() = default;
+  /// Runs `sql`; on failure returns false with the engine's message.
+  virtual bool Execute(const std::string& sql, QueryTable* result, std::string* error) = 0;
+};
+
+/// A problem raised while rendering (exceptions.raise_compiler_error, a missing ref, …).
+struct CompilationError {
+  std::string message;
+};
+
+enum class Phase : uint8_t { kParse, kCompile };
+
+/// Lookup tables built once per invocation: macros by package, dispatch order, namespaces.
+class MacroIndex {
+ public:
+  explicit MacroIndex(const Project& project);
+  const Macro* Find(const std::string& package, const std::string& name) const;
+  /// Internal packages merged (adapter macros over the global project).
+  const Macro* FindInternal(const std::string& name) const;
+  /// The value a template gets for a package name (`dbt_utils.foo`).
+  const Value* PackageNamespace(const std::string& package) const;
+  static bool IsInternal(const std::string& package) {
+    return package == "dbt" || package == "dbt_duckdb" || package == "dbt_postgres";
+  }
+  bool HasOverride(const std::string& name) const;  // a non-internal macro of that name
+
+ private:
+  std::map<std::string, std::map<std::string, const Macro*, std::less<>>, std::less<>> by_package_;
+  std::map<std::string, const Macro*, std::less<>> internal_;
+  std::map<std::string, Value, std::less<>> namespaces_;
+};
+
+/// Shared state of one invocation's renders.
+struct Session {
+  Project* project = nullptr;
+  std::unique_ptr<MacroIndex> macro_index;  // built by ParseProject once macros are loaded
+  const MacroIndex* macros = nullptr;
+  Engine* engine = nullptr;  // null at parse, or when no engine could be opened
+  Dict base;                 // the functions and values that do not depend on the node
+  Value graph;               // the `graph` context value (compile)
+};
+
+/// Builds the node-independent part of the context (var without a package, env_var, target,
+/// modules, fromjson, …). `session` may be null (profiles.yml rendering).
+Dict BaseContext(const Project& project, Session* session);
+
+/// Renders every string of a YAML value that holds Jinja, natively: `"{{ 3 }}"` becomes 3 and
+/// `"{{ var('x') }}"` whatever the variable holds. Errors go to `diagnostics` against `file`.
+Value RenderYamlValue(const Value& value, const Dict& context, const std::string& file,
+                      Diagnostics& diagnostics);
+
+/// Renders a node's raw code in `phase`. At parse it records refs, sources and config() calls
+/// on the node; at compile it sets compiled_code. Throws CompilationError or jinja errors
+/// (TemplateError), which the caller reports with the node's file.
+std::string RenderNode(Session& session, Node& node, Phase phase);
+
+/// Renders `text` (a hook, a test kwarg) in the context of `node`.
+std::string RenderInNode(Session& session, Node& node, Phase phase, const std::string& text,
+                         const std::string& name);
+
+/// Calls a macro (e.g. generate_schema_name) in the context of `node`, returns its value.
+Value CallMacro(Session& session, Node& node, const std::string& name, List args);
+
+/// The relation a node materializes to (None for ephemeral).
+Value RelationOf(const Session& session, const Node& node);
+
+/// Quoted `"db"."schema"."identifier"` as dbt-duckdb renders it.
+std::string RenderRelationName(const std::string& database, const std::string& schema,
+                               const std::string& identifier);
+
+/// Renders a jinja error or compilation error raised in `file` as a diagnostic.
+void ReportRenderError(Diagnostics& diagnostics, const std::string& file, jinja::Position pos,
+                       const std::string& message, Code code = Code::kDbtJinja);
+
+}  // namespace floe::dbt

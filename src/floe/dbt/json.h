@@ -1,0 +1,24 @@
+#pragma once
+// JSON text of template values as Python's json.dumps writes it (dbt's tojson, manifest.json),
+// and JSON text back into values.
+
+#include <string>
+#include <string_view>
+
+#include "floe/jinja/value.h"
+
+namespace floe::dbt {
+
+struct JsonStyle {
+  int indent = 0;          // 0: one line with ", " and ": " separators (json.dumps default)
+  bool sort_keys = false;  // keys in order (dicts keep insertion order otherwise)
+  bool compact = false;    // "," and ":" without spaces
+};
+
+/// Appends the JSON text of `v` to `out` (Undefined and None as null, host objects as str()).
+void AppendJson(std::string& out, const jinja::Value& v, const JsonStyle& style, int depth = 0);
+std::string ToJson(const jinja::Value& v, const JsonStyle& style = {});
+/// JSON string literal with Python's ensure_ascii=False escaping.
+void AppendJsonString(std::string& out, std::string_view s);
+
+}  // namespace floe::dbt

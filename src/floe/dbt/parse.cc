@@ -1,0 +1,1886 @@
+#include "floe/dbt/parse.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <functional>
+#include <regex>
+#include <set>
+
+#include "floe/base/fs.h"
+#include "floe/base/hash.h"
+#include "floe/dbt/macro_library.h"
+#include "floe/jinja/parser.h"
+
+namespace floe::dbt {
+namespace fs = std::filesystem;
+
+namespace {
+
+Value None() {
+  return Value::MakeNone();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Files
+
+// Every file under `dir` (relative to it, '/'-separated, sorted) whose name ends with `ext`.
+std::vector<std::string> FilesUnder(const std::string& dir, const std::vector<std::string>& exts) {
+  std::vector<std::string> out;
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec))
+    return out;
+  for (auto it = fs::recursive_directory_iterator(
+           dir, fs::directory_options::follow_directory_symlink, ec);
+       it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    if (ec)
+      break;
+    if (!it->is_regular_file(ec))
+      continue;
+    std::string name = it->path().filename().string();
+    for (const std::string& ext : exts) {
+      if (name.size() > ext.size() &&
+          name.compare(name.size() - ext.size(), ext.size(), ext) == 0) {
+        out.push_back(fs::relative(it->path(), dir, ec).generic_string());
+        break;
+      }
+    }
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::string Stem(const std::string& path) {
+  return fs::path(path).stem().string();
+}
+
+// Python's str.strip(): dbt reads project files stripped.
+std::string PyStrip(const std::string& s) {
+  const char* ws = " \t\n\r\v\f";
+  size_t b = s.find_first_not_of(ws);
+  if (b == std::string::npos)
+    return "";
+  size_t e = s.find_last_not_of(ws);
+  return s.substr(b, e - b + 1);
+}
+
+std::vector<std::string> DirsOf(const std::string& rel) {
+  std::vector<std::string> parts;
+  size_t start = 0;
+  for (size_t i = 0; i < rel.size(); ++i) {
+    if (rel[i] == '/') {
+      parts.push_back(rel.substr(start, i - start));
+      start = i + 1;
+    }
+  }
+  return parts;
+}
+
+std::string JoinPath(const std::string& a, const std::string& b) {
+  if (a.empty() || a == ".")
+    return b;
+  return a + "/" + b;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Blocks
+
+bool IsIdentChar(char c) {
+  return isalnum(static_cast<unsigned char>(c)) || c == '_';
+}
+
+jinja::Position PosOf(const std::string& text, size_t offset) {
+  jinja::Position p;
+  for (size_t i = 0; i < offset && i < text.size(); ++i) {
+    if (text[i] == '\n') {
+      ++p.line;
+      p.column = 1;
+    } else {
+      ++p.column;
+    }
+  }
+  return p;
+}
+
+}  // namespace
+
+std::vector<Block> SplitBlocks(const std::string& text, const std::vector<std::string>& tags,
+                               std::string* error, jinja::Position* error_pos) {
+  std::vector<Block> blocks;
+  size_t i = 0;
+  auto fail = [&](size_t at, std::string message) {
+    if (error->empty()) {
+      *error = std::move(message);
+      *error_pos = PosOf(text, at);
+    }
+  };
+  while (i < text.size()) {
+    size_t open = text.find('{', i);
+    if (open == std::string::npos || open + 1 >= text.size())
+      break;
+    char kind = text[open + 1];
+    if (kind == '#') {
+      size_t end = text.find("#}", open + 2);
+      if (end == std::string::npos) {
+        fail(open, "unexpected end of file inside a comment");
+        break;
+      }
+      i = end + 2;
+      continue;
+    }
+    if (kind != '%') {
+      i = open + 1;
+      continue;
+    }
+    size_t close = text.find("%}", open + 2);
+    if (close == std::string::npos) {
+      fail(open, "unexpected end of file inside a block tag");
+      break;
+    }
+    size_t p = open + 2;
+    if (p < close && (text[p] == '-' || text[p] == '+'))
+      ++p;
+    while (p < close && isspace(static_cast<unsigned char>(text[p])))
+      ++p;
+    size_t word_end = p;
+    while (word_end < close && IsIdentChar(text[word_end]))
+      ++word_end;
+    std::string tag = text.substr(p, word_end - p);
+    if (tag == "raw") {
+      size_t end = text.find("endraw", close);
+      i = end == std::string::npos ? text.size() : end;
+      continue;
+    }
+    if (std::find(tags.begin(), tags.end(), tag) == tags.end()) {
+      i = close + 2;
+      continue;
+    }
+    Block b;
+    b.tag = tag;
+    b.start = PosOf(text, open);
+    size_t q = word_end;
+    while (q < close && isspace(static_cast<unsigned char>(text[q])))
+      ++q;
+    size_t name_end = q;
+    while (name_end < close && IsIdentChar(text[name_end]))
+      ++name_end;
+    b.name = text.substr(q, name_end - q);
+    size_t args_end = close;
+    if (args_end > name_end && text[args_end - 1] == '-')
+      --args_end;
+    b.args = text.substr(name_end, args_end - name_end);
+    // Find the matching end tag (blocks of the same kind do not nest in dbt files).
+    std::string end_tag = "end" + tag;
+    size_t search = close + 2;
+    size_t end_open = std::string::npos, end_close = std::string::npos;
+    while (search < text.size()) {
+      size_t o = text.find("{%", search);
+      if (o == std::string::npos)
+        break;
+      size_t c = text.find("%}", o + 2);
+      if (c == std::string::npos)
+        break;
+      size_t w = o + 2;
+      if (w < c && (text[w] == '-' || text[w] == '+'))
+        ++w;
+      while (w < c && isspace(static_cast<unsigned char>(text[w])))
+        ++w;
+      size_t we = w;
+      while (we < c && IsIdentChar(text[we]))
+        ++we;
+      std::string word = text.substr(w, we - w);
+      if (word == "raw") {
+        size_t end = text.find("endraw", c);
+        search = end == std::string::npos ? text.size() : end + 6;
+        continue;
+      }
+      if (word == end_tag) {
+        end_open = o;
+        end_close = c + 2;
+        break;
+      }
+      search = c + 2;
+    }
+    if (end_open == std::string::npos) {
+      fail(open, "Reached EOF without finding a close tag for " + tag + " (searched from line " +
+                     std::to_string(b.start.line) + ")");
+      break;
+    }
+    b.full = text.substr(open, end_close - open);
+    b.body = text.substr(close + 2, end_open - close - 2);
+    b.body_start = PosOf(text, close + 2);
+    blocks.push_back(std::move(b));
+    i = end_close;
+  }
+  return blocks;
+}
+
+namespace {
+
+// ---------------------------------------------------------------------------------------------
+// Configs
+
+bool IsAppendConfig(const std::string& k) {
+  return k == "tags" || k == "pre-hook" || k == "post-hook";
+}
+bool IsUpdateConfig(const std::string& k) {
+  return k == "meta" || k == "docs" || k == "persist_docs" || k == "quoting" ||
+         k == "column_types" || k == "contract" || k == "grants";
+}
+
+std::string NormalizeKey(const std::string& key) {
+  if (key == "pre_hook")
+    return "pre-hook";
+  if (key == "post_hook")
+    return "post-hook";
+  if (key == "data_tests" || key == "tests")
+    return key;
+  return key;
+}
+
+Value AsList(const Value& v) {
+  if (v.is_list())
+    return v;
+  if (v.is_none() || v.is_undefined())
+    return Value(List{});
+  return Value(List{v});
+}
+
+void MergeConfig(Dict& into, const std::string& raw_key, const Value& value) {
+  std::string key = NormalizeKey(raw_key);
+  if (IsAppendConfig(key)) {
+    Value* existing = into.Find(Value(key));
+    List items = existing && existing->is_list() ? existing->as_list() : List{};
+    Value list = AsList(value);
+    for (const Value& v : list.as_list())
+      items.push_back(v);
+    into.Set(Value(key), Value(items));
+    return;
+  }
+  if (IsUpdateConfig(key) && value.is_dict()) {
+    Value* existing = into.Find(Value(key));
+    Dict merged;
+    if (existing && existing->is_dict()) {
+      for (const auto& [k, v] : existing->as_dict().entries())
+        merged.Set(k, v);
+    }
+    for (const auto& [k, v] : value.as_dict().entries())
+      merged.Set(k, v);
+    into.Set(Value(key), Value(std::move(merged)));
+    return;
+  }
+  into.Set(Value(key), value);
+}
+
+// The configs a dbt_project.yml tree gives a node with this fqn, least specific first.
+void ApplyTree(const Value& tree, const std::vector<std::string>& fqn, Dict& into,
+               Dict* unrendered) {
+  const Value* level = &tree;
+  for (size_t depth = 0; level != nullptr && level->is_dict(); ++depth) {
+    for (const auto& [k, v] : level->as_dict().entries()) {
+      std::string key = k.Str();
+      if (!key.empty() && key[0] == '+') {
+        MergeConfig(into, key.substr(1), v);
+        if (unrendered)
+          MergeConfig(*unrendered, key.substr(1), v);
+      } else if (!v.is_dict() && depth > 0) {
+        MergeConfig(into, key, v);
+        if (unrendered)
+          MergeConfig(*unrendered, key, v);
+      }
+    }
+    if (depth >= fqn.size())
+      break;
+    level = level->as_dict().FindKey(fqn[depth]);
+  }
+}
+
+List Hooks(const Value& v) {
+  List out;
+  Value hooks = AsList(v);
+  for (const Value& h : hooks.as_list()) {
+    if (h.is_dict()) {
+      Dict d;
+      const Value* sql = h.as_dict().FindKey("sql");
+      const Value* tx = h.as_dict().FindKey("transaction");
+      d.Set(Value("sql"), sql ? *sql : Value(""));
+      d.Set(Value("transaction"), tx ? *tx : Value(true));
+      d.Set(Value("index"), None());
+      out.emplace_back(std::move(d));
+    } else {
+      Dict d;
+      d.Set(Value("sql"), Value(h.Str()));
+      d.Set(Value("transaction"), Value(true));
+      d.Set(Value("index"), None());
+      out.emplace_back(std::move(d));
+    }
+  }
+  return out;
+}
+
+Dict DefaultConfig(const std::string& resource_type) {
+  Dict c;
+  auto set = [&](const char* k, Value v) { c.Set(Value(k), std::move(v)); };
+  set("enabled", Value(true));
+  set("alias", None());
+  set("schema", resource_type == "test" ? Value("dbt_test__audit") : None());
+  set("database", None());
+  set("tags", Value(List{}));
+  set("meta", Value(Dict()));
+  set("group", None());
+  set("static_analysis", None());
+  if (resource_type == "test") {
+    set("materialized", Value("test"));
+    set("severity", Value("ERROR"));
+    set("store_failures", None());
+    set("store_failures_as", None());
+    set("where", None());
+    set("limit", None());
+    set("fail_calc", Value("count(*)"));
+    set("warn_if", Value("!= 0"));
+    set("error_if", Value("!= 0"));
+    return c;
+  }
+  set("materialized", Value(resource_type == "seed"       ? "seed"
+                            : resource_type == "snapshot" ? "snapshot"
+                                                          : "view"));
+  set("incremental_strategy", None());
+  set("batch_size", None());
+  set("lookback", Value(1));
+  set("begin", None());
+  set("persist_docs", Value(Dict()));
+  set("post-hook", Value(List{}));
+  set("pre-hook", Value(List{}));
+  set("quoting", Value(Dict()));
+  set("column_types", Value(Dict()));
+  set("full_refresh", None());
+  set("unique_key", None());
+  set("on_schema_change", Value("ignore"));
+  set("on_configuration_change", Value("apply"));
+  set("grants", Value(Dict()));
+  set("packages", Value(List{}));
+  Dict docs;
+  docs.Set(Value("show"), Value(true));
+  docs.Set(Value("node_color"), None());
+  set("docs", Value(std::move(docs)));
+  Dict contract;
+  contract.Set(Value("enabled"), Value(false));
+  contract.Set(Value("enforced"), Value(false));
+  contract.Set(Value("alias_types"), Value(true));
+  contract.Erase(Value("enabled"));
+  set("contract", Value(std::move(contract)));
+  set("event_time", None());
+  set("concurrent_batches", None());
+  if (resource_type == "model") {
+    set("access", Value("protected"));
+    set("freshness", None());
+  } else if (resource_type == "seed") {
+    set("delimiter", Value(","));
+    set("quote_columns", None());
+  } else if (resource_type == "snapshot") {
+    set("strategy", None());
+    set("target_schema", None());
+    set("target_database", None());
+    set("updated_at", None());
+    set("check_cols", None());
+    Dict meta_names;
+    set("snapshot_meta_column_names", Value(std::move(meta_names)));
+    set("dbt_valid_to_current", None());
+  }
+  return c;
+}
+
+std::string TreeKey(const std::string& resource_type) {
+  if (resource_type == "model")
+    return "models";
+  if (resource_type == "seed")
+    return "seeds";
+  if (resource_type == "snapshot")
+    return "snapshots";
+  if (resource_type == "test")
+    return "data_tests";
+  if (resource_type == "source")
+    return "sources";
+  return "models";  // analyses take their configs from the models tree, as in dbt
+}
+
+// ---------------------------------------------------------------------------------------------
+
+class Parser {
+ public:
+  Parser(Project& project, Session& session, Diagnostics& diagnostics)
+      : project_(project), session_(session), diags_(diagnostics), m_(project.manifest) {}
+
+  bool Run();
+
+ private:
+  struct Patch {  // a models:/seeds:/snapshots:/analyses: entry of a properties file
+    const Package* package;
+    std::string file;  // original_file_path
+    std::string yaml_key;
+    Value entry;
+    floe::Mark mark;
+  };
+
+  void LoadMacros();
+  void LoadMacroFile(const Package* pkg, const std::string& rel, const std::string& text,
+                     bool generic_tests_only);
+  void AddMacro(const std::string& package, const std::string& rel, const std::string& name,
+                const std::string& full_text, jinja::Position start, const std::string& source);
+  void LoadDocs(const Package& pkg);
+  void LoadProperties(const Package& pkg);
+  void LoadSqlNodes(const Package& pkg);
+  Node* NewNode(const Package& pkg, const std::string& type, const std::string& name,
+                const std::string& rel_in_path, const std::string& original, std::string raw);
+  void ResolveConfig(Node& n, const Value* yaml_config);
+  void ParseRender(Node& n);
+  void Finalize(Node& n);
+  void ApplyPatch(Node& n, const Patch& p);
+  void AddSources(const Package& pkg, const std::string& file, const Value& sources);
+  void AddGenericTests();
+  void AddTest(const Patch* patch, const Node& target, const Value& test, const Value* column,
+               const std::string& file, const Package& pkg, const std::string& target_kind);
+  void Link();
+  std::string Schema(Node& n, const Value& custom);
+  std::string Alias(Node& n, const Value& custom);
+  void Error(Code code, const std::string& file, jinja::Position pos, std::string message,
+             std::string hint = {}) {
+    diags_.Error(code, {file, pos.line, pos.column}, std::move(message), std::move(hint));
+  }
+  std::string Display(const Package& pkg, const std::string& rel) {
+    return DisplayPath(project_, pkg, rel);
+  }
+  Value DocRender(const Package& pkg, const Value& text);
+
+  Project& project_;
+  Session& session_;
+  Diagnostics& diags_;
+  Manifest& m_;
+  std::vector<Patch> patches_;
+  std::map<std::string, const Patch*> patch_by_key_;  // "<pkg>:<type>:<name>"
+  std::map<std::string, std::shared_ptr<const jinja::Template>> test_templates_;
+  std::vector<std::pair<const Package*, Value>> pending_docs_;
+};
+
+void Parser::AddMacro(const std::string& package, const std::string& rel, const std::string& name,
+                      const std::string& full_text, jinja::Position start,
+                      const std::string& source) {
+  auto m = std::make_unique<Macro>();
+  m->name = name;
+  m->package = package;
+  m->unique_id = "macro." + package + "." + name;
+  m->original_file_path = rel;
+  m->macro_sql = full_text;
+  try {
+    auto tpl = std::make_shared<jinja::Template>(jinja::Parse(source, rel, start));
+    const jinja::Stmt* stmt = nullptr;
+    for (const auto& s : tpl->body) {
+      if (s->kind == jinja::Stmt::Kind::kMacro)
+        stmt = s.get();
+    }
+    if (stmt == nullptr)
+      return;
+    for (const auto& p : stmt->params)
+      m->arguments.push_back(p.name);
+    m->tpl = tpl;
+    m->stmt = stmt;
+    m->callable = jinja::MacroValue(tpl, stmt);
+  } catch (const jinja::TemplateError& e) {
+    Error(Code::kDbtJinja, rel, e.pos, "Compilation Error in macro " + name + ": " + e.message);
+    return;
+  }
+  m_.macros.push_back(std::move(m));
+}
+
+void Parser::LoadMacroFile(const Package* pkg, const std::string& rel, const std::string& text,
+                           bool generic_tests_only) {
+  std::string package = pkg ? pkg->name : "";
+  std::string display = pkg ? Display(*pkg, rel) : rel;
+  std::vector<std::string> tags = {"test", "data_test"};
+  if (!generic_tests_only) {
+    tags.emplace_back("macro");
+    tags.emplace_back("materialization");
+  }
+  std::string error;
+  jinja::Position error_pos;
+  std::vector<Block> blocks = SplitBlocks(text, tags, &error, &error_pos);
+  if (!error.empty())
+    Error(Code::kDbtJinja, display, error_pos, "Compilation Error in macro file: " + error);
+  for (const Block& b : blocks) {
+    if (b.tag == "macro") {
+      AddMacro(package, rel, b.name, b.full, b.start, b.full);
+    } else if (b.tag == "test" || b.tag == "data_test") {
+      // {% test name(args) %} defines the macro test_name.
+      std::string src = "{% macro test_" + b.name + b.args + " %}" + b.body + "{% endmacro %}";
+      AddMacro(package, rel, "test_" + b.name, b.full, b.start, src);
+    } else if (b.tag == "materialization") {
+      // {% materialization name, adapter='x' %} / {% materialization name, default %}
+      std::string adapter = "default";
+      std::smatch m;
+      static const std::regex kAdapter(R"(adapter\s*=\s*['"]([A-Za-z0-9_]+)['"])");
+      if (std::regex_search(b.args, m, kAdapter))
+        adapter = m[1].str();
+      std::string name = "materialization_" + b.name + "_" + adapter;
+      std::string src = "{% macro " + name + "() %}" + b.body + "{% endmacro %}";
+      AddMacro(package, rel, name, b.full, b.start, src);
+    }
+  }
+}
+
+void Parser::LoadMacros() {
+  for (const LibraryFile& f : MacroLibrary()) {
+    Package lib;
+    lib.name = f.package;
+    LoadMacroFile(nullptr, f.path, std::string(f.text), false);
+    // The library's macros are added under the package named by the file.
+    for (auto& m : m_.macros) {
+      if (m->package.empty())
+        m->package = f.package, m->unique_id = std::string("macro.") + f.package + "." + m->name;
+    }
+  }
+  for (const auto& pkg : project_.packages) {
+    for (const std::string& dir : pkg->macro_paths) {
+      for (const std::string& f : FilesUnder(pkg->dir + "/" + dir, {".sql"})) {
+        std::string rel = JoinPath(dir, f);
+        std::string text;
+        if (!ReadFile(pkg->dir + "/" + rel, text, diags_))
+          continue;
+        LoadMacroFile(pkg.get(), rel, text, false);
+      }
+    }
+    for (const std::string& dir : pkg->test_paths) {
+      for (const std::string& f : FilesUnder(pkg->dir + "/" + dir + "/generic", {".sql"})) {
+        std::string rel = JoinPath(dir, "generic/" + f);
+        std::string text;
+        if (!ReadFile(pkg->dir + "/" + rel, text, diags_))
+          continue;
+        LoadMacroFile(pkg.get(), rel, text, true);
+      }
+    }
+  }
+  // Two macros of one package with one name: dbt refuses the project.
+  std::map<std::string, const Macro*> seen;
+  for (const auto& m : m_.macros) {
+    auto [it, inserted] = seen.emplace(m->unique_id, m.get());
+    if (!inserted && !MacroIndex::IsInternal(m->package)) {
+      Error(Code::kDbtDuplicate, m->original_file_path, {},
+            "dbt found two macros named \"" + m->name + "\" in the project \"" + m->package +
+                "\".\n - " + it->second->original_file_path + "\n - " + m->original_file_path,
+            "rename one of them");
+    }
+  }
+}
+
+void Parser::LoadDocs(const Package& pkg) {
+  std::set<std::string> seen_files;
+  for (const std::string& dir : pkg.docs_paths) {
+    for (const std::string& f : FilesUnder(pkg.dir + "/" + dir, {".md"})) {
+      std::string rel = JoinPath(dir, f);
+      if (!seen_files.insert(rel).second)
+        continue;
+      std::string text;
+      if (!ReadFile(pkg.dir + "/" + rel, text, diags_))
+        continue;
+      std::string error;
+      jinja::Position pos;
+      for (const Block& b : SplitBlocks(text, {"docs"}, &error, &pos)) {
+        Dict d;
+        std::string id = "doc." + pkg.name + "." + b.name;
+        d.Set(Value("name"), Value(b.name));
+        d.Set(Value("resource_type"), Value("doc"));
+        d.Set(Value("package_name"), Value(pkg.name));
+        d.Set(Value("path"), Value(f));
+        d.Set(Value("original_file_path"), Value(rel));
+        d.Set(Value("unique_id"), Value(id));
+        d.Set(Value("block_contents"), Value(b.body));
+        m_.docs.Set(Value(id), Value(std::move(d)));
+      }
+      if (!error.empty())
+        Error(Code::kDbtJinja, Display(pkg, rel), pos, "Compilation Error in docs file: " + error);
+    }
+  }
+}
+
+Value Parser::DocRender(const Package& pkg, const Value& text) {
+  if (!text.is_string() || text.as_string().find("{{") == std::string::npos)
+    return text;
+  Dict ctx = session_.base;
+  const Package* p = &pkg;
+  const Manifest* m = &m_;
+  ctx.Set(Value("doc"), Value::Function("doc", [p, m](jinja::Interpreter&, jinja::Arguments& a) {
+            std::string pkg_name = p->name;
+            std::string name = a.Get(0, "name").Str();
+            if (a.positional.size() >= 2) {
+              pkg_name = a.positional[0].Str();
+              name = a.positional[1].Str();
+            }
+            const Value* d = m->docs.FindKey("doc." + pkg_name + "." + name);
+            if (d == nullptr) {
+              for (const auto& [k, v] : m->docs.entries()) {
+                if (v.as_dict().FindKey("name")->Str() == name) {
+                  d = &v;
+                  break;
+                }
+              }
+            }
+            if (d == nullptr)
+              throw CompilationError{"Documentation for '" + name + "' not found"};
+            return *d->as_dict().FindKey("block_contents");
+          }));
+  Diagnostics local;
+  Value v = RenderYamlValue(text, ctx, pkg.name, local);
+  diags_.Append(local);
+  return v.is_string() ? v : Value(v.Str());
+}
+
+void Parser::LoadProperties(const Package& pkg) {
+  std::vector<std::string> dirs = pkg.model_paths;
+  for (const auto* v : {&pkg.seed_paths, &pkg.snapshot_paths, &pkg.analysis_paths, &pkg.macro_paths,
+                        &pkg.test_paths})
+    dirs.insert(dirs.end(), v->begin(), v->end());
+  std::set<std::string> seen;
+  for (const std::string& dir : dirs) {
+    for (const std::string& f : FilesUnder(pkg.dir + "/" + dir, {".yml", ".yaml"})) {
+      std::string rel = JoinPath(dir, f);
+      if (!seen.insert(rel).second)
+        continue;
+      Document doc;
+      Diagnostics local;
+      std::string text;
+      if (!ReadFile(pkg.dir + "/" + rel, text, diags_))
+        continue;
+      if (!ParseYaml(text, doc, local)) {
+        for (Diagnostic d : local.items()) {
+          d.code = Code::kDbtYaml;
+          d.location.file = Display(pkg, rel);
+          diags_.Add(d);
+        }
+        continue;
+      }
+      if (!doc.root.is_map())
+        continue;
+      for (const auto& e : doc.root.entries) {
+        const std::string& key = e.key;
+        if (key == "models" || key == "seeds" || key == "snapshots" || key == "analyses" ||
+            key == "macros") {
+          if (!e.value.is_list()) {
+            Error(Code::kDbtYaml, Display(pkg, rel), {e.key_mark.line, e.key_mark.column},
+                  "`" + key + "` must be a list");
+            continue;
+          }
+          for (const floe::Node& item : e.value.items) {
+            std::string name = item.GetString("name");
+            if (name.empty()) {
+              Error(Code::kDbtYaml, Display(pkg, rel), {item.mark.line, item.mark.column},
+                    "an entry of `" + key + "` has no name");
+              continue;
+            }
+            patches_.push_back({&pkg, rel, key, FromYaml(item), item.mark});
+          }
+        } else if (key == "sources") {
+          AddSources(pkg, rel, FromYaml(e.value));
+        } else if (key == "version") {
+          continue;
+        } else {
+          // exposures, groups, semantic_models, metrics, saved_queries, unit_tests: kept
+          pending_docs_.emplace_back(&pkg, Value(List{Value(key), Value(rel), FromYaml(e.value)}));
+        }
+      }
+    }
+  }
+}
+
+Node* Parser::NewNode(const Package& pkg, const std::string& type, const std::string& name,
+                      const std::string& rel_in_path, const std::string& original,
+                      std::string raw) {
+  auto n = std::make_unique<Node>();
+  n->resource_type = type;
+  n->name = name;
+  n->package = pkg.name;
+  n->path = rel_in_path;
+  n->original_file_path = original;
+  n->raw_code = PyStrip(raw);
+  n->checksum = Sha256Hex(n->raw_code);
+  n->unique_id = type + "." + pkg.name + "." + name;
+  n->pos = {Display(pkg, original), 1, 1};
+  n->data = Value(Dict());
+  n->config_call = Value(Dict());
+  Node* raw_ptr = n.get();
+  m_.nodes.push_back(std::move(n));
+  return raw_ptr;
+}
+
+void Parser::LoadSqlNodes(const Package& pkg) {
+  auto read = [&](const std::string& rel, std::string& text) {
+    return ReadFile(pkg.dir + "/" + rel, text, diags_);
+  };
+  for (const std::string& dir : pkg.model_paths) {
+    for (const std::string& f : FilesUnder(pkg.dir + "/" + dir, {".sql", ".py"})) {
+      std::string rel = JoinPath(dir, f);
+      if (f.size() > 3 && f.compare(f.size() - 3, 3, ".py") == 0) {
+        Error(Code::kDbtPythonModel, Display(pkg, rel), {1, 1},
+              "Python model '" + Stem(f) + "' cannot run: floe runs SQL models only",
+              "rewrite the model in SQL, or run it outside floe");
+        continue;
+      }
+      std::string text;
+      if (!read(rel, text))
+        continue;
+      Node* n = NewNode(pkg, "model", Stem(f), f, rel, text);
+      n->fqn.push_back(pkg.name);
+      for (const std::string& d : DirsOf(f))
+        n->fqn.push_back(d);
+      n->fqn.push_back(n->name);
+    }
+  }
+  for (const std::string& dir : pkg.seed_paths) {
+    for (const std::string& f : FilesUnder(pkg.dir + "/" + dir, {".csv"})) {
+      std::string rel = JoinPath(dir, f);
+      std::string text;
+      if (!read(rel, text))
+        continue;
+      Node* n = NewNode(pkg, "seed", Stem(f), f, rel, "");
+      n->fqn.push_back(pkg.name);
+      for (const std::string& d : DirsOf(f))
+        n->fqn.push_back(d);
+      n->fqn.push_back(n->name);
+      n->raw_code = "";
+      n->checksum = Sha256Hex(PyStrip(text));
+    }
+  }
+  for (const std::string& dir : pkg.analysis_paths) {
+    for (const std::string& f : FilesUnder(pkg.dir + "/" + dir, {".sql"})) {
+      std::string rel = JoinPath(dir, f);
+      std::string text;
+      if (!read(rel, text))
+        continue;
+      Node* n = NewNode(pkg, "analysis", Stem(f), JoinPath("analysis", f), rel, text);
+      n->fqn.push_back(pkg.name);
+      n->fqn.emplace_back("analysis");
+      for (const std::string& d : DirsOf(f))
+        n->fqn.push_back(d);
+      n->fqn.push_back(n->name);
+    }
+  }
+  for (const std::string& dir : pkg.test_paths) {
+    for (const std::string& f : FilesUnder(pkg.dir + "/" + dir, {".sql"})) {
+      if (f.rfind("generic/", 0) == 0)
+        continue;
+      std::string rel = JoinPath(dir, f);
+      std::string text;
+      if (!read(rel, text))
+        continue;
+      Node* n = NewNode(pkg, "test", Stem(f), f, rel, text);
+      n->fqn.push_back(pkg.name);
+      for (const std::string& d : DirsOf(f))
+        n->fqn.push_back(d);
+      n->fqn.push_back(n->name);
+    }
+  }
+  for (const std::string& dir : pkg.snapshot_paths) {
+    for (const std::string& f : FilesUnder(pkg.dir + "/" + dir, {".sql"})) {
+      std::string rel = JoinPath(dir, f);
+      std::string text;
+      if (!read(rel, text))
+        continue;
+      std::string error;
+      jinja::Position pos;
+      for (const Block& b : SplitBlocks(text, {"snapshot"}, &error, &pos)) {
+        Node* n = NewNode(pkg, "snapshot", b.name, f, rel, b.body);
+        n->fqn.push_back(pkg.name);
+        for (const std::string& d : DirsOf(f))
+          n->fqn.push_back(d);
+        n->fqn.push_back(Stem(f));
+        n->fqn.push_back(b.name);
+        n->pos = {Display(pkg, rel), b.body_start.line, b.body_start.column};
+        n->data.as_dict().Set(Value("_origin_line"),
+                              Value(static_cast<int64_t>(b.body_start.line)));
+        n->data.as_dict().Set(Value("_origin_col"),
+                              Value(static_cast<int64_t>(b.body_start.column)));
+      }
+      if (!error.empty())
+        Error(Code::kDbtJinja, Display(pkg, rel), pos, "Compilation Error in snapshot: " + error);
+    }
+  }
+}
+
+void Parser::AddSources(const Package& pkg, const std::string& file, const Value& sources) {
+  if (!sources.is_list())
+    return;
+  for (const Value& src : sources.as_list()) {
+    if (!src.is_dict())
+      continue;
+    const Dict& s = src.as_dict();
+    std::string source_name = s.FindKey("name") ? s.FindKey("name")->Str() : "";
+    const Value* tables = s.FindKey("tables");
+    if (source_name.empty() || tables == nullptr || !tables->is_list())
+      continue;
+    for (const Value& t : tables->as_list()) {
+      if (!t.is_dict())
+        continue;
+      const Dict& td = t.as_dict();
+      std::string table = td.FindKey("name") ? td.FindKey("name")->Str() : "";
+      auto n = std::make_unique<Node>();
+      n->resource_type = "source";
+      n->name = table;
+      n->package = pkg.name;
+      n->original_file_path = file;
+      n->path = file;
+      n->unique_id = "source." + pkg.name + "." + source_name + "." + table;
+      n->fqn.push_back(pkg.name);
+      std::string rel_dir =
+          file.substr(file.find('/') == std::string::npos ? 0 : file.find('/') + 1);
+      for (const std::string& d : DirsOf(rel_dir))
+        n->fqn.push_back(d);
+      n->fqn.push_back(source_name);
+      n->fqn.push_back(table);
+      n->pos = {Display(pkg, file), 1, 1};
+      Dict d;
+      auto get = [&](const Dict& dict, const char* key) -> Value {
+        const Value* v = dict.FindKey(key);
+        return v ? *v : None();
+      };
+      auto pick = [&](const char* key) -> Value {
+        Value v = get(td, key);
+        return v.is_none() ? get(s, key) : v;
+      };
+      Value database = get(s, "database");
+      Value schema = get(s, "schema");
+      Value identifier = get(td, "identifier");
+      std::string db = database.is_none() ? project_.target.database() : database.Str();
+      std::string sch = schema.is_none() ? source_name : schema.Str();
+      std::string ident = identifier.is_none() ? table : identifier.Str();
+      d.Set(Value("database"), Value(db));
+      d.Set(Value("schema"), Value(sch));
+      d.Set(Value("name"), Value(table));
+      d.Set(Value("resource_type"), Value("source"));
+      d.Set(Value("package_name"), Value(pkg.name));
+      d.Set(Value("path"), Value(file));
+      d.Set(Value("original_file_path"), Value(file));
+      d.Set(Value("unique_id"), Value(n->unique_id));
+      List fqn;
+      for (const std::string& f : n->fqn)
+        fqn.emplace_back(f);
+      d.Set(Value("fqn"), Value(fqn));
+      d.Set(Value("source_name"), Value(source_name));
+      d.Set(Value("source_description"),
+            DocRender(pkg, get(s, "description").is_none() ? Value("") : get(s, "description")));
+      d.Set(Value("loader"), get(s, "loader").is_none() ? Value("") : get(s, "loader"));
+      d.Set(Value("identifier"), Value(ident));
+      Dict quoting;
+      Value q1 = get(s, "quoting");
+      Value q2 = get(td, "quoting");
+      for (const Value* q : {&q1, &q2}) {
+        if (q->is_dict()) {
+          for (const auto& [k, v] : q->as_dict().entries())
+            quoting.Set(k, v);
+        }
+      }
+      Dict quote_out;
+      for (const char* k : {"database", "schema", "identifier", "column"}) {
+        const Value* v = quoting.FindKey(k);
+        quote_out.Set(Value(k), v ? *v : None());
+      }
+      d.Set(Value("quoting"), Value(std::move(quote_out)));
+      d.Set(Value("loaded_at_field"), pick("loaded_at_field"));
+      d.Set(Value("loaded_at_query"), pick("loaded_at_query"));
+      d.Set(Value("freshness"), pick("freshness"));
+      d.Set(Value("external"), get(td, "external"));
+      d.Set(Value("description"),
+            DocRender(pkg, get(td, "description").is_none() ? Value("") : get(td, "description")));
+      Dict columns;
+      if (const Value* cols = td.FindKey("columns"); cols && cols->is_list()) {
+        for (const Value& c : cols->as_list()) {
+          if (!c.is_dict() || !c.as_dict().FindKey("name"))
+            continue;
+          std::string cname = c.as_dict().FindKey("name")->Str();
+          Dict cd;
+          cd.Set(Value("name"), Value(cname));
+          Value desc = get(c.as_dict(), "description");
+          cd.Set(Value("description"), DocRender(pkg, desc.is_none() ? Value("") : desc));
+          Value meta = get(c.as_dict(), "meta");
+          cd.Set(Value("meta"), meta.is_dict() ? meta : Value(Dict()));
+          cd.Set(Value("data_type"), get(c.as_dict(), "data_type"));
+          cd.Set(Value("constraints"), Value(List{}));
+          cd.Set(Value("quote"), get(c.as_dict(), "quote"));
+          Dict ccfg;
+          ccfg.Set(Value("meta"), meta.is_dict() ? meta : Value(Dict()));
+          Value ctags = get(c.as_dict(), "tags");
+          ccfg.Set(Value("tags"), ctags.is_list() ? ctags : Value(List{}));
+          cd.Set(Value("config"), Value(std::move(ccfg)));
+          cd.Set(Value("tags"), ctags.is_list() ? ctags : Value(List{}));
+          cd.Set(Value("granularity"), None());
+          cd.Set(Value("doc_blocks"), Value(List{}));
+          columns.Set(Value(cname), Value(std::move(cd)));
+        }
+      }
+      d.Set(Value("columns"), Value(std::move(columns)));
+      Value meta = get(td, "meta");
+      d.Set(Value("meta"), meta.is_dict() ? meta : Value(Dict()));
+      Value smeta = get(s, "meta");
+      d.Set(Value("source_meta"), smeta.is_dict() ? smeta : Value(Dict()));
+      List tags;
+      Value stags = get(s, "tags");
+      Value ttags = get(td, "tags");
+      for (const Value* tv : {&stags, &ttags}) {
+        if (tv->is_list()) {
+          for (const Value& x : tv->as_list())
+            tags.push_back(x);
+        }
+      }
+      // Config: dbt_project.yml `sources:` tree, then the YAML config.
+      Dict config;
+      config.Set(Value("enabled"), Value(true));
+      config.Set(Value("event_time"), None());
+      config.Set(Value("freshness"), pick("freshness"));
+      config.Set(Value("loaded_at_field"), pick("loaded_at_field"));
+      config.Set(Value("loaded_at_query"), pick("loaded_at_query"));
+      config.Set(Value("meta"), Value(Dict()));
+      config.Set(Value("tags"), Value(List{}));
+      for (const auto& p : project_.packages) {
+        if (!p->root && p->name != pkg.name)
+          continue;
+        if (const Value* tree = p->configs.FindKey("sources")) {
+          Dict tmp;
+          ApplyTree(*tree, n->fqn, tmp, nullptr);
+          for (const auto& [k, v] : tmp.entries())
+            MergeConfig(config, k.Str(), v);
+        }
+      }
+      Value scfg = get(s, "config");
+      Value tcfg = get(td, "config");
+      for (const Value* cfg : {&scfg, &tcfg}) {
+        if (cfg->is_dict()) {
+          for (const auto& [k, v] : cfg->as_dict().entries())
+            MergeConfig(config, k.Str(), v);
+        }
+      }
+      Value enabled_v = *config.FindKey("enabled");
+      n->enabled = enabled_v.Truthy();
+      if (const Value* ct = config.FindKey("tags"); ct && ct->is_list()) {
+        for (const Value& x : ct->as_list())
+          tags.push_back(x);
+      }
+      d.Set(Value("tags"), Value(tags));
+      d.Set(Value("config"), Value(std::move(config)));
+      d.Set(Value("patch_path"), None());
+      d.Set(Value("unrendered_config"), Value(Dict()));
+      auto quoted = [&](const char* k, const std::string& part) {
+        const Value* q = quoting.FindKey(k);
+        return q && q->is_bool() && !q->as_bool() ? part : "\"" + part + "\"";
+      };
+      d.Set(Value("relation_name"), Value(quoted("database", db) + "." + quoted("schema", sch) +
+                                          "." + quoted("identifier", ident)));
+      n->data = Value(std::move(d));
+      n->config = &n->data.as_dict().Find(Value("config"))->as_dict();
+      // Keep the raw YAML for generic tests.
+      n->data.as_dict().Set(Value("_tests_source"), src);
+      n->data.as_dict().Set(Value("_tests_table"), t);
+      (n->enabled ? m_.nodes : m_.disabled).push_back(std::move(n));
+    }
+  }
+}
+
+void Parser::ResolveConfig(Node& n, const Value* yaml_config) {
+  Dict config = DefaultConfig(n.resource_type == "analysis" ? "model" : n.resource_type);
+  if (n.resource_type == "analysis") {
+    config.Erase(Value("access"));
+    config.Erase(Value("freshness"));
+  }
+  Dict unrendered;
+  std::string key = TreeKey(n.resource_type);
+  // The package's own dbt_project.yml, then the root project's (which wins).
+  const Package* own = project_.FindPackage(n.package);
+  for (const Package* p : {own, &project_.root()}) {
+    if (p == nullptr || (p == own && p->root && p != &project_.root()))
+      continue;
+    if (const Value* tree = p->configs.FindKey(key)) {
+      Dict from_tree;
+      ApplyTree(*tree, n.fqn, from_tree, &unrendered);
+      for (const auto& [k, v] : from_tree.entries())
+        MergeConfig(config, k.Str(), v);
+    }
+    if (p == &project_.root() && own == &project_.root())
+      break;
+  }
+  if (yaml_config != nullptr && yaml_config->is_dict()) {
+    for (const auto& [k, v] : yaml_config->as_dict().entries()) {
+      MergeConfig(config, k.Str(), v);
+      MergeConfig(unrendered, k.Str(), v);
+    }
+  }
+  if (n.config_call.is_dict()) {
+    for (const auto& [k, v] : n.config_call.as_dict().entries()) {
+      MergeConfig(config, k.Str(), v);
+      MergeConfig(unrendered, k.Str(), v);
+    }
+  }
+  // Rendered forms: hooks become {sql, transaction, index}; enabled may be a rendered string.
+  for (const char* hook : {"pre-hook", "post-hook"}) {
+    if (const Value* h = config.FindKey(hook))
+      config.Set(Value(hook), Value(Hooks(*h)));
+  }
+  Dict rendered;
+  Diagnostics local;
+  Value cfg = RenderYamlValue(Value(std::move(config)), session_.base, n.pos.path, local);
+  diags_.Append(local);
+  n.data.as_dict().Set(Value("config"), cfg);
+  n.data.as_dict().Set(Value("unrendered_config"), Value(std::move(unrendered)));
+  n.config = &n.data.as_dict().Find(Value("config"))->as_dict();
+  const Value* enabled = n.config->FindKey("enabled");
+  n.enabled = enabled == nullptr || enabled->Truthy();
+}
+
+std::string Parser::Schema(Node& n, const Value& custom) {
+  std::string base = project_.target.schema();
+  if (session_.macros->HasOverride("generate_schema_name")) {
+    try {
+      Value v = CallMacro(session_, n, "generate_schema_name", {custom, n.data});
+      std::string s = v.Str();
+      auto b = s.find_first_not_of(" \t\r\n");
+      auto e = s.find_last_not_of(" \t\r\n");
+      return b == std::string::npos ? "" : s.substr(b, e - b + 1);
+    } catch (const CompilationError& e) {
+      Error(Code::kDbtCompilation, n.pos.path, {}, e.message);
+    } catch (const jinja::TemplateError& e) {
+      Error(Code::kDbtJinja, n.pos.path, e.pos, e.message);
+    }
+    return base;
+  }
+  if (custom.is_none() || custom.is_undefined())
+    return base;
+  std::string c = custom.Str();
+  auto b = c.find_first_not_of(" \t\r\n");
+  auto e = c.find_last_not_of(" \t\r\n");
+  c = b == std::string::npos ? "" : c.substr(b, e - b + 1);
+  return base + "_" + c;
+}
+
+std::string Parser::Alias(Node& n, const Value& custom) {
+  if (session_.macros->HasOverride("generate_alias_name")) {
+    try {
+      Value v = CallMacro(session_, n, "generate_alias_name", {custom, n.data});
+      std::string s = v.Str();
+      auto b = s.find_first_not_of(" \t\r\n");
+      auto e = s.find_last_not_of(" \t\r\n");
+      return b == std::string::npos ? "" : s.substr(b, e - b + 1);
+    } catch (const CompilationError& e) {
+      Error(Code::kDbtCompilation, n.pos.path, {}, e.message);
+    } catch (const jinja::TemplateError& e) {
+      Error(Code::kDbtJinja, n.pos.path, e.pos, e.message);
+    }
+  }
+  if (!custom.is_none() && !custom.is_undefined())
+    return custom.Str();
+  const Value* version = n.data.as_dict().FindKey("version");
+  if (version != nullptr && !version->is_none())
+    return n.name + "_v" + version->Str();
+  return n.name;
+}
+
+void Parser::ParseRender(Node& n) {
+  if (n.resource_type == "seed" || n.resource_type == "source")
+    return;
+  try {
+    jinja::Position origin;
+    if (const Value* l = n.data.as_dict().FindKey("_origin_line"))
+      origin = {static_cast<uint32_t>(l->as_int()),
+                static_cast<uint32_t>(n.data.as_dict().FindKey("_origin_col")->as_int())};
+    if (!n.tpl) {
+      auto it = test_templates_.find(n.raw_code);
+      if (it != test_templates_.end()) {
+        n.tpl = it->second;
+      } else {
+        n.tpl = std::make_shared<jinja::Template>(jinja::Parse(n.raw_code, n.pos.path, origin));
+        if (n.resource_type == "test" && n.data.as_dict().FindKey("test_metadata"))
+          test_templates_[n.raw_code] = n.tpl;
+      }
+    }
+    const Value* md = n.data.as_dict().FindKey("test_metadata");
+    bool builtin_shortcut = false;
+    if (md != nullptr) {
+      std::string tname = md->as_dict().FindKey("name")->Str();
+      const Value* ns = md->as_dict().FindKey("namespace");
+      builtin_shortcut = (tname == "unique" || tname == "not_null") && ns->is_none() &&
+                         !session_.macros->HasOverride("test_" + tname);
+    }
+    if (!builtin_shortcut)
+      RenderNode(session_, n, Phase::kParse);
+  } catch (const jinja::TemplateError& e) {
+    Error(Code::kDbtJinja, n.pos.path, e.pos,
+          "Compilation Error in " + n.resource_type + " " + n.name + " (" + n.original_file_path +
+              ")\n  " + e.message);
+  } catch (const CompilationError& e) {
+    Error(Code::kDbtCompilation, n.pos.path, {},
+          "Compilation Error in " + n.resource_type + " " + n.name + " (" + n.original_file_path +
+              ")\n  " + e.message);
+  } catch (const jinja::MacroReturn&) {
+  }
+}
+
+void Parser::ApplyPatch(Node& n, const Patch& p) {
+  const Dict& e = p.entry.as_dict();
+  Dict& d = n.data.as_dict();
+  const Package& pkg = *p.package;
+  if (const Value* desc = e.FindKey("description"))
+    d.Set(Value("description"), DocRender(pkg, *desc));
+  if (const Value* cols = e.FindKey("columns"); cols && cols->is_list()) {
+    Dict columns;
+    for (const Value& c : cols->as_list()) {
+      if (!c.is_dict() || !c.as_dict().FindKey("name"))
+        continue;
+      const Dict& cd_in = c.as_dict();
+      std::string cname = cd_in.FindKey("name")->Str();
+      Dict cd;
+      auto get = [&](const char* key) {
+        const Value* v = cd_in.FindKey(key);
+        return v ? *v : None();
+      };
+      cd.Set(Value("name"), Value(cname));
+      Value desc = get("description");
+      cd.Set(Value("description"), DocRender(pkg, desc.is_none() ? Value("") : desc));
+      Value meta = get("meta");
+      cd.Set(Value("meta"), meta.is_dict() ? meta : Value(Dict()));
+      cd.Set(Value("data_type"), get("data_type"));
+      Value constraints = get("constraints");
+      cd.Set(Value("constraints"), constraints.is_list() ? constraints : Value(List{}));
+      cd.Set(Value("quote"), get("quote"));
+      Dict ccfg;
+      ccfg.Set(Value("meta"), meta.is_dict() ? meta : Value(Dict()));
+      Value tags = get("tags");
+      ccfg.Set(Value("tags"), tags.is_list() ? tags : Value(List{}));
+      cd.Set(Value("config"), Value(std::move(ccfg)));
+      cd.Set(Value("tags"), tags.is_list() ? tags : Value(List{}));
+      cd.Set(Value("granularity"), get("granularity"));
+      cd.Set(Value("doc_blocks"), Value(List{}));
+      columns.Set(Value(cname), Value(std::move(cd)));
+    }
+    d.Set(Value("columns"), Value(std::move(columns)));
+  }
+  d.Set(Value("patch_path"), Value(pkg.name + "://" + p.file));
+  if (const Value* meta = e.FindKey("meta"); meta && meta->is_dict())
+    d.Set(Value("_yaml_meta"), *meta);
+  if (const Value* docs = e.FindKey("docs"); docs && docs->is_dict())
+    d.Set(Value("_yaml_docs"), *docs);
+  if (const Value* tags = e.FindKey("tags"))
+    d.Set(Value("_yaml_tags"), AsList(*tags));
+  for (const char* k : {"access", "group", "latest_version", "deprecation_date", "constraints"}) {
+    if (const Value* v = e.FindKey(k))
+      d.Set(Value(std::string("_yaml_") + k), *v);
+  }
+}
+
+void Parser::Finalize(Node& n) {
+  Dict& in = n.data.as_dict();
+  Dict& cfg = *n.config;
+  auto take = [&](const char* k) -> Value {
+    const Value* v = in.FindKey(k);
+    return v ? *v : None();
+  };
+  Value yaml_meta = take("_yaml_meta");
+  Value yaml_docs = take("_yaml_docs");
+  if (yaml_meta.is_dict())
+    MergeConfig(cfg, "meta", yaml_meta);
+  if (yaml_docs.is_dict())
+    MergeConfig(cfg, "docs", yaml_docs);
+  Value yaml_tags = take("_yaml_tags");
+  if (yaml_tags.is_list())
+    MergeConfig(cfg, "tags", yaml_tags);
+  for (const char* k : {"access", "group"}) {
+    Value v = take((std::string("_yaml_") + k).c_str());
+    if (!v.is_none())
+      cfg.Set(Value(k), v);
+  }
+  // Tags: unique, in order; config tags are the node's tags.
+  List tags;
+  if (const Value* t = cfg.FindKey("tags"); t && t->is_list()) {
+    for (const Value& x : t->as_list()) {
+      bool seen = false;
+      for (const Value& y : tags)
+        seen = seen || y.Equals(x);
+      if (!seen)
+        tags.push_back(x);
+    }
+  }
+  if (n.resource_type == "test" && in.FindKey("test_metadata"))
+    std::sort(tags.begin(), tags.end(),
+              [](const Value& a, const Value& b) { return a.Str() < b.Str(); });
+  cfg.Set(Value("tags"), Value(tags));
+
+  std::string database = project_.target.database();
+  if (const Value* db = cfg.FindKey("database"); db && !db->is_none())
+    database = db->Str();
+  std::string schema = Schema(n, *cfg.FindKey("schema"));
+  std::string alias = Alias(n, cfg.FindKey("alias") ? *cfg.FindKey("alias") : None());
+
+  Dict d;
+  auto set = [&](const char* k, Value v) { d.Set(Value(k), std::move(v)); };
+  set("database", Value(database));
+  set("schema", Value(schema));
+  set("name", Value(n.name));
+  set("resource_type", Value(n.resource_type));
+  set("package_name", Value(n.package));
+  set("path", Value(n.path));
+  set("original_file_path", Value(n.original_file_path));
+  set("unique_id", Value(n.unique_id));
+  List fqn;
+  for (const std::string& f : n.fqn)
+    fqn.emplace_back(f);
+  set("fqn", Value(fqn));
+  set("alias", Value(alias));
+  Dict checksum;
+  if (n.resource_type == "test" && in.FindKey("test_metadata")) {
+    checksum.Set(Value("name"), Value("none"));
+    checksum.Set(Value("checksum"), Value(""));
+  } else {
+    checksum.Set(Value("name"), Value("sha256"));
+    checksum.Set(Value("checksum"), Value(n.checksum));
+  }
+  set("checksum", Value(std::move(checksum)));
+  set("config", Value(cfg));
+  set("tags", Value(tags));
+  Value desc = take("description");
+  set("description", desc.is_none() ? Value("") : desc);
+  Value columns = take("columns");
+  set("columns", columns.is_dict() ? columns : Value(Dict()));
+  set("meta", cfg.FindKey("meta") ? *cfg.FindKey("meta") : Value(Dict()));
+  set("group", cfg.FindKey("group") ? *cfg.FindKey("group") : None());
+  set("docs", cfg.FindKey("docs") ? *cfg.FindKey("docs") : Value(Dict()));
+  set("patch_path", take("patch_path"));
+  set("build_path", None());
+  Value unrendered = take("unrendered_config");
+  set("unrendered_config", unrendered.is_dict() ? unrendered : Value(Dict()));
+  set("created_at", Value(0.0));
+  bool ephemeral = n.materialized() == "ephemeral";
+  bool has_relation = n.resource_type != "test" && n.resource_type != "analysis" && !ephemeral;
+  set("relation_name", has_relation ? Value(RenderRelationName(database, schema, alias)) : None());
+  set("raw_code", Value(n.raw_code));
+  set("doc_blocks", Value(List{}));
+  if (n.resource_type == "seed") {
+    set("root_path", Value(project_.FindPackage(n.package)->dir));
+    Dict dep;
+    dep.Set(Value("macros"), Value(List{}));
+    set("depends_on", Value(std::move(dep)));
+  } else {
+    set("language", Value("sql"));
+    List refs;
+    for (const RefCall& r : n.refs) {
+      Dict rd;
+      rd.Set(Value("name"), Value(r.name));
+      rd.Set(Value("package"), r.package.empty() ? None() : Value(r.package));
+      rd.Set(Value("version"), r.version.is_undefined() ? None() : r.version);
+      refs.emplace_back(std::move(rd));
+    }
+    set("refs", Value(refs));
+    List sources;
+    for (const auto& [s, t] : n.sources)
+      sources.emplace_back(List{Value(s), Value(t)});
+    set("sources", Value(sources));
+    set("metrics", Value(List{}));
+    set("functions", Value(List{}));
+    Dict dep;
+    dep.Set(Value("macros"), Value(List{}));
+    dep.Set(Value("nodes"), Value(List{}));
+    set("depends_on", Value(std::move(dep)));
+    set("compiled_path", None());
+    if (n.resource_type == "test" || n.resource_type == "model" || n.resource_type == "analysis" ||
+        n.resource_type == "snapshot") {
+      Dict contract;
+      const Value* c = cfg.FindKey("contract");
+      contract.Set(Value("enforced"), c && c->is_dict() && c->as_dict().FindKey("enforced")
+                                          ? *c->as_dict().FindKey("enforced")
+                                          : Value(false));
+      contract.Set(Value("alias_types"), Value(true));
+      contract.Set(Value("checksum"), None());
+      set("contract", Value(std::move(contract)));
+    }
+  }
+  if (n.resource_type == "model") {
+    set("access", cfg.FindKey("access") ? *cfg.FindKey("access") : Value("protected"));
+    Value constraints = take("_yaml_constraints");
+    set("constraints", constraints.is_list() ? constraints : Value(List{}));
+    set("version", take("version"));
+    set("latest_version", take("latest_version"));
+    set("deprecation_date", take("_yaml_deprecation_date"));
+    set("primary_key", Value(List{}));
+    set("time_spine", None());
+  }
+  if (n.resource_type == "test") {
+    for (const char* k : {"column_name", "file_key_name", "attached_node", "test_metadata"}) {
+      if (in.FindKey(k))
+        set(k, take(k));
+    }
+  }
+  // Private keys used by the parser (raw YAML of sources for tests) stay out of the manifest.
+  n.data = Value(std::move(d));
+  n.config = &n.data.as_dict().Find(Value("config"))->as_dict();
+}
+
+std::string CleanArg(const std::string& s) {
+  static const std::regex kNonWord("[^0-9a-zA-Z_]+");
+  return std::regex_replace(s, kNonWord, "_");
+}
+
+// Python's repr of the hashable form of test metadata (every leaf str()'d, dict keys sorted).
+std::string HashableRepr(const Value& v) {
+  if (v.is_dict()) {
+    std::vector<std::pair<std::string, const Value*>> items;
+    for (const auto& [k, x] : v.as_dict().entries())
+      items.emplace_back(k.Str(), &x);
+    std::sort(items.begin(), items.end(),
+              [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::string out = "{";
+    for (size_t i = 0; i < items.size(); ++i) {
+      if (i)
+        out += ", ";
+      out += Value(items[i].first).Repr() + ": " + HashableRepr(*items[i].second);
+    }
+    return out + "}";
+  }
+  if (v.is_list() && !v.is_tuple()) {
+    std::string out = "[";
+    const List& l = v.as_list();
+    for (size_t i = 0; i < l.size(); ++i) {
+      if (i)
+        out += ", ";
+      out += HashableRepr(l[i]);
+    }
+    return out + "]";
+  }
+  return Value(v.is_string() ? v.as_string() : v.Repr()).Repr();
+}
+
+constexpr const char* kTestConfigArgs[] = {
+    "severity",  "tags",           "enabled",           "where", "limit",    "warn_if", "error_if",
+    "fail_calc", "store_failures", "store_failures_as", "meta",  "database", "schema",  "alias"};
+
+void Parser::AddTest(const Patch* /*patch*/, const Node& target, const Value& test,
+                     const Value* column, const std::string& file, const Package& pkg,
+                     const std::string& target_kind) {
+  std::string display = Display(pkg, file);
+  std::string test_name;
+  Dict args;
+  if (test.is_string()) {
+    test_name = test.as_string();
+  } else if (test.is_dict()) {
+    const Dict& td = test.as_dict();
+    if (const Value* tn = td.FindKey("test_name")) {
+      test_name = tn->Str();
+      for (const auto& [k, v] : td.entries()) {
+        if (k.Str() != "test_name")
+          args.Set(k, v);
+      }
+    } else if (td.size() == 1) {
+      test_name = td.entries()[0].first.Str();
+      const Value& a = td.entries()[0].second;
+      if (a.is_dict()) {
+        for (const auto& [k, v] : a.as_dict().entries())
+          args.Set(k, v);
+      } else if (!a.is_none()) {
+        Error(Code::kDbtYaml, display, {}, "test arguments of '" + test_name + "' must be a dict");
+        return;
+      }
+    } else {
+      Error(Code::kDbtYaml, display, {},
+            "test definition dictionary must have exactly one key, got " + test.Repr());
+      return;
+    }
+  } else {
+    Error(Code::kDbtYaml, display, {}, "test must be a string or a dict, got " + test.Repr());
+    return;
+  }
+  if (column != nullptr)
+    args.Set(Value("column_name"), *column);
+  if (const Value* arguments = args.FindKey("arguments"); arguments && arguments->is_dict()) {
+    Value copy = *arguments;
+    args.Erase(Value("arguments"));
+    for (const auto& [k, v] : copy.as_dict().entries())
+      args.Set(k, v);
+  }
+  static const std::regex kName(R"(^(([a-zA-Z_][0-9a-zA-Z_]*)\.)?([a-zA-Z_][0-9a-zA-Z_]*))");
+  std::smatch match;
+  if (!std::regex_search(test_name, match, kName)) {
+    Error(Code::kDbtYaml, display, {}, "invalid test name '" + test_name + "'");
+    return;
+  }
+  std::string ns = match[2].matched ? match[2].str() : "";
+  std::string name = match[3].str();
+  Dict config;
+  Value nested = args.FindKey("config") ? *args.FindKey("config") : None();
+  for (const char* key : kTestConfigArgs) {
+    Value v = args.FindKey(key) ? *args.FindKey(key) : None();
+    args.Erase(Value(key));
+    if (!v.Truthy() && nested.is_dict() && nested.as_dict().FindKey(key)) {
+      v = *nested.as_dict().FindKey(key);
+      nested.as_dict().Erase(Value(key));
+    }
+    if (!v.is_none())
+      config.Set(Value(key), v);
+  }
+  if (nested.is_dict()) {
+    for (const auto& [k, v] : nested.as_dict().entries())
+      config.Set(k, v);
+  }
+  args.Erase(Value("config"));
+  std::string description;
+  if (const Value* d = args.FindKey("description")) {
+    description = d->Str();
+    args.Erase(Value("description"));
+  }
+  std::string custom_name;
+  if (const Value* n = args.FindKey("name")) {
+    custom_name = n->Str();
+    args.Erase(Value("name"));
+  }
+  const Value* version = target.data.as_dict().FindKey("version");
+  bool versioned = version && !version->is_none() && target_kind == "models";
+  std::string model_str;
+  if (target.resource_type == "source") {
+    model_str = "{{ get_where_subquery(source('" +
+                target.data.as_dict().FindKey("source_name")->Str() + "', '" + target.name +
+                "')) }}";
+  } else if (versioned) {
+    model_str =
+        "{{ get_where_subquery(ref('" + target.name + "', version='" + version->Str() + "')) }}";
+  } else {
+    model_str = "{{ get_where_subquery(ref('" + target.name + "')) }}";
+  }
+  args.Set(Value("model"), Value(model_str));
+  std::string full_name, short_name;
+  if (!custom_name.empty()) {
+    full_name = short_name = custom_name;
+  } else {
+    std::string prefix = target.resource_type == "source" ? "source_" + name : name;
+    if (!ns.empty())
+      prefix = ns + "_" + prefix;
+    std::string target_name =
+        target.resource_type == "source"
+            ? target.data.as_dict().FindKey("source_name")->Str() + "_" + target.name
+            : target.name;
+    if (versioned)
+      target_name += "_v" + version->Str();
+    std::vector<std::string> keys;
+    for (const auto& [k, v] : args.entries())
+      keys.push_back(k.Str());
+    std::sort(keys.begin(), keys.end());
+    std::vector<std::string> flat;
+    for (const std::string& k : keys) {
+      if (k == "model")
+        continue;
+      const Value& v = *args.FindKey(k);
+      auto str = [](const Value& x) { return x.is_string() ? x.as_string() : x.Repr(); };
+      if (v.is_dict()) {
+        for (const auto& [dk, dv] : v.as_dict().entries())
+          flat.push_back(str(dv));
+      } else if (v.is_list()) {
+        for (const Value& x : v.as_list())
+          flat.push_back(str(x));
+      } else {
+        flat.push_back(str(v));
+      }
+    }
+    std::string unique;
+    for (size_t i = 0; i < flat.size(); ++i)
+      unique += (i ? "__" : "") + CleanArg(flat[i]);
+    std::string identifier = prefix + "_" + target_name;
+    full_name = identifier + "_" + unique;
+    short_name = full_name;
+    if (full_name.size() >= 64) {
+      short_name = identifier.substr(0, 30) + "_" + Md5Hex(full_name);
+      if (!config.FindKey("alias"))
+        config.Set(Value("alias"), Value(short_name));
+    }
+  }
+  Dict metadata;
+  metadata.Set(Value("name"), Value(name));
+  metadata.Set(Value("kwargs"), Value(args));
+  metadata.Set(Value("namespace"), ns.empty() ? None() : Value(ns));
+  // Hash: md5(name + repr(hashable metadata)) as dbt computes it (keys in dbt's order).
+  Dict hash_md;
+  hash_md.Set(Value("namespace"), ns.empty() ? None() : Value(ns));
+  hash_md.Set(Value("name"), Value(name));
+  hash_md.Set(Value("kwargs"), Value(args));
+  std::string hash = Md5Hex(full_name + HashableRepr(Value(std::move(hash_md)))).substr(22);
+
+  auto n = std::make_unique<Node>();
+  n->resource_type = "test";
+  n->name = full_name;
+  n->package = ns.empty() ? pkg.name : pkg.name;
+  n->path = short_name + ".sql";
+  n->original_file_path = file;
+  n->unique_id = "test." + pkg.name + "." + full_name + "." + hash;
+  n->fqn.push_back(pkg.name);
+  std::string rel_dir = file.substr(file.find('/') == std::string::npos ? 0 : file.find('/') + 1);
+  for (const std::string& d : DirsOf(rel_dir))
+    n->fqn.push_back(d);
+  n->fqn.push_back(full_name);
+  n->pos = {display, 1, 1};
+  n->raw_code =
+      "{{ " + (ns.empty() ? "" : ns + ".") + "test_" + name + "(**_dbt_generic_test_kwargs) }}";
+  n->data = Value(Dict());
+  Dict& d = n->data.as_dict();
+  d.Set(Value("test_metadata"), Value(std::move(metadata)));
+  if (column != nullptr)
+    d.Set(Value("column_name"), *column);
+  else
+    d.Set(Value("column_name"), None());
+  std::string yaml_key = target.resource_type == "source"
+                             ? "sources." + target.data.as_dict().FindKey("source_name")->Str()
+                             : target_kind + "." + target.name;
+  d.Set(Value("file_key_name"), Value(yaml_key));
+  d.Set(Value("attached_node"),
+        target.resource_type == "source" ? None() : Value(target.unique_id));
+  d.Set(Value("description"), Value(description));
+  n->config_call = Value(std::move(config));
+  // unique and not_null are not rendered at parse (dbt's shortcut): their one dependency is
+  // recorded here; other tests record theirs while their kwargs render.
+  bool shortcut = (name == "unique" || name == "not_null") && ns.empty() &&
+                  !session_.macros->HasOverride("test_" + name);
+  if (shortcut && target.resource_type == "source") {
+    n->sources.emplace_back(target.data.as_dict().FindKey("source_name")->Str(), target.name);
+  } else if (shortcut) {
+    RefCall r;
+    r.name = target.name;
+    r.version = versioned ? *version : None();
+    n->refs.push_back(r);
+  }
+  n->enabled = target.enabled;
+  m_.nodes.push_back(std::move(n));
+}
+
+void Parser::AddGenericTests() {
+  // Tests of models, seeds, snapshots, analyses from their patches; of sources from their YAML.
+  std::vector<Node*> targets;
+  for (const auto& n : m_.nodes)
+    targets.push_back(n.get());
+  for (const auto& n : m_.disabled)
+    targets.push_back(n.get());
+  for (Node* t : targets) {
+    if (t->resource_type == "source") {
+      Value src = t->data.as_dict().FindKey("_tests_source")
+                      ? *t->data.as_dict().FindKey("_tests_source")
+                      : None();
+      Value tbl = t->data.as_dict().FindKey("_tests_table")
+                      ? *t->data.as_dict().FindKey("_tests_table")
+                      : None();
+      t->data.as_dict().Erase(Value("_tests_source"));
+      t->data.as_dict().Erase(Value("_tests_table"));
+      if (!tbl.is_dict())
+        continue;
+      const Package& pkg = *project_.FindPackage(t->package);
+      for (const char* key : {"data_tests", "tests"}) {
+        if (const Value* tests = tbl.as_dict().FindKey(key); tests && tests->is_list()) {
+          for (const Value& test : tests->as_list())
+            AddTest(nullptr, *t, test, nullptr, t->original_file_path, pkg, "sources");
+        }
+      }
+      if (const Value* cols = tbl.as_dict().FindKey("columns"); cols && cols->is_list()) {
+        for (const Value& c : cols->as_list()) {
+          if (!c.is_dict())
+            continue;
+          const Value* cname = c.as_dict().FindKey("name");
+          for (const char* key : {"data_tests", "tests"}) {
+            if (const Value* tests = c.as_dict().FindKey(key); tests && tests->is_list()) {
+              for (const Value& test : tests->as_list())
+                AddTest(nullptr, *t, test, cname, t->original_file_path, pkg, "sources");
+            }
+          }
+        }
+      }
+      (void)src;
+      continue;
+    }
+    auto it = patch_by_key_.find(t->package + ":" + t->resource_type + ":" + t->name);
+    if (it == patch_by_key_.end())
+      continue;
+    const Patch& p = *it->second;
+    const Dict& e = p.entry.as_dict();
+    for (const char* key : {"data_tests", "tests"}) {
+      if (const Value* tests = e.FindKey(key); tests && tests->is_list()) {
+        for (const Value& test : tests->as_list())
+          AddTest(&p, *t, test, nullptr, p.file, *p.package, p.yaml_key);
+      }
+    }
+    if (const Value* cols = e.FindKey("columns"); cols && cols->is_list()) {
+      for (const Value& c : cols->as_list()) {
+        if (!c.is_dict())
+          continue;
+        const Value* cname = c.as_dict().FindKey("name");
+        for (const char* key : {"data_tests", "tests"}) {
+          if (const Value* tests = c.as_dict().FindKey(key); tests && tests->is_list()) {
+            for (const Value& test : tests->as_list())
+              AddTest(&p, *t, test, cname, p.file, *p.package, p.yaml_key);
+          }
+        }
+      }
+    }
+  }
+}
+
+}  // namespace
+
+std::string ResolveRef(const Project& project, const Node& from, const RefCall& ref) {
+  const Manifest& m = project.manifest;
+  std::vector<std::string> packages;
+  if (!ref.package.empty()) {
+    packages = {ref.package};
+  } else if (from.package == project.root().name) {
+    packages = {project.root().name, ""};
+  } else {
+    packages = {project.root().name, from.package, ""};
+  }
+  for (const std::string& pkg : packages) {
+    const Node* best = nullptr;
+    for (const auto& n : m.nodes) {
+      if (n->name != ref.name || (!pkg.empty() && n->package != pkg))
+        continue;
+      if (n->resource_type != "model" && n->resource_type != "seed" &&
+          n->resource_type != "snapshot")
+        continue;
+      const Value* v = n->data.as_dict().FindKey("version");
+      bool has_version = v && !v->is_none();
+      if (!ref.version.is_none() && !ref.version.is_undefined()) {
+        if (has_version && v->Str() == ref.version.Str())
+          return n->unique_id;
+        continue;
+      }
+      if (!has_version)
+        return n->unique_id;
+      const Value* latest = n->data.as_dict().FindKey("latest_version");
+      if (latest && !latest->is_none() && latest->Str() == v->Str())
+        return n->unique_id;
+      best = n.get();
+    }
+    if (best != nullptr)
+      return best->unique_id;
+  }
+  return "";
+}
+
+namespace {
+
+void Parser::Link() {
+  // Index refable names once: ResolveRef is called per ref.
+  for (auto& n : m_.nodes) {
+    std::vector<std::string> deps;
+    std::vector<std::string> ref_deps;
+    for (const RefCall& r : n->refs) {
+      std::string id = ResolveRef(project_, *n, r);
+      if (id.empty()) {
+        bool disabled = false;
+        for (const auto& d : m_.disabled)
+          disabled = disabled || d->name == r.name;
+        Error(Code::kDbtRefNotFound, n->pos.path, {},
+              std::string(n->resource_type == "test" ? "Test" : "Model") + " '" + n->unique_id +
+                  "' (" + n->original_file_path + ") depends on a node named '" + r.name + "'" +
+                  (disabled ? " which is disabled" : " which was not found"),
+              disabled ? "enable it, or remove the ref" : "check the name of the model or seed");
+        continue;
+      }
+      if (std::find(ref_deps.begin(), ref_deps.end(), id) == ref_deps.end())
+        ref_deps.push_back(id);
+    }
+    for (const auto& [src, table] : n->sources) {
+      std::string found;
+      for (const std::string& pkg : {project_.root().name, n->package}) {
+        std::string id = "source." + pkg + "." + src + "." + table;
+        if (m_.by_id.count(id)) {
+          found = id;
+          break;
+        }
+      }
+      if (found.empty()) {
+        for (const auto& other : m_.nodes) {
+          if (other->resource_type == "source" && other->name == table &&
+              other->data.as_dict().FindKey("source_name")->Str() == src) {
+            found = other->unique_id;
+            break;
+          }
+        }
+      }
+      if (found.empty()) {
+        Error(Code::kDbtRefNotFound, n->pos.path, {},
+              std::string(n->resource_type == "test" ? "Test" : "Model") + " '" + n->unique_id +
+                  "' (" + n->original_file_path + ") depends on a source named '" + src + "." +
+                  table + "' which was not found",
+              "declare it under `sources:` in a properties file");
+        continue;
+      }
+      if (std::find(deps.begin(), deps.end(), found) == deps.end())
+        deps.push_back(found);
+    }
+    // dbt links sources before refs.
+    for (const std::string& id : ref_deps) {
+      if (std::find(deps.begin(), deps.end(), id) == deps.end())
+        deps.push_back(id);
+    }
+    n->depends_on = deps;
+    List nodes;
+    for (const std::string& id : deps)
+      nodes.emplace_back(id);
+    Value* dep = n->data.as_dict().Find(Value("depends_on"));
+    if (dep && dep->is_dict() && n->resource_type != "seed")
+      dep->as_dict().Set(Value("nodes"), Value(nodes));
+  }
+  for (const auto& n : m_.nodes) {
+    m_.parent_map[n->unique_id];
+    m_.child_map[n->unique_id];
+  }
+  for (const auto& n : m_.nodes) {
+    for (const std::string& p : n->depends_on) {
+      m_.parent_map[n->unique_id].push_back(p);
+      m_.child_map[p].push_back(n->unique_id);
+    }
+  }
+  for (auto& [k, v] : m_.parent_map)
+    std::sort(v.begin(), v.end());
+  for (auto& [k, v] : m_.child_map)
+    std::sort(v.begin(), v.end());
+  // Cycles: depth-first search over parents.
+  std::map<std::string, int> state;
+  std::vector<std::string> stack;
+  std::function<bool(const std::string&)> visit = [&](const std::string& id) -> bool {
+    state[id] = 1;
+    stack.push_back(id);
+    for (const std::string& p : m_.parent_map[id]) {
+      if (state[p] == 1) {
+        auto at = std::find(stack.begin(), stack.end(), p);
+        std::string cycle;
+        for (auto it = at; it != stack.end(); ++it)
+          cycle += *it + " --> ";
+        cycle += p;
+        const Node* n = m_.by_id.count(id) ? m_.by_id[id] : nullptr;
+        Error(Code::kDbtCycle, n ? n->pos.path : "", {}, "Found a cycle: " + cycle,
+              "remove one of the refs of the cycle");
+        return true;
+      }
+      if (state[p] == 0 && visit(p))
+        return true;
+    }
+    stack.pop_back();
+    state[id] = 2;
+    return false;
+  };
+  for (const auto& n : m_.nodes) {
+    if (state[n->unique_id] == 0 && visit(n->unique_id))
+      break;
+  }
+}
+
+bool Parser::Run() {
+  LoadMacros();
+  session_.macro_index = std::make_unique<MacroIndex>(project_);
+  session_.macros = session_.macro_index.get();
+  for (const auto& pkg : project_.packages)
+    LoadDocs(*pkg);
+  session_.base = BaseContext(project_, &session_);
+  for (const auto& pkg : project_.packages)
+    LoadProperties(*pkg);
+  for (const Patch& p : patches_) {
+    std::string type = p.yaml_key == "models"      ? "model"
+                       : p.yaml_key == "seeds"     ? "seed"
+                       : p.yaml_key == "snapshots" ? "snapshot"
+                       : p.yaml_key == "analyses"  ? "analysis"
+                                                   : "macro";
+    patch_by_key_[p.package->name + ":" + type + ":" + p.entry.as_dict().FindKey("name")->Str()] =
+        &p;
+  }
+  for (const auto& pkg : project_.packages)
+    LoadSqlNodes(*pkg);
+
+  // Nodes from files: patch, config, parse render, final config, names.
+  std::vector<Node*> file_nodes;
+  for (const auto& n : m_.nodes) {
+    if (n->resource_type != "source")
+      file_nodes.push_back(n.get());
+  }
+  for (Node* n : file_nodes) {
+    auto it = patch_by_key_.find(n->package + ":" + n->resource_type + ":" + n->name);
+    const Value* yaml_config = nullptr;
+    if (it != patch_by_key_.end()) {
+      ApplyPatch(*n, *it->second);
+      yaml_config = it->second->entry.as_dict().FindKey("config");
+    }
+    ResolveConfig(*n, yaml_config);
+    // The node as templates see it while parsing (`model`, `this`).
+    Finalize(*n);
+    ParseRender(*n);
+    if (it != patch_by_key_.end())
+      ApplyPatch(*n, *it->second);
+    ResolveConfig(*n, yaml_config);
+    Finalize(*n);
+  }
+  AddGenericTests();
+  for (const auto& n : m_.nodes) {
+    if (n->resource_type != "test" || n->data.as_dict().FindKey("test_metadata") == nullptr)
+      continue;
+    const Value* metadata_v = n->data.as_dict().FindKey("test_metadata");
+    Value metadata = *metadata_v;
+    Value column = *n->data.as_dict().FindKey("column_name");
+    Value file_key = *n->data.as_dict().FindKey("file_key_name");
+    Value attached = *n->data.as_dict().FindKey("attached_node");
+    Value desc = *n->data.as_dict().FindKey("description");
+    bool target_enabled = n->enabled;
+    ResolveConfig(*n, nullptr);
+    n->data.as_dict().Set(Value("test_metadata"), metadata);
+    n->data.as_dict().Set(Value("column_name"), column);
+    n->data.as_dict().Set(Value("file_key_name"), file_key);
+    n->data.as_dict().Set(Value("attached_node"), attached);
+    n->data.as_dict().Set(Value("description"), desc);
+    Finalize(*n);
+    ParseRender(*n);
+    ResolveConfig(*n, nullptr);
+    n->data.as_dict().Set(Value("test_metadata"), metadata);
+    n->data.as_dict().Set(Value("column_name"), column);
+    n->data.as_dict().Set(Value("file_key_name"), file_key);
+    n->data.as_dict().Set(Value("attached_node"), attached);
+    n->data.as_dict().Set(Value("description"), desc);
+    Finalize(*n);
+    n->enabled = n->enabled && target_enabled;
+  }
+  // Disabled nodes leave the graph.
+  std::vector<std::unique_ptr<Node>> kept;
+  for (auto& n : m_.nodes) {
+    if (n->enabled)
+      kept.push_back(std::move(n));
+    else
+      m_.disabled.push_back(std::move(n));
+  }
+  m_.nodes = std::move(kept);
+  for (const auto& n : m_.nodes) {
+    auto [it, inserted] = m_.by_id.emplace(n->unique_id, n.get());
+    if (!inserted) {
+      Error(Code::kDbtDuplicate, n->pos.path, {},
+            "dbt found two " + n->resource_type + "s with the name \"" + n->name + "\".\n - " +
+                it->second->original_file_path + "\n - " + n->original_file_path,
+            "rename one of them, or disable one with `enabled: false`");
+    }
+  }
+  // Two refable resources with one name in one package (a model and a seed, say).
+  std::map<std::string, const Node*> names;
+  for (const auto& n : m_.nodes) {
+    if (n->resource_type != "model" && n->resource_type != "seed" && n->resource_type != "snapshot")
+      continue;
+    const Value* v = n->data.as_dict().FindKey("version");
+    std::string key = n->package + "." + n->name + (v && !v->is_none() ? ".v" + v->Str() : "");
+    auto [it, inserted] = names.emplace(key, n.get());
+    if (!inserted && it->second->resource_type != n->resource_type) {
+      Error(Code::kDbtDuplicate, n->pos.path, {},
+            "dbt found two resources with the name \"" + n->name + "\": " + it->second->unique_id +
+                " (" + it->second->original_file_path + ") and " + n->unique_id + " (" +
+                n->original_file_path + ")",
+            "rename one of them");
+    }
+  }
+  Link();
+  return !diags_.has_errors();
+}
+
+}  // namespace
+
+bool ParseProject(Project& project, Session& session, Diagnostics& diagnostics) {
+  session.project = &project;
+  Parser parser(project, session, diagnostics);
+  return parser.Run();
+}
+
+}  // namespace floe::dbt

@@ -1,0 +1,29 @@
+#pragma once
+// Parsing a loaded project into its graph, as `dbt parse` does: macros (floe's library, packages,
+// the root project), docs blocks, models, seeds, snapshots, analyses, singular and generic tests,
+// sources, exposures, groups, semantic models, metrics and unit tests from properties YAML; the
+// configs resolved with dbt's precedence; refs linked into depends_on, parent_map and child_map.
+
+#include "floe/dbt/context.h"
+#include "floe/dbt/project.h"
+
+namespace floe::dbt {
+
+/// Parses every file of every package into project.manifest. Problems (Jinja and YAML errors,
+/// missing refs, cycles, duplicates) go to `diagnostics`, all of them, with file:line:col.
+bool ParseProject(Project& project, Session& session, Diagnostics& diagnostics);
+
+/// Splits a macro or snapshot file into its top-level blocks, as dbt's block lexer does.
+struct Block {
+  std::string tag;   // macro | test | data_test | materialization | docs | snapshot
+  std::string name;  // for test blocks without the test_ prefix
+  std::string args;  // the text between the name and %} (macro parameters, materialization args)
+  std::string full;  // the whole block, start tag to end tag
+  std::string body;  // between the tags
+  jinja::Position start;
+  jinja::Position body_start;
+};
+std::vector<Block> SplitBlocks(const std::string& text, const std::vector<std::string>& tags,
+                               std::string* error, jinja::Position* error_pos);
+
+}  // namespace floe::dbt

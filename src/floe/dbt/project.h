@@ -1,0 +1,154 @@
+#pragma once
+// A dbt project as dbt loads it: dbt_project.yml of the root project and of every package,
+// profiles.yml, the flags of the invocation, and the parsed graph (manifest) built from the files.
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "floe/base/diagnostic.h"
+#include "floe/base/node.h"
+#include "floe/jinja/ast.h"
+#include "floe/jinja/value.h"
+
+namespace floe::dbt {
+
+using jinja::Dict;
+using jinja::List;
+using jinja::Value;
+
+/// What the command line says (dbt's flags that matter before selection).
+struct Invocation {
+  std::string command = "compile";  // parse | compile | ls
+  std::string project_dir = ".";
+  std::string profiles_dir;  // empty: DBT_PROFILES_DIR, then the project dir/cwd, then ~/.dbt
+  std::string target;        // empty: the profile's default
+  std::string vars_yaml;     // --vars
+  std::string target_path;   // empty: dbt_project.yml's target-path or "target"
+  int threads = 0;
+  bool full_refresh = false;
+};
+
+/// One dbt project: the root or a package.
+struct Package {
+  std::string name;
+  std::string dir;  // absolute
+  bool root = false;
+  std::vector<std::string> model_paths, seed_paths, test_paths, analysis_paths, macro_paths,
+      snapshot_paths, docs_paths;
+  Value vars;    // dict
+  Dict configs;  // "models" | "seeds" | "snapshots" | "data_tests" | "sources" | … → tree
+  Value on_run_start, on_run_end;  // lists of SQL strings
+  Value dispatch;                  // list of {macro_namespace, search_order}
+  Value quoting;                   // dict
+  std::string target_path = "target";
+};
+
+/// The profile target the invocation runs against.
+struct Target {
+  std::string profile_name;
+  std::string name;
+  Dict fields;  // type, database, schema, threads, path, … (rendered)
+  std::string type() const;
+  std::string database() const;
+  std::string schema() const;
+};
+
+/// A call of ref() found while parsing a node.
+struct RefCall {
+  std::string package;  // empty when not given
+  std::string name;
+  Value version;  // None when not given
+};
+
+/// A position in a project file, for diagnostics.
+struct FilePos {
+  std::string path;  // relative to the project dir for the root, as dbt prints it
+  uint32_t line = 0;
+  uint32_t column = 0;
+};
+
+/// A node of the graph (model, seed, snapshot, test, analysis, operation), a source, an
+/// exposure, a metric, … Its manifest form is `data` (the dict templates see as `model`);
+/// the typed fields are what the engine works with.
+struct Node {
+  std::string resource_type;
+  std::string unique_id;
+  std::string name;
+  std::string package;
+  std::string original_file_path;  // relative to the package dir
+  std::string path;                // relative to its resource path
+  std::vector<std::string> fqn;
+  std::string raw_code;                        // the file's text, stripped as dbt strips it
+  std::string checksum;                        // sha256 of the stripped file text
+  std::shared_ptr<const jinja::Template> tpl;  // raw_code parsed once
+  FilePos pos;                                 // where the node is defined
+  Dict* config = nullptr;                      // points into data["config"]
+  Value data;                                  // dict in dbt's manifest field order
+  std::vector<RefCall> refs;
+  std::vector<std::pair<std::string, std::string>> sources;
+  std::vector<std::string> depends_on;  // unique_ids, filled by the linker
+  std::vector<std::string> depends_macros;
+  Value config_call;  // dict: configs from {{ config() }} and from the test builder
+  bool enabled = true;
+  bool compiled = false;
+  std::string compiled_code;
+  std::string compiled_sql_path;  // relative to the target path
+  Value extra_ctes;               // list of {id, sql}
+  bool is_ephemeral() const;
+  std::string materialized() const;
+};
+
+/// A macro from a file of macro-paths (or floe's own library).
+struct Macro {
+  std::string name;
+  std::string package;
+  std::string unique_id;
+  std::string original_file_path;
+  std::string macro_sql;
+  std::shared_ptr<const jinja::Template> tpl;
+  const jinja::Stmt* stmt = nullptr;
+  Value callable;
+  std::vector<std::string> arguments;
+};
+
+struct Manifest {
+  std::vector<std::unique_ptr<Node>> nodes;  // every resource, in parse order
+  std::map<std::string, Node*, std::less<>> by_id;
+  std::vector<std::unique_ptr<Node>> disabled;
+  std::vector<std::unique_ptr<Macro>> macros;
+  Dict docs;  // doc unique_id -> dict
+  std::map<std::string, std::vector<std::string>> parent_map, child_map;
+  Value selectors;  // dict
+};
+
+class Project {
+ public:
+  Invocation invocation;
+  std::vector<std::unique_ptr<Package>> packages;  // [0] is the root
+  Target target;
+  Value cli_vars;       // dict
+  Value selectors_yml;  // selectors.yml content as a value (or None)
+  Manifest manifest;
+  std::string invocation_id;
+  std::string run_started_at;
+
+  const Package& root() const { return *packages[0]; }
+  Package* FindPackage(const std::string& name) const;
+};
+
+/// Reads dbt_project.yml, packages and profiles.yml. Problems go to `diagnostics`.
+std::unique_ptr<Project> LoadProject(const Invocation& invocation, Diagnostics& diagnostics);
+
+/// The unique_id a ref() of `from` points at, as dbt resolves it (the root project, then the
+/// node's package, then any package; the latest version unless one is asked); empty if none.
+std::string ResolveRef(const Project& project, const Node& from, const RefCall& ref);
+
+/// Converts a YAML node into a template value (maps keep their order).
+Value FromYaml(const floe::Node& node);
+
+/// dbt's messages name files relative to the root project, as the user wrote them.
+std::string DisplayPath(const Project& project, const Package& package, const std::string& rel);
+
+}  // namespace floe::dbt

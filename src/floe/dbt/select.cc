@@ -1,0 +1,592 @@
+#include "floe/dbt/select.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <functional>
+#include <regex>
+
+#include "floe/dbt/json.h"
+
+namespace floe::dbt {
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Sets {
+  std::set<std::string> direct;
+  std::set<std::string> indirect;
+};
+
+bool GlobMatch(const std::string& pattern, const std::string& text) {
+  // fnmatch with * ? and [..]
+  std::string rx;
+  for (char c : pattern) {
+    if (c == '*')
+      rx += ".*";
+    else if (c == '?')
+      rx += '.';
+    else if (c == '[' || c == ']')
+      rx += c;
+    else if (isalnum(static_cast<unsigned char>(c)) || c == '_')
+      rx += c;
+    else
+      rx += std::string("\\") + c;
+  }
+  try {
+    return std::regex_match(text, std::regex(rx));
+  } catch (const std::regex_error&) {
+    return pattern == text;
+  }
+}
+
+class Selector {
+ public:
+  Selector(const Project& project, Diagnostics& diagnostics)
+      : project_(project), m_(project.manifest), diags_(diagnostics) {}
+
+  Sets Union(const std::vector<std::string>& args, const std::string& indirect) {
+    Sets out;
+    for (const std::string& arg : args) {
+      std::vector<std::string> specs = Split(arg, ' ');
+      for (const std::string& spec : specs) {
+        if (spec.empty())
+          continue;
+        Sets s = Intersection(spec, indirect);
+        out.direct.insert(s.direct.begin(), s.direct.end());
+        out.indirect.insert(s.indirect.begin(), s.indirect.end());
+      }
+    }
+    return out;
+  }
+
+  Sets Definition(const Value& def, const std::string& indirect);
+
+  Sets Expand(std::set<std::string> nodes, const std::string& mode) {
+    Sets out;
+    out.direct = nodes;
+    if (mode == "empty")
+      return out;
+    std::set<std::string> ancestors;
+    if (mode == "buildable") {
+      for (const std::string& id : nodes)
+        Walk(id, true, -1, ancestors);
+    }
+    for (const auto& n : m_.nodes) {
+      if (n->resource_type != "test" || nodes.count(n->unique_id))
+        continue;
+      const auto& parents = m_.parent_map.at(n->unique_id);
+      if (parents.empty())
+        continue;
+      bool any = false, all = true, all_buildable = true;
+      for (const std::string& p : parents) {
+        bool in = nodes.count(p) > 0;
+        any = any || in;
+        all = all && in;
+        all_buildable = all_buildable && (in || ancestors.count(p));
+      }
+      if (!any)
+        continue;
+      bool take =
+          mode == "eager" || (mode == "cautious" && all) || (mode == "buildable" && all_buildable);
+      (take ? out.direct : out.indirect).insert(n->unique_id);
+    }
+    return out;
+  }
+
+ private:
+  static std::vector<std::string> Split(const std::string& s, char sep) {
+    std::vector<std::string> out;
+    std::string cur;
+    for (char c : s) {
+      if (c == sep || (sep == ' ' && (c == '\t' || c == '\n'))) {
+        out.push_back(cur);
+        cur.clear();
+      } else {
+        cur += c;
+      }
+    }
+    out.push_back(cur);
+    return out;
+  }
+
+  Sets Intersection(const std::string& spec, const std::string& indirect) {
+    std::vector<std::string> parts = Split(spec, ',');
+    Sets out;
+    bool first = true;
+    for (const std::string& part : parts) {
+      Sets s = Expand(Criteria(part), indirect);
+      if (first) {
+        out = s;
+        first = false;
+        continue;
+      }
+      std::set<std::string> d, i;
+      std::set_intersection(out.direct.begin(), out.direct.end(), s.direct.begin(), s.direct.end(),
+                            std::inserter(d, d.begin()));
+      std::set_intersection(out.indirect.begin(), out.indirect.end(), s.indirect.begin(),
+                            s.indirect.end(), std::inserter(i, i.begin()));
+      out.direct = d;
+      out.indirect = i;
+    }
+    return out;
+  }
+
+  void Walk(const std::string& id, bool up, int depth, std::set<std::string>& out) {
+    std::vector<std::pair<std::string, int>> frontier = {{id, 0}};
+    const auto& map = up ? m_.parent_map : m_.child_map;
+    while (!frontier.empty()) {
+      auto [cur, d] = frontier.back();
+      frontier.pop_back();
+      if (depth >= 0 && d >= depth)
+        continue;
+      auto it = map.find(cur);
+      if (it == map.end())
+        continue;
+      for (const std::string& next : it->second) {
+        if (out.insert(next).second)
+          frontier.emplace_back(next, d + 1);
+      }
+    }
+  }
+
+ public:
+  std::set<std::string> Criteria(const std::string& raw) {
+    static const std::regex kSpec(R"(^(@)?((\d*)\+)?(([\w.]+)(\.[\w.]+)?:)?(.*?)(\+(\d*))?$)");
+    std::smatch m;
+    std::set<std::string> out;
+    if (!std::regex_match(raw, m, kSpec)) {
+      diags_.Error(Code::kDbtSelector, {"--select", 0, 0}, "Invalid selector spec '" + raw + "'");
+      return out;
+    }
+    bool at = m[1].matched;
+    bool parents = m[2].matched;
+    std::string parents_depth = m[3].str();
+    std::string method = m[5].str();
+    std::string arg = m[6].matched ? m[6].str().substr(1) : "";
+    std::string value = m[7].str();
+    bool children = m[8].matched;
+    std::string children_depth = m[9].str();
+    if (method.rfind("config.", 0) == 0) {
+      arg = method.substr(7);
+      method = "config";
+    }
+    if (at && children) {
+      diags_.Error(
+          Code::kDbtSelector, {"--select", 0, 0},
+          "Invalid selector spec '" + raw + "': '@' cannot be combined with a trailing '+'");
+      return out;
+    }
+    std::set<std::string> base = Match(method, arg, value);
+    out = base;
+    if (parents || at) {
+      for (const std::string& id : base)
+        Walk(id, true, parents_depth.empty() ? -1 : std::stoi(parents_depth), out);
+    }
+    if (children || at) {
+      std::set<std::string> kids;
+      for (const std::string& id : base)
+        Walk(id, false, children_depth.empty() ? -1 : std::stoi(children_depth), kids);
+      out.insert(kids.begin(), kids.end());
+      if (at) {
+        for (const std::string& id : kids)
+          Walk(id, true, -1, out);
+      }
+    }
+    return out;
+  }
+
+ private:
+  std::set<std::string> Match(std::string method, const std::string& arg,
+                              const std::string& value) {
+    std::set<std::string> out;
+    if (method.empty()) {
+      bool is_path = value.find('/') != std::string::npos ||
+                     fs::is_directory(fs::path(project_.root().dir) / value);
+      bool is_file = value.size() > 4 && (value.rfind(".sql") == value.size() - 4 ||
+                                          value.rfind(".csv") == value.size() - 4 ||
+                                          value.rfind(".py") == value.size() - 3);
+      method = is_path ? "path" : is_file ? "file" : "fqn";
+    }
+    auto field = [](const Node& n, const char* k) -> std::string {
+      const Value* v = n.data.as_dict().FindKey(k);
+      return v && !v->is_none() ? v->Str() : "";
+    };
+    for (const auto& np : m_.nodes) {
+      const Node& n = *np;
+      bool hit = false;
+      if (method == "fqn") {
+        hit = MatchFqn(n, value);
+      } else if (method == "tag") {
+        const Value* tags = n.data.as_dict().FindKey("tags");
+        if (tags && tags->is_list()) {
+          for (const Value& t : tags->as_list())
+            hit = hit || GlobMatch(value, t.Str());
+        }
+      } else if (method == "path") {
+        std::string p = n.original_file_path;
+        std::string v = value;
+        while (v.size() > 1 && v.back() == '/')
+          v.pop_back();
+        if (n.package != project_.root().name) {
+          // package paths are relative to the package
+        }
+        hit = GlobMatch(v, p) || p.rfind(v + "/", 0) == 0 || p == v;
+      } else if (method == "file") {
+        std::string file = fs::path(n.original_file_path).filename().string();
+        hit = GlobMatch(value, file) || GlobMatch(value, fs::path(file).stem().string());
+      } else if (method == "package") {
+        hit = GlobMatch(value, n.package) || (value == "this" && n.package == project_.root().name);
+      } else if (method == "resource_type") {
+        hit = n.resource_type == value;
+      } else if (method == "test_type") {
+        if (n.resource_type == "test") {
+          bool generic = n.data.as_dict().FindKey("test_metadata") != nullptr;
+          hit = (value == "generic" || value == "schema")  ? generic
+                : (value == "singular" || value == "data") ? !generic
+                                                           : false;
+        } else if (n.resource_type == "unit_test") {
+          hit = value == "unit";
+        }
+      } else if (method == "test_name") {
+        if (const Value* md = n.data.as_dict().FindKey("test_metadata")) {
+          std::string name = md->as_dict().FindKey("name")->Str();
+          const Value* ns = md->as_dict().FindKey("namespace");
+          hit = GlobMatch(value, name) ||
+                (ns && !ns->is_none() && GlobMatch(value, ns->Str() + "." + name));
+        }
+      } else if (method == "source") {
+        if (n.resource_type == "source") {
+          std::string src = field(n, "source_name");
+          std::vector<std::string> parts;
+          std::string cur;
+          for (char c : value) {
+            if (c == '.') {
+              parts.push_back(cur);
+              cur.clear();
+            } else {
+              cur += c;
+            }
+          }
+          parts.push_back(cur);
+          if (parts.size() == 1)
+            hit = GlobMatch(parts[0], src);
+          else if (parts.size() == 2)
+            hit = GlobMatch(parts[0], src) && GlobMatch(parts[1], n.name);
+          else if (parts.size() == 3)
+            hit = GlobMatch(parts[0], n.package) && GlobMatch(parts[1], src) &&
+                  GlobMatch(parts[2], n.name);
+        }
+      } else if (method == "config") {
+        if (n.config != nullptr) {
+          const Value* v = n.config->FindKey(arg);
+          if (v != nullptr) {
+            if (v->is_list()) {
+              for (const Value& i : v->as_list())
+                hit = hit || i.Str() == value;
+            } else if (v->is_bool()) {
+              hit = (v->as_bool() ? "true" : "false") == value || v->Repr() == value;
+            } else if (!v->is_none()) {
+              hit = v->Str() == value;
+            }
+          }
+        }
+      } else if (method == "group") {
+        hit = field(n, "group") == value;
+      } else if (method == "access") {
+        hit = n.resource_type == "model" && field(n, "access") == value;
+      } else if (method == "version") {
+        if (n.resource_type == "model") {
+          std::string v = field(n, "version");
+          std::string latest = field(n, "latest_version");
+          if (value == "none")
+            hit = v.empty();
+          else if (value == "latest")
+            hit = !v.empty() && v == latest;
+          else if (value == "old")
+            hit = !v.empty() && !latest.empty() && v < latest;
+          else if (value == "prerelease")
+            hit = !v.empty() && !latest.empty() && v > latest;
+        }
+      } else if (method == "exposure" || method == "metric" || method == "semantic_model" ||
+                 method == "saved_query" || method == "unit_test") {
+        hit = n.resource_type == method && GlobMatch(value, n.name);
+      } else {
+        diags_.Error(Code::kDbtSelector, {"--select", 0, 0},
+                     "'" + method + "' is not a valid method name",
+                     "use fqn, tag, path, file, package, config.<key>, resource_type, test_type, "
+                     "test_name, source, exposure, metric, group, access, version");
+        return out;
+      }
+      if (hit)
+        out.insert(n.unique_id);
+    }
+    return out;
+  }
+
+  bool MatchFqn(const Node& n, const std::string& value) {
+    if (value == "*")
+      return true;
+    // Unqualified name of the node.
+    if (!value.empty() && value.find('.') == std::string::npos && GlobMatch(value, n.name) &&
+        n.resource_type != "source")
+      return true;
+    std::vector<std::string> parts;
+    std::string cur;
+    for (char c : value) {
+      if (c == '.') {
+        parts.push_back(cur);
+        cur.clear();
+      } else {
+        cur += c;
+      }
+    }
+    parts.push_back(cur);
+    std::vector<std::string> fqn = n.fqn;
+    // Versioned models match their fqn with the version appended too.
+    const Value* version = n.data.as_dict().FindKey("version");
+    if (n.resource_type == "model" && version && !version->is_none()) {
+      std::vector<std::string> with_v = fqn;
+      with_v.back() += "_v" + version->Str();
+      if (PrefixMatch(parts, with_v))
+        return true;
+    }
+    if (n.package == project_.root().name || true) {
+      if (PrefixMatch(parts, fqn))
+        return true;
+      // The package name may be left out for nodes of the root project.
+      if (n.package == project_.root().name) {
+        std::vector<std::string> rest(fqn.begin() + 1, fqn.end());
+        if (PrefixMatch(parts, rest))
+          return true;
+      }
+    }
+    return false;
+  }
+
+  static bool PrefixMatch(const std::vector<std::string>& parts,
+                          const std::vector<std::string>& fqn) {
+    if (parts.size() > fqn.size())
+      return false;
+    for (size_t i = 0; i < parts.size(); ++i) {
+      if (!GlobMatch(parts[i], fqn[i]))
+        return false;
+    }
+    // A full match, or a prefix that names a package/folder (not a partial name).
+    return parts.size() == fqn.size() || parts.size() < fqn.size();
+  }
+
+  const Project& project_;
+  const Manifest& m_;
+  Diagnostics& diags_;
+};
+
+Sets Selector::Definition(const Value& def, const std::string& indirect) {
+  Sets out;
+  if (def.is_string())
+    return Union({def.as_string()}, indirect);
+  if (!def.is_dict())
+    return out;
+  const Dict& d = def.as_dict();
+  std::string mode = indirect;
+  if (const Value* v = d.FindKey("indirect_selection"))
+    mode = v->Str();
+  auto combine = [&](const Value& list, bool intersect) {
+    Sets acc;
+    bool first = true;
+    Sets excluded;
+    for (const Value& item : list.as_list()) {
+      if (item.is_dict() && item.as_dict().FindKey("exclude")) {
+        const Value& ex = *item.as_dict().FindKey("exclude");
+        Sets e = ex.is_list() ? Definition(Value(Dict{}), mode) : Sets{};
+        if (ex.is_list()) {
+          for (const Value& x : ex.as_list()) {
+            Sets s = Definition(x, mode);
+            e.direct.insert(s.direct.begin(), s.direct.end());
+            e.indirect.insert(s.indirect.begin(), s.indirect.end());
+          }
+        }
+        excluded.direct.insert(e.direct.begin(), e.direct.end());
+        excluded.indirect.insert(e.indirect.begin(), e.indirect.end());
+        continue;
+      }
+      Sets s = Definition(item, mode);
+      if (first || !intersect) {
+        if (first)
+          acc = s;
+        else {
+          acc.direct.insert(s.direct.begin(), s.direct.end());
+          acc.indirect.insert(s.indirect.begin(), s.indirect.end());
+        }
+        first = false;
+        continue;
+      }
+      std::set<std::string> dd, ii;
+      std::set_intersection(acc.direct.begin(), acc.direct.end(), s.direct.begin(), s.direct.end(),
+                            std::inserter(dd, dd.begin()));
+      std::set_intersection(acc.indirect.begin(), acc.indirect.end(), s.indirect.begin(),
+                            s.indirect.end(), std::inserter(ii, ii.begin()));
+      acc.direct = dd;
+      acc.indirect = ii;
+    }
+    for (const std::string& x : excluded.direct)
+      acc.direct.erase(x);
+    for (const std::string& x : excluded.indirect)
+      acc.indirect.erase(x);
+    return acc;
+  };
+  if (const Value* u = d.FindKey("union"); u && u->is_list())
+    return combine(*u, false);
+  if (const Value* i = d.FindKey("intersection"); i && i->is_list())
+    return combine(*i, true);
+  std::string method = d.FindKey("method") ? d.FindKey("method")->Str() : "fqn";
+  std::string value = d.FindKey("value") ? d.FindKey("value")->Str() : "";
+  std::string spec;
+  auto flag = [&](const char* k) {
+    const Value* v = d.FindKey(k);
+    return v && v->Truthy();
+  };
+  auto depth = [&](const char* k) {
+    const Value* v = d.FindKey(k);
+    return v && !v->is_none() ? v->Str() : std::string();
+  };
+  if (flag("childrens_parents"))
+    spec += "@";
+  if (flag("parents") || !depth("parents_depth").empty())
+    spec += depth("parents_depth") + "+";
+  spec += method + ":" + value;
+  if (flag("children") || !depth("children_depth").empty())
+    spec += "+" + depth("children_depth");
+  out = Expand(Criteria(spec), mode);
+  if (const Value* ex = d.FindKey("exclude"); ex && ex->is_list()) {
+    for (const Value& x : ex->as_list()) {
+      Sets e = Definition(x, mode);
+      for (const std::string& id : e.direct)
+        out.direct.erase(id);
+      for (const std::string& id : e.indirect)
+        out.indirect.erase(id);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::set<std::string> SelectNodes(const Project& project, const Selection& selection,
+                                  Diagnostics& diagnostics) {
+  Selector s(project, diagnostics);
+  Sets chosen;
+  const Value* selector_def = nullptr;
+  std::string selector_name = selection.selector;
+  if (project.selectors_yml.is_dict()) {
+    const Value* list = project.selectors_yml.as_dict().FindKey("selectors");
+    if (list && list->is_list()) {
+      for (const Value& sel : list->as_list()) {
+        if (!sel.is_dict())
+          continue;
+        const Value* name = sel.as_dict().FindKey("name");
+        const Value* def = sel.as_dict().FindKey("definition");
+        const Value* is_default = sel.as_dict().FindKey("default");
+        if (!selector_name.empty() && name && name->Str() == selector_name)
+          selector_def = def;
+        if (selector_name.empty() && selection.select.empty() && is_default && is_default->Truthy())
+          selector_def = def;
+      }
+    }
+  }
+  if (!selector_name.empty() && selector_def == nullptr) {
+    diagnostics.Error(Code::kDbtSelector, {"selectors.yml", 0, 0},
+                      "Could not find selector named " + selector_name,
+                      "define it in selectors.yml");
+    return {};
+  }
+  if (selector_def != nullptr) {
+    chosen = s.Definition(*selector_def, selection.indirect);
+  } else if (!selection.select.empty()) {
+    chosen = s.Union(selection.select, selection.indirect);
+  } else {
+    for (const auto& n : project.manifest.nodes)
+      chosen.direct.insert(n->unique_id);
+  }
+  if (!selection.exclude.empty()) {
+    Sets ex = s.Union(selection.exclude, selection.indirect);
+    for (const std::string& id : ex.direct)
+      chosen.direct.erase(id);
+  }
+  std::set<std::string> out;
+  for (const std::string& id : chosen.direct) {
+    auto it = project.manifest.by_id.find(id);
+    if (it == project.manifest.by_id.end())
+      continue;
+    const std::string& type = it->second->resource_type;
+    // Like dbt ls, analyses are listed only when asked for by --resource-type.
+    if (selection.listing && selection.resource_types.empty() && type == "analysis")
+      continue;
+    if (!selection.resource_types.empty() &&
+        std::find(selection.resource_types.begin(), selection.resource_types.end(), type) ==
+            selection.resource_types.end() &&
+        std::find(selection.resource_types.begin(), selection.resource_types.end(), "all") ==
+            selection.resource_types.end())
+      continue;
+    if (std::find(selection.exclude_resource_types.begin(), selection.exclude_resource_types.end(),
+                  type) != selection.exclude_resource_types.end())
+      continue;
+    out.insert(id);
+  }
+  return out;
+}
+
+std::vector<std::string> ListOutput(const Project& project, const std::set<std::string>& ids,
+                                    const std::string& format,
+                                    const std::vector<std::string>& output_keys) {
+  std::vector<std::string> lines;
+  for (const std::string& id : ids) {
+    const Node& n = *project.manifest.by_id.at(id);
+    if (format == "name") {
+      lines.push_back(n.resource_type == "source"
+                          ? n.data.as_dict().FindKey("source_name")->Str() + "." + n.name
+                          : n.name);
+    } else if (format == "path") {
+      lines.push_back(n.original_file_path);
+    } else if (format == "json") {
+      Dict d;
+      static const std::vector<std::string> kDefault = {
+          "name",      "resource_type", "package_name", "original_file_path",
+          "unique_id", "alias",         "source_name",  "config",
+          "tags",      "depends_on"};
+      std::vector<std::string> given;
+      for (const std::string& k : output_keys) {
+        std::string cur;
+        for (char c : k + " ") {
+          if (c == ' ' || c == ',') {
+            if (!cur.empty())
+              given.push_back(cur);
+            cur.clear();
+          } else {
+            cur += c;
+          }
+        }
+      }
+      const std::vector<std::string>& keys = given.empty() ? kDefault : given;
+      for (const std::string& k : keys) {
+        const Value* v = n.data.as_dict().FindKey(k);
+        if (v != nullptr)
+          d.Set(Value(k), *v);
+      }
+      lines.push_back(ToJson(Value(std::move(d))));
+    } else {
+      std::string fqn;
+      for (size_t i = 0; i < n.fqn.size(); ++i)
+        fqn += (i ? "." : "") + n.fqn[i];
+      if (n.resource_type == "source")
+        fqn = "source:" + fqn;
+      else if (n.resource_type == "exposure" || n.resource_type == "metric" ||
+               n.resource_type == "semantic_model" || n.resource_type == "saved_query" ||
+               n.resource_type == "unit_test")
+        fqn = n.resource_type + ":" + fqn;
+      lines.push_back(fqn);
+    }
+  }
+  return lines;
+}
+
+}  // namespace floe::dbt

@@ -1,0 +1,11 @@
+{#- root-project overrides for the shim_utils dispatch namespace -#}
+
+{%- macro duckdb__surrogate_key(field_list) -%}
+    {#- overrides the package's duckdb__ variant (root comes first in the search order) -#}
+    md5({{ dbt.concat(field_list | map('string') | list) }}) /* root override */
+{%- endmacro -%}
+
+{%- macro default__coalesce_all() -%}
+    {#- a root default__ beats the package's duckdb__: packages are searched before prefixes -#}
+    coalesce({{ varargs | join(', ') }}) /* root default */
+{%- endmacro -%}

@@ -1,0 +1,1 @@
+{{ dbt.generate_series(var('shim_series_size')) }}

@@ -1,0 +1,3 @@
+select status, count(*) as n
+from {{ ref('eph_valid_payments') }}
+group by status

@@ -1,0 +1,3 @@
+{{ config(materialized='table') }}
+select payment_id, invoice_id, paid_on, amount
+from {{ source('billing', 'payments') }}

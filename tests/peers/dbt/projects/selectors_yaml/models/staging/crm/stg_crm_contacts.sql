@@ -1,0 +1,3 @@
+{{ config(tags=['pii']) }}
+select contact_id, account_id, email, role
+from {{ source('crm', 'contacts') }}

@@ -1,0 +1,5 @@
+select
+    "site code",
+    "Display Name",
+    region as "Region Name"
+from {{ ref('site_labels') }}

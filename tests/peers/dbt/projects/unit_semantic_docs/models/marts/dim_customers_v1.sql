@@ -1,0 +1,2 @@
+select customer_id, customer_name
+from {{ ref('stg_customers') }}

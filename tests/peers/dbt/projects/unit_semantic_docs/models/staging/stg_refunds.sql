@@ -1,0 +1,2 @@
+select refund_id, order_id, refunded_amount
+from {{ source('shop', 'refunds') }}

@@ -1,0 +1,8 @@
+select
+    customer_id,
+    first_name,
+    last_name,
+    email,
+    signup_date,
+    tier as customer_tier
+from {{ ref('stg_customers') }}

@@ -1,0 +1,6 @@
+select
+    customer_id,
+    full_name,
+    email,
+    signup_date
+from {{ ref('stg_customers') }}
