@@ -47,7 +47,8 @@ bool ReadFile(const std::string& path, std::string& content, Diagnostics& diagno
   return true;
 }
 
-bool WriteFileAtomic(const std::string& path, std::string_view content, Diagnostics& diagnostics) {
+bool WriteFileAtomic(const std::string& path, std::string_view content, Diagnostics& diagnostics,
+                     bool durable) {
   namespace fs = std::filesystem;
   std::error_code ec;
   fs::path target(path);
@@ -76,7 +77,7 @@ bool WriteFileAtomic(const std::string& path, std::string_view content, Diagnost
     }
     written += static_cast<size_t>(n);
   }
-  if (::fsync(fd) != 0 || ::close(fd) != 0) {
+  if ((durable && ::fsync(fd) != 0) || ::close(fd) != 0) {
     int err = errno;
     ::unlink(tmp.c_str());
     return fail("cannot flush the file", err);

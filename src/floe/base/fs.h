@@ -13,7 +13,11 @@ bool ReadFile(const std::string& path, std::string& content, Diagnostics& diagno
 
 /// Writes `content` to `path` atomically: a temporary file in the same folder, fsync, rename.
 /// Creates missing parent folders. A reader never sees a half-written file.
-bool WriteFileAtomic(const std::string& path, std::string_view content, Diagnostics& diagnostics);
+/// `durable = false` skips the fsync: still all-or-nothing for readers, but not guaranteed on disk
+/// after a power cut (for regenerated outputs such as dbt's target/compiled files, thousands
+/// per run).
+bool WriteFileAtomic(const std::string& path, std::string_view content, Diagnostics& diagnostics,
+                     bool durable = true);
 
 /// `relative` resolved against the folder of `base_file` (absolute paths are returned as they are).
 std::string ResolveBeside(const std::string& base_file, const std::string& relative);

@@ -168,7 +168,7 @@ bool CompileNodes(Project& project, Session& session, const std::set<std::string
     std::string path = target + "/" + n->compiled_sql_path;
     std::error_code ec;
     fs::create_directories(fs::path(path).parent_path(), ec);
-    if (!WriteFileAtomic(path, n->compiled_code, diagnostics))
+    if (!WriteFileAtomic(path, n->compiled_code, diagnostics, /*durable=*/false))
       ok = false;
   }
   // Ephemeral nodes that were compiled for others get their files too (dbt writes them).
@@ -178,7 +178,7 @@ bool CompileNodes(Project& project, Session& session, const std::set<std::string
     std::string path = target + "/" + n->compiled_sql_path;
     std::error_code ec;
     fs::create_directories(fs::path(path).parent_path(), ec);
-    WriteFileAtomic(path, n->compiled_code, diagnostics);
+    WriteFileAtomic(path, n->compiled_code, diagnostics, /*durable=*/false);
   }
   return ok && !diagnostics.has_errors();
 }

@@ -1628,9 +1628,12 @@ std::string ResolveRef(const Project& project, const Node& from, const RefCall& 
   } else {
     packages = {project.root().name, from.package, ""};
   }
+  auto found = m.refable.find(ref.name);
+  if (found == m.refable.end())
+    return "";
   for (const std::string& pkg : packages) {
     const Node* best = nullptr;
-    for (const auto& n : m.nodes) {
+    for (const Node* n : found->second) {
       if (n->name != ref.name || (!pkg.empty() && n->package != pkg))
         continue;
       if (n->resource_type != "model" && n->resource_type != "seed" &&
@@ -1648,7 +1651,7 @@ std::string ResolveRef(const Project& project, const Node& from, const RefCall& 
       const Value* latest = n->data.as_dict().FindKey("latest_version");
       if (latest && !latest->is_none() && latest->Str() == v->Str())
         return n->unique_id;
-      best = n.get();
+      best = n;
     }
     if (best != nullptr)
       return best->unique_id;
@@ -1870,6 +1873,10 @@ bool Parser::Run() {
                 n->original_file_path + ")",
             "rename one of them");
     }
+  }
+  for (const auto& n : m_.nodes) {
+    if (n->resource_type == "model" || n->resource_type == "seed" || n->resource_type == "snapshot")
+      m_.refable[n->name].push_back(n.get());
   }
   Link();
   return !diags_.has_errors();

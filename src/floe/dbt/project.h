@@ -116,6 +116,8 @@ struct Macro {
 struct Manifest {
   std::vector<std::unique_ptr<Node>> nodes;  // every resource, in parse order
   std::map<std::string, Node*, std::less<>> by_id;
+  /// Models, seeds and snapshots by name (what ref() looks up), built after parsing.
+  std::map<std::string, std::vector<const Node*>, std::less<>> refable;
   std::vector<std::unique_ptr<Node>> disabled;
   std::vector<std::unique_ptr<Macro>> macros;
   Dict docs;  // doc unique_id -> dict

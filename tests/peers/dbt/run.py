@@ -612,7 +612,9 @@ def manifest_checks(project, workdir, dm, fm, why, validator):
     checks.append(Check("nodes", "; ".join(parts) or None))
 
     # manifest-schema
-    if validator is None:
+    if validator == "skip":
+        pass
+    elif validator is None:
         checks.append(Check("manifest-schema", "jsonschema is not installed"))
     else:
         tolerated = set(schema_errors(validator, dm))
@@ -859,13 +861,14 @@ def main():
         with open(schema_path, encoding="utf-8") as f:
             schema = json.load(f)
     except (OSError, ValueError) as e:
-        print(f"run.py: cannot read {schema_path} (--spec-dir / $FLOE_SPEC_DIR): {e}",
-              file=sys.stderr)
-        return 1
+        # A checkout without the shared spec folder: the other checks still run.
+        print(f"run.py: WARNING: cannot read {schema_path} (--spec-dir / $FLOE_SPEC_DIR): {e}; "
+              "the manifest-schema checks are SKIPPED", file=sys.stderr)
+        schema = None
     try:
         import jsonschema
 
-        validator = jsonschema.Draft202012Validator(schema)
+        validator = jsonschema.Draft202012Validator(schema) if schema is not None else "skip"
     except ImportError:
         print("run.py: needs the Python package jsonschema (scripts/bootstrap installs it)",
               file=sys.stderr)
@@ -934,7 +937,7 @@ def main():
                 if out.checks or not out.reference:
                     # Entries for checks that do not exist (when the comparison ran at all).
                     for (gp, gc) in sorted(k for k in gaps if k[0] == p.name):
-                        if gc not in present:
+                        if gc not in present and not (gc == "manifest-schema" and validator == "skip"):
                             print(f"FAIL {p.name}: {gc}: listed in known_gaps.txt but there is "
                                   "no such check")
                             failed += 1
