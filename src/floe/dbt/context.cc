@@ -864,6 +864,40 @@ Value ColumnsOf(Session* session, const Value& relation) {
   return Value(cols);
 }
 
+// adapter.behavior.<flag>: true or false as dbt_project.yml `flags:` sets it (default false);
+// `.no_warn` and `.setting` give the value too.
+class BehaviorFlag : public Callable {
+ public:
+  explicit BehaviorFlag(bool on) : on_(on) {}
+  std::string name() const override { return "BehaviorFlag"; }
+  bool callable() const override { return false; }
+  bool truthy() const override { return on_; }
+  std::string str() const override { return on_ ? "True" : "False"; }
+  Value Call(Interpreter&, Arguments&) override { Fail("'BehaviorFlag' object is not callable"); }
+  Value Attr(const std::string& n) override {
+    if (n == "no_warn" || n == "setting")
+      return Value(on_);
+    return Value::MakeUndefined(n);
+  }
+
+ private:
+  bool on_;
+};
+
+Value BehaviorFlags(const Project& project) {
+  Dict flags;
+  for (const char* name : {"require_batched_execution_for_custom_microbatch_strategy",
+                           "enable_truthy_nulls_equals_macro"}) {
+    bool on = false;
+    if (project.root().flags.is_dict()) {
+      if (const Value* v = project.root().flags.as_dict().FindKey(name))
+        on = v->Truthy();
+    }
+    flags.Set(Value(name), Value(std::shared_ptr<Callable>(std::make_shared<BehaviorFlag>(on))));
+  }
+  return Value(std::move(flags));
+}
+
 Value AdapterObject(Session* session, Phase phase) {
   Dict a;
   a.Set(Value("dispatch"), Fn("dispatch", [session](Interpreter& in, Arguments& args) {
@@ -918,6 +952,7 @@ Value AdapterObject(Session* session, Phase phase) {
   a.Set(Value("commit"), Fn("commit", [](Interpreter&, Arguments&) { return None(); }));
   a.Set(Value("standardize_grants_dict"),
         Fn("standardize_grants_dict", [](Interpreter&, Arguments&) { return Value(Dict()); }));
+  a.Set(Value("behavior"), BehaviorFlags(*session->project));
   a.Set(Value("get_binding_char"),
         Fn("get_binding_char", [](Interpreter&, Arguments&) { return Value("?"); }));
   return Value(std::move(a));
@@ -947,6 +982,25 @@ Value ApiObject() {
                c.Set(Value("dtype"), a.Get(1, "label_or_dtype"));
                c.Set(Value("quoted"), Value(Quote(name)));
                return Value(std::move(c));
+             }));
+  // dbt's Column.translate_type: only "string" has a label of its own (TEXT).
+  column.Set(Value("translate_type"), Fn("translate_type", [](Interpreter&, Arguments& a) {
+               std::string t = a.Get(0, "dtype").Str();
+               std::string upper = t;
+               for (char& c : upper)
+                 c = static_cast<char>(toupper(static_cast<unsigned char>(c)));
+               return Value(upper == "STRING" ? std::string("TEXT") : t);
+             }));
+  column.Set(Value("numeric_type"), Fn("numeric_type", [](Interpreter&, Arguments& a) {
+               Value p = a.Get(1, "precision", None());
+               Value sc = a.Get(2, "scale", None());
+               std::string t = a.Get(0, "dtype").Str();
+               if (p.is_none() || sc.is_none())
+                 return Value(t);
+               return Value(t + "(" + p.Str() + "," + sc.Str() + ")");
+             }));
+  column.Set(Value("string_type"), Fn("string_type", [](Interpreter&, Arguments& a) {
+               return Value("character varying(" + a.Get(0, "size").Str() + ")");
              }));
   Dict api;
   api.Set(Value("Relation"), Value(std::move(relation)));
@@ -995,10 +1049,12 @@ Value LiteralOrString(const std::string& s) {
   return Value(s);
 }
 
+// Names of a node's render, in dbt's order: macros (the node's package, the root project,
+// packages by name, the internal packages), then the node's own context, then the base context.
 class MacroResolver : public jinja::NameResolver {
  public:
-  MacroResolver(const Session& session, std::string package)
-      : session_(session), package_(std::move(package)) {}
+  MacroResolver(const Session& session, std::string package, const Dict* node_globals)
+      : session_(session), package_(std::move(package)), node_globals_(node_globals) {}
   bool Resolve(const std::string& name, Value& out) const override {
     const MacroIndex& m = *session_.macros;
     if (const Macro* mac = m.Find(package_, name)) {
@@ -1020,6 +1076,12 @@ class MacroResolver : public jinja::NameResolver {
       out = mac->callable;
       return true;
     }
+    if (node_globals_ != nullptr) {
+      if (const Value* v = node_globals_->FindKey(name)) {
+        out = *v;
+        return true;
+      }
+    }
     if (const Value* v = session_.base.FindKey(name)) {
       out = *v;
       return true;
@@ -1030,6 +1092,7 @@ class MacroResolver : public jinja::NameResolver {
  private:
   const Session& session_;
   std::string package_;
+  const Dict* node_globals_;
 };
 
 Dict NodeGlobals(Session& session, const std::shared_ptr<NodeState>& state) {
@@ -1141,7 +1204,7 @@ std::string RenderWith(Session& session, Node& node, Phase phase, const jinja::T
   Dict globals = NodeGlobals(session, state);
   if (extra_key != nullptr)
     globals.Set(*extra_key, *extra_value);
-  MacroResolver resolver(session, node.package);
+  MacroResolver resolver(session, node.package, &globals);
   Interpreter in(globals, &resolver);
   std::string out;
   try {
@@ -1387,7 +1450,7 @@ std::string RenderNode(Session& session, Node& node, Phase phase) {
     // Render kwargs natively in the node context.
     auto st = std::make_shared<NodeState>(NodeState{&session, &node, phase, Dict(), {}});
     Dict globals = NodeGlobals(session, st);
-    MacroResolver resolver(session, node.package);
+    MacroResolver resolver(session, node.package, &globals);
     Interpreter in(globals, &resolver);
     static const std::regex kLooksLikeFunc(R"(^\s*(env_var|ref|var|source|doc)\s*\(.+\)\s*$)");
     std::function<Value(const Value&, bool)> render = [&](const Value& v, bool column) -> Value {
@@ -1460,7 +1523,7 @@ std::string RenderInNode(Session& session, Node& node, Phase phase, const std::s
 Value CallMacro(Session& session, Node& node, const std::string& name, List args) {
   auto state = std::make_shared<NodeState>(NodeState{&session, &node, Phase::kParse, Dict(), {}});
   Dict globals = NodeGlobals(session, state);
-  MacroResolver resolver(session, node.package);
+  MacroResolver resolver(session, node.package, &globals);
   Interpreter in(globals, &resolver);
   Value callee = in.Lookup(name);
   if (!callee.is_callable())

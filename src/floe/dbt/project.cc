@@ -167,6 +167,8 @@ bool LoadPackage(const std::string& dir, bool root, Package& pkg, Diagnostics& d
   pkg.on_run_end = hooks("on-run-end");
   const floe::Node* dispatch = r.Find("dispatch");
   pkg.dispatch = dispatch ? FromYaml(*dispatch) : Value(List{});
+  const floe::Node* flags = r.Find("flags");
+  pkg.flags = flags ? FromYaml(*flags) : Value(Dict());
   const floe::Node* quoting = r.Find("quoting");
   pkg.quoting = quoting ? FromYaml(*quoting) : Value(Dict());
   return true;

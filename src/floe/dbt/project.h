@@ -42,6 +42,7 @@ struct Package {
   Value on_run_start, on_run_end;  // lists of SQL strings
   Value dispatch;                  // list of {macro_namespace, search_order}
   Value quoting;                   // dict
+  Value flags;                     // dict: dbt_project.yml `flags:` (behavior flags)
   std::string target_path = "target";
 };
 

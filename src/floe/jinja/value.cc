@@ -151,7 +151,7 @@ bool Value::Truthy() const {
     return !as_list().empty();
   if (is_dict())
     return as_dict().size() > 0;
-  return true;
+  return as_object()->truthy();
 }
 
 std::string Value::Str() const {
@@ -300,15 +300,43 @@ bool Value::SameAs(const Value& other) const {
   return Equals(other);
 }
 
-Value* Dict::Find(const Value& key) {
-  for (auto& [k, v] : entries_) {
-    if (k.Equals(key))
-      return &v;
+namespace {
+constexpr size_t kIndexFrom = 12;
+}  // namespace
+
+void Dict::BuildIndex() const {
+  index_ = std::make_unique<Index>();
+  index_->reserve(entries_.size() * 2);
+  for (size_t i = 0; i < entries_.size(); ++i) {
+    if (entries_[i].first.is_string())
+      index_->emplace(entries_[i].first.as_string(), i);
   }
-  return nullptr;
+}
+
+std::ptrdiff_t Dict::Position(std::string_view key) const {
+  if (index_ == nullptr && entries_.size() >= kIndexFrom)
+    BuildIndex();
+  if (index_ != nullptr) {
+    auto it = index_->find(key);
+    return it == index_->end() ? -1 : static_cast<std::ptrdiff_t>(it->second);
+  }
+  for (size_t i = 0; i < entries_.size(); ++i) {
+    const Value& k = entries_[i].first;
+    if (k.is_string() && k.as_string() == key)
+      return static_cast<std::ptrdiff_t>(i);
+  }
+  return -1;
+}
+
+Value* Dict::Find(const Value& key) {
+  return const_cast<Value*>(static_cast<const Dict*>(this)->Find(key));
 }
 
 const Value* Dict::Find(const Value& key) const {
+  if (key.is_string()) {
+    std::ptrdiff_t i = Position(key.as_string());
+    return i < 0 ? nullptr : &entries_[static_cast<size_t>(i)].second;
+  }
   for (const auto& [k, v] : entries_) {
     if (k.Equals(key))
       return &v;
@@ -317,25 +345,25 @@ const Value* Dict::Find(const Value& key) const {
 }
 
 const Value* Dict::FindKey(std::string_view key) const {
-  for (const auto& [k, v] : entries_) {
-    if (k.is_string() && k.as_string() == key)
-      return &v;
-  }
-  return nullptr;
+  std::ptrdiff_t i = Position(key);
+  return i < 0 ? nullptr : &entries_[static_cast<size_t>(i)].second;
 }
 
 void Dict::Set(Value key, Value value) {
   if (Value* existing = Find(key)) {
     *existing = std::move(value);
-  } else {
-    entries_.emplace_back(std::move(key), std::move(value));
+    return;
   }
+  if (index_ != nullptr && key.is_string())
+    index_->emplace(key.as_string(), entries_.size());
+  entries_.emplace_back(std::move(key), std::move(value));
 }
 
 bool Dict::Erase(const Value& key) {
   for (auto it = entries_.begin(); it != entries_.end(); ++it) {
     if (it->first.Equals(key)) {
       entries_.erase(it);
+      index_.reset();
       return true;
     }
   }

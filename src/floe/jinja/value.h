@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -49,6 +50,8 @@ class Callable {
   virtual bool mapping() const { return false; }
   virtual std::vector<Value> Keys() const;
   virtual std::string type_name() const { return "function"; }
+  /// Python's bool(obj).
+  virtual bool truthy() const { return true; }
 };
 
 using NativeFunction = std::function<Value(Interpreter&, Arguments&)>;
@@ -135,6 +138,20 @@ class Value {
 /// A dict keeping insertion order (as Python's does).
 class Dict {
  public:
+  Dict() = default;
+  Dict(const Dict& other) : entries_(other.entries_), namespace_(other.namespace_) {}
+  Dict& operator=(const Dict& other) {
+    if (this != &other) {
+      entries_ = other.entries_;
+      namespace_ = other.namespace_;
+      index_.reset();
+    }
+    return *this;
+  }
+  Dict(Dict&&) noexcept = default;
+  Dict& operator=(Dict&&) noexcept = default;
+  ~Dict() = default;
+
   Value* Find(const Value& key);
   const Value* Find(const Value& key) const;
   const Value* FindKey(std::string_view key) const;
@@ -147,8 +164,19 @@ class Dict {
   const std::vector<std::pair<Value, Value>>& entries() const { return entries_; }
 
  private:
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
+  };
+  using Index = std::unordered_map<std::string, size_t, Hash, std::equal_to<>>;
+  // Positions of string keys, built once a dict grows past a few entries (manifest nodes and
+  // configs have dozens); small dicts are searched linearly.
+  void BuildIndex() const;
+  std::ptrdiff_t Position(std::string_view key) const;
+
   std::vector<std::pair<Value, Value>> entries_;
   bool namespace_ = false;
+  mutable std::unique_ptr<Index> index_;
 };
 
 /// Positional and keyword arguments of a call.
