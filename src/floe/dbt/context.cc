@@ -7,6 +7,7 @@
 
 #include "floe/base/hash.h"
 #include "floe/dbt/json.h"
+#include "floe/dbt/pydatetime.h"
 #include "floe/jinja/builtins.h"
 #include "floe/jinja/parser.h"
 
@@ -519,7 +520,7 @@ Value VarFunction(const Project* project, std::string package, std::string node_
 }
 
 // ---------------------------------------------------------------------------------------------
-// modules.re (Python's re on std::regex, ECMAScript flavour) and modules.datetime (a subset)
+// modules.re (Python's re on std::regex, ECMAScript flavour)
 
 std::regex MakeRegex(const std::string& pattern, int64_t flags) {
   auto f = std::regex::ECMAScript;
@@ -658,88 +659,6 @@ Value ReModule() {
            return Value(out);
          }));
   return Value(std::move(re));
-}
-
-std::string Strftime(const std::tm& tm, const std::string& fmt, long micros) {
-  std::string f;
-  for (size_t i = 0; i < fmt.size(); ++i) {
-    if (fmt[i] == '%' && i + 1 < fmt.size() && fmt[i + 1] == 'f') {
-      char buf[8];
-      snprintf(buf, sizeof buf, "%06ld", micros);
-      f += buf;
-      ++i;
-    } else {
-      f += fmt[i];
-    }
-  }
-  char out[256];
-  size_t n = std::strftime(out, sizeof out, f.c_str(), &tm);
-  return std::string(out, n);
-}
-
-Value DateTimeValue(std::tm tm, long micros, bool date_only) {
-  Dict d;
-  d.Set(Value("year"), Value(tm.tm_year + 1900));
-  d.Set(Value("month"), Value(tm.tm_mon + 1));
-  d.Set(Value("day"), Value(tm.tm_mday));
-  if (!date_only) {
-    d.Set(Value("hour"), Value(tm.tm_hour));
-    d.Set(Value("minute"), Value(tm.tm_min));
-    d.Set(Value("second"), Value(tm.tm_sec));
-    d.Set(Value("microsecond"), Value(static_cast<int64_t>(micros)));
-  }
-  d.Set(Value("strftime"), Fn("strftime", [tm, micros](Interpreter&, Arguments& a) {
-          return Value(Strftime(tm, a.Get(0, "format").Str(), micros));
-        }));
-  d.Set(Value("isoformat"), Fn("isoformat", [tm, micros, date_only](Interpreter&, Arguments&) {
-          if (date_only)
-            return Value(Strftime(tm, "%Y-%m-%d", 0));
-          std::string s = Strftime(tm, "%Y-%m-%dT%H:%M:%S", 0);
-          if (micros)
-            s += Strftime(tm, ".%f", micros);
-          return Value(s);
-        }));
-  d.Set(Value("date"),
-        Fn("date", [tm](Interpreter&, Arguments&) { return DateTimeValue(tm, 0, true); }));
-  return Value(std::move(d));
-}
-
-Value DatetimeModule() {
-  Dict datetime_cls;
-  auto now = [](bool utc) {
-    timespec ts{};
-    clock_gettime(CLOCK_REALTIME, &ts);
-    std::tm tm{};
-    if (utc)
-      gmtime_r(&ts.tv_sec, &tm);
-    else
-      localtime_r(&ts.tv_sec, &tm);
-    return DateTimeValue(tm, ts.tv_nsec / 1000, false);
-  };
-  datetime_cls.Set(Value("now"), Fn("now", [now](Interpreter&, Arguments&) { return now(false); }));
-  datetime_cls.Set(Value("utcnow"),
-                   Fn("utcnow", [now](Interpreter&, Arguments&) { return now(true); }));
-  auto make = [](Arguments& a, bool date_only) {
-    std::tm tm{};
-    tm.tm_year = static_cast<int>(a.Get(0, "year").as_int()) - 1900;
-    tm.tm_mon = static_cast<int>(a.Get(1, "month").as_int()) - 1;
-    tm.tm_mday = static_cast<int>(a.Get(2, "day").as_int());
-    if (!date_only) {
-      tm.tm_hour = static_cast<int>(a.Get(3, "hour", Value(0)).as_int());
-      tm.tm_min = static_cast<int>(a.Get(4, "minute", Value(0)).as_int());
-      tm.tm_sec = static_cast<int>(a.Get(5, "second", Value(0)).as_int());
-    }
-    timegm(&tm);  // fills tm_wday / tm_yday
-    return DateTimeValue(tm, 0, date_only);
-  };
-  Dict module;
-  Value dt(std::move(datetime_cls));
-  module.Set(Value("datetime"), dt);
-  module.Set(Value("date"),
-             Fn("date", [make](Interpreter&, Arguments& a) { return make(a, true); }));
-  // datetime.datetime(…) construction through the class object's call is not supported; the
-  // class exposes now()/utcnow() which is what projects use.
-  return Value(std::move(module));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1363,13 +1282,7 @@ Dict BaseContext(const Project& project, Session* session) {
   Dict itertools;
   modules.Set(Value("itertools"), Value(std::move(itertools)));
   b.Set(Value("modules"), Value(std::move(modules)));
-  {
-    timespec ts{};
-    clock_gettime(CLOCK_REALTIME, &ts);
-    std::tm tm{};
-    gmtime_r(&ts.tv_sec, &tm);
-    b.Set(Value("run_started_at"), DateTimeValue(tm, ts.tv_nsec / 1000, false));
-  }
+  b.Set(Value("run_started_at"), UtcNow());
   Dict flags;
   std::string which = project.invocation.command;
   flags.Set(Value("WHICH"), Value(which));

@@ -1693,6 +1693,11 @@ Value Arithmetic(const std::string& op, const Value& l, const Value& r, Position
     Throw(pos, "'" + l.undefined_name() + "' is undefined");
   if (r.is_undefined())
     Throw(pos, "'" + r.undefined_name() + "' is undefined");
+  Value result;
+  if (l.is_object() && l.as_object()->Binary(op, r, false, &result))
+    return result;
+  if (r.is_object() && r.as_object()->Binary(op, l, true, &result))
+    return result;
   auto unsupported = [&]() -> Value {
     Throw(pos, "unsupported operand type(s) for " + op + ": '" + l.TypeName() + "' and '" +
                    r.TypeName() + "'");

@@ -262,12 +262,26 @@ bool Value::Equals(const Value& other) const {
     }
     return true;
   }
-  if (is_object() && other.is_object())
+  if (is_object() && other.is_object()) {
+    int c = 0;
+    if (as_object()->Compare(other, &c))
+      return c == 0;
     return as_object() == other.as_object();
+  }
   return false;
 }
 
 bool Value::Less(const Value& other, bool* ok) const {
+  if (is_object()) {
+    int c = 0;
+    *ok = as_object()->Compare(other, &c);
+    return *ok && c < 0;
+  }
+  if (other.is_object()) {
+    int c = 0;
+    *ok = other.as_object()->Compare(*this, &c);
+    return *ok && c > 0;
+  }
   *ok = true;
   if (is_number() && other.is_number()) {
     if (is_float() || other.is_float())

@@ -52,6 +52,14 @@ class Callable {
   virtual std::string type_name() const { return "function"; }
   /// Python's bool(obj).
   virtual bool truthy() const { return true; }
+  /// `self op other` (or `other op self` when `reflected`) for objects with arithmetic (dates);
+  /// false when the operation is not supported.
+  virtual bool Binary(const std::string& /*op*/, const Value& /*other*/, bool /*reflected*/,
+                      Value* /*out*/) {
+    return false;
+  }
+  /// Ordering and equality for objects with a value (dates): -1, 0, 1, or false if unordered.
+  virtual bool Compare(const Value& /*other*/, int* /*result*/) const { return false; }
 };
 
 using NativeFunction = std::function<Value(Interpreter&, Arguments&)>;
