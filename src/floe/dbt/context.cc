@@ -1014,6 +1014,28 @@ class MacroResolver : public jinja::NameResolver {
   const Dict* node_globals_;
 };
 
+// dbt wraps a test argument written as a call of env_var, ref, var, source or doc in {{ }}
+// (its regex ^\s*(env_var|ref|var|source|doc)\s*\(.+\)\s*$).
+bool LooksLikeFunction(const std::string& text) {
+  size_t i = 0;
+  while (i < text.size() && isspace(static_cast<unsigned char>(text[i])))
+    ++i;
+  size_t word = i;
+  while (i < text.size() && (isalnum(static_cast<unsigned char>(text[i])) || text[i] == '_'))
+    ++i;
+  std::string name = text.substr(word, i - word);
+  if (name != "env_var" && name != "ref" && name != "var" && name != "source" && name != "doc")
+    return false;
+  while (i < text.size() && isspace(static_cast<unsigned char>(text[i])))
+    ++i;
+  if (i >= text.size() || text[i] != '(')
+    return false;
+  size_t end = text.size();
+  while (end > i && isspace(static_cast<unsigned char>(text[end - 1])))
+    --end;
+  return end > i + 2 && text[end - 1] == ')' && text.find('\n') == std::string::npos;
+}
+
 Dict NodeGlobals(Session& session, const std::shared_ptr<NodeState>& state) {
   Node& node = *state->node;
   Project* project = session.project;
@@ -1084,7 +1106,10 @@ Dict NodeGlobals(Session& session, const std::shared_ptr<NodeState>& state) {
   const Value* schema = node.data.as_dict().FindKey("schema");
   g.Set(Value("database"), db ? *db : None());
   g.Set(Value("schema"), schema ? *schema : None());
-  g.Set(Value("adapter"), AdapterObject(s, state->phase));
+  Value& adapter = session.adapters[state->phase == Phase::kParse ? 0 : 1];
+  if (adapter.is_undefined())
+    adapter = AdapterObject(s, state->phase);
+  g.Set(Value("adapter"), adapter);
   g.Set(Value("load_result"), Fn("load_result", [st](Interpreter&, Arguments& a) -> Value {
           const Value* v = st->results.Find(a.Get(0, "name"));
           return v ? *v : None();
@@ -1365,13 +1390,13 @@ std::string RenderNode(Session& session, Node& node, Phase phase) {
     Dict globals = NodeGlobals(session, st);
     MacroResolver resolver(session, node.package, &globals);
     Interpreter in(globals, &resolver);
-    static const std::regex kLooksLikeFunc(R"(^\s*(env_var|ref|var|source|doc)\s*\(.+\)\s*$)");
+
     std::function<Value(const Value&, bool)> render = [&](const Value& v, bool column) -> Value {
       if (v.is_string()) {
         if (column)
           return v;
         std::string text = v.as_string();
-        if (std::regex_match(text, kLooksLikeFunc))
+        if (LooksLikeFunction(text))
           text = "{{ " + text + " }}";
         if (text.find("{{") == std::string::npos && text.find("{%") == std::string::npos)
           return LiteralOrString(text);

@@ -68,6 +68,7 @@ struct Session {
   Engine* engine = nullptr;  // null at parse, or when no engine could be opened
   Dict base;                 // the functions and values that do not depend on the node
   Value graph;               // the `graph` context value (compile)
+  Value adapters[2];         // the `adapter` object per phase, built on first use
 };
 
 /// Builds the node-independent part of the context (var without a package, env_var, target,

@@ -14,6 +14,10 @@
 namespace floe::dbt {
 namespace fs = std::filesystem;
 
+// The `refs` and `sources` lists of a node's manifest entry.
+Value RefsValue(const Node& n);
+Value SourcesValue(const Node& n);
+
 namespace {
 
 Value None() {
@@ -319,7 +323,8 @@ List Hooks(const Value& v) {
 
 Dict DefaultConfig(const std::string& resource_type) {
   Dict c;
-  auto set = [&](const char* k, Value v) { c.Set(Value(k), std::move(v)); };
+  c.Reserve(40);
+  auto set = [&](const char* k, Value v) { c.Append(Value(k), std::move(v)); };
   set("enabled", Value(true));
   set("alias", None());
   set("schema", resource_type == "test" ? Value("dbt_test__audit") : None());
@@ -1206,6 +1211,20 @@ void Parser::Finalize(Node& n) {
               [](const Value& a, const Value& b) { return a.Str() < b.Str(); });
   cfg.Set(Value("tags"), Value(tags));
 
+  // generate_schema_name / generate_alias_name see the node: give a new one its identity first.
+  if (in.FindKey("name") == nullptr) {
+    in.Set(Value("name"), Value(n.name));
+    in.Set(Value("resource_type"), Value(n.resource_type));
+    in.Set(Value("package_name"), Value(n.package));
+    in.Set(Value("path"), Value(n.path));
+    in.Set(Value("original_file_path"), Value(n.original_file_path));
+    in.Set(Value("unique_id"), Value(n.unique_id));
+    List fqn;
+    for (const std::string& f : n.fqn)
+      fqn.emplace_back(f);
+    in.Set(Value("fqn"), Value(fqn));
+    in.Set(Value("raw_code"), Value(n.raw_code));
+  }
   std::string database = project_.target.database();
   if (const Value* db = cfg.FindKey("database"); db && !db->is_none())
     database = db->Str();
@@ -1213,7 +1232,8 @@ void Parser::Finalize(Node& n) {
   std::string alias = Alias(n, cfg.FindKey("alias") ? *cfg.FindKey("alias") : None());
 
   Dict d;
-  auto set = [&](const char* k, Value v) { d.Set(Value(k), std::move(v)); };
+  d.Reserve(48);
+  auto set = [&](const char* k, Value v) { d.Append(Value(k), std::move(v)); };
   set("database", Value(database));
   set("schema", Value(schema));
   set("name", Value(n.name));
@@ -1262,19 +1282,8 @@ void Parser::Finalize(Node& n) {
     set("depends_on", Value(std::move(dep)));
   } else {
     set("language", Value("sql"));
-    List refs;
-    for (const RefCall& r : n.refs) {
-      Dict rd;
-      rd.Set(Value("name"), Value(r.name));
-      rd.Set(Value("package"), r.package.empty() ? None() : Value(r.package));
-      rd.Set(Value("version"), r.version.is_undefined() ? None() : r.version);
-      refs.emplace_back(std::move(rd));
-    }
-    set("refs", Value(refs));
-    List sources;
-    for (const auto& [s, t] : n.sources)
-      sources.emplace_back(List{Value(s), Value(t)});
-    set("sources", Value(sources));
+    set("refs", RefsValue(n));
+    set("sources", SourcesValue(n));
     set("metrics", Value(List{}));
     set("functions", Value(List{}));
     Dict dep;
@@ -1314,6 +1323,29 @@ void Parser::Finalize(Node& n) {
   n.data = Value(std::move(d));
   n.config = &n.data.as_dict().Find(Value("config"))->as_dict();
 }
+
+}  // namespace
+
+Value RefsValue(const Node& n) {
+  List refs;
+  for (const RefCall& r : n.refs) {
+    Dict rd;
+    rd.Append(Value("name"), Value(r.name));
+    rd.Append(Value("package"), r.package.empty() ? Value::MakeNone() : Value(r.package));
+    rd.Append(Value("version"), r.version.is_undefined() ? Value::MakeNone() : r.version);
+    refs.emplace_back(std::move(rd));
+  }
+  return Value(std::move(refs));
+}
+
+Value SourcesValue(const Node& n) {
+  List sources;
+  for (const auto& [s, t] : n.sources)
+    sources.emplace_back(List{Value(s), Value(t)});
+  return Value(std::move(sources));
+}
+
+namespace {
 
 std::string CleanArg(const std::string& s) {
   static const std::regex kNonWord("[^0-9a-zA-Z_]+");
@@ -1807,10 +1839,16 @@ bool Parser::Run() {
     // The node as templates see it while parsing (`model`, `this`).
     Finalize(*n);
     ParseRender(*n);
-    if (it != patch_by_key_.end())
-      ApplyPatch(*n, *it->second);
-    ResolveConfig(*n, yaml_config);
-    Finalize(*n);
+    if (n->config_call.is_dict() && n->config_call.as_dict().size() > 0) {
+      // config() was called: the configs, and the names derived from them, are resolved again.
+      if (it != patch_by_key_.end())
+        ApplyPatch(*n, *it->second);
+      ResolveConfig(*n, yaml_config);
+      Finalize(*n);
+    } else if (n->resource_type != "seed") {
+      n->data.as_dict().Set(Value("refs"), RefsValue(*n));
+      n->data.as_dict().Set(Value("sources"), SourcesValue(*n));
+    }
   }
   AddGenericTests();
   for (const auto& n : m_.nodes) {

@@ -373,6 +373,12 @@ void Dict::Set(Value key, Value value) {
   entries_.emplace_back(std::move(key), std::move(value));
 }
 
+void Dict::Append(Value key, Value value) {
+  if (index_ != nullptr && key.is_string())
+    index_->emplace(key.as_string(), entries_.size());
+  entries_.emplace_back(std::move(key), std::move(value));
+}
+
 bool Dict::Erase(const Value& key) {
   for (auto it = entries_.begin(); it != entries_.end(); ++it) {
     if (it->first.Equals(key)) {

@@ -164,6 +164,9 @@ class Dict {
   const Value* Find(const Value& key) const;
   const Value* FindKey(std::string_view key) const;
   void Set(Value key, Value value);
+  /// Adds an entry whose key the caller knows is not there yet (builders of known shapes).
+  void Append(Value key, Value value);
+  void Reserve(size_t n) { entries_.reserve(n); }
   bool Erase(const Value& key);
   size_t size() const { return entries_.size(); }
   /// A `namespace()` object: the one kind of object `{% set ns.attr = … %}` may assign to.
