@@ -77,6 +77,24 @@ std::string TargetDir(const Project& project) {
   return p.lexically_normal().string();
 }
 
+namespace {
+
+// A compiled file is rewritten only when its text changed: a second compile of a large project
+// then costs a read per file instead of a create, write and rename.
+bool WriteCompiled(const std::string& path, const std::string& text, Diagnostics& diagnostics) {
+  std::error_code ec;
+  auto size = fs::file_size(path, ec);
+  if (!ec && size == text.size()) {
+    Diagnostics ignored;
+    std::string existing;
+    if (ReadFile(path, existing, ignored) && existing == text)
+      return true;
+  }
+  return WriteFileAtomic(path, text, diagnostics, /*durable=*/false);
+}
+
+}  // namespace
+
 bool CompileNodes(Project& project, Session& session, const std::set<std::string>* selected,
                   Diagnostics& diagnostics) {
   Manifest& m = project.manifest;
@@ -165,20 +183,14 @@ bool CompileNodes(Project& project, Session& session, const std::set<std::string
       ok = false;
     if (n->is_ephemeral())
       continue;
-    std::string path = target + "/" + n->compiled_sql_path;
-    std::error_code ec;
-    fs::create_directories(fs::path(path).parent_path(), ec);
-    if (!WriteFileAtomic(path, n->compiled_code, diagnostics, /*durable=*/false))
+    if (!WriteCompiled(target + "/" + n->compiled_sql_path, n->compiled_code, diagnostics))
       ok = false;
   }
   // Ephemeral nodes that were compiled for others get their files too (dbt writes them).
   for (const auto& n : m.nodes) {
     if (!n->is_ephemeral() || !n->compiled)
       continue;
-    std::string path = target + "/" + n->compiled_sql_path;
-    std::error_code ec;
-    fs::create_directories(fs::path(path).parent_path(), ec);
-    WriteFileAtomic(path, n->compiled_code, diagnostics, /*durable=*/false);
+    WriteCompiled(target + "/" + n->compiled_sql_path, n->compiled_code, diagnostics);
   }
   return ok && !diagnostics.has_errors();
 }

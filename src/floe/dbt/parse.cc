@@ -44,7 +44,10 @@ std::vector<std::string> FilesUnder(const std::string& dir, const std::vector<st
     for (const std::string& ext : exts) {
       if (name.size() > ext.size() &&
           name.compare(name.size() - ext.size(), ext.size(), ext) == 0) {
-        out.push_back(fs::relative(it->path(), dir, ec).generic_string());
+        // The walk yields dir + "/" + rest; cutting the prefix avoids fs::relative (which
+        // resolves symlinks with a readlink per path component).
+        std::string full = it->path().generic_string();
+        out.push_back(full.size() > dir.size() + 1 ? full.substr(dir.size() + 1) : full);
         break;
       }
     }
@@ -446,6 +449,8 @@ class Parser {
                const std::string& file, const Package& pkg, const std::string& target_kind);
   void Link();
   std::string Schema(Node& n, const Value& custom);
+  std::string UndefinedHint(const std::string& message);
+  std::string RefHint(const std::string& name) const;
   std::string Alias(Node& n, const Value& custom);
   void Error(Code code, const std::string& file, jinja::Position pos, std::string message,
              std::string hint = {}) {
@@ -706,7 +711,12 @@ Node* Parser::NewNode(const Package& pkg, const std::string& type, const std::st
   n->raw_code = PyStrip(raw);
   n->checksum = Sha256Hex(n->raw_code);
   n->unique_id = type + "." + pkg.name + "." + name;
-  n->pos = {Display(pkg, original), 1, 1};
+  // raw_code starts where the stripped text starts: keep its line for diagnostics.
+  size_t lead = raw.find(n->raw_code.empty() ? std::string() : n->raw_code.substr(0, 1));
+  uint32_t first_line = 1;
+  for (size_t i = 0; i < lead && i < raw.size(); ++i)
+    first_line += raw[i] == '\n' ? 1 : 0;
+  n->pos = {Display(pkg, original), first_line, 1};
   n->data = Value(Dict());
   n->config_call = Value(Dict());
   Node* raw_ptr = n.get();
@@ -1082,6 +1092,24 @@ std::string Parser::Alias(Node& n, const Value& custom) {
   return n.name;
 }
 
+// For "'x' is undefined": the closest macro names, and what to check.
+std::string Parser::UndefinedHint(const std::string& message) {
+  static const std::regex kUndefined("'([A-Za-z_][A-Za-z0-9_]*)' is undefined");
+  std::smatch m;
+  if (!std::regex_search(message, m, kUndefined))
+    return {};
+  std::vector<std::string> names;
+  for (const auto& mac : m_.macros) {
+    if (mac->name.rfind("default__", 0) != 0 && mac->name.rfind("duckdb__", 0) != 0)
+      names.push_back(mac->name);
+  }
+  std::vector<std::string> close = ClosestMatches(m[1].str(), names, 1);
+  std::string hint = "no macro or variable of that name exists";
+  if (!close.empty())
+    hint = "did you mean `" + close[0] + "`? No macro or variable `" + m[1].str() + "` exists";
+  return hint + " (a package's macro needs the package in packages.yml)";
+}
+
 void Parser::ParseRender(Node& n) {
   if (n.resource_type == "seed" || n.resource_type == "source")
     return;
@@ -1113,7 +1141,8 @@ void Parser::ParseRender(Node& n) {
   } catch (const jinja::TemplateError& e) {
     Error(Code::kDbtJinja, n.pos.path, e.pos,
           "Compilation Error in " + n.resource_type + " " + n.name + " (" + n.original_file_path +
-              ")\n  " + e.message);
+              ")\n  " + e.message,
+          UndefinedHint(e.message));
   } catch (const CompilationError& e) {
     Error(Code::kDbtCompilation, n.pos.path, {},
           "Compilation Error in " + n.resource_type + " " + n.name + " (" + n.original_file_path +
@@ -1693,6 +1722,40 @@ std::string ResolveRef(const Project& project, const Node& from, const RefCall& 
 
 namespace {
 
+// Where `call('name'` (or with double quotes) first appears in the node's code: the place a
+// missing ref or source points at.
+jinja::Position CallSite(const Node& n, const std::string& call, const std::string& name) {
+  const std::string& code = n.raw_code;
+  for (size_t at = code.find(call + "("); at != std::string::npos;
+       at = code.find(call + "(", at + 1)) {
+    size_t q = code.find(name, at);
+    size_t close = code.find(')', at);
+    if (q == std::string::npos || (close != std::string::npos && q > close))
+      continue;
+    jinja::Position p{n.pos.line, n.pos.column};
+    for (size_t i = 0; i < at; ++i) {
+      if (code[i] == '\n') {
+        ++p.line;
+        p.column = 1;
+      } else {
+        ++p.column;
+      }
+    }
+    return p;
+  }
+  return {n.pos.line, n.pos.column};
+}
+
+std::string Parser::RefHint(const std::string& name) const {
+  std::vector<std::string> names;
+  for (const auto& [n, nodes] : m_.refable)
+    names.push_back(n);
+  std::vector<std::string> close = ClosestMatches(name, names, 1);
+  if (close.empty())
+    return "no model, seed or snapshot has that name";
+  return "did you mean `" + close[0] + "`?";
+}
+
 void Parser::Link() {
   // Index refable names once: ResolveRef is called per ref.
   for (auto& n : m_.nodes) {
@@ -1704,11 +1767,11 @@ void Parser::Link() {
         bool disabled = false;
         for (const auto& d : m_.disabled)
           disabled = disabled || d->name == r.name;
-        Error(Code::kDbtRefNotFound, n->pos.path, {},
+        Error(Code::kDbtRefNotFound, n->pos.path, CallSite(*n, "ref", r.name),
               std::string(n->resource_type == "test" ? "Test" : "Model") + " '" + n->unique_id +
                   "' (" + n->original_file_path + ") depends on a node named '" + r.name + "'" +
                   (disabled ? " which is disabled" : " which was not found"),
-              disabled ? "enable it, or remove the ref" : "check the name of the model or seed");
+              disabled ? "enable it, or remove the ref" : RefHint(r.name));
         continue;
       }
       if (std::find(ref_deps.begin(), ref_deps.end(), id) == ref_deps.end())
@@ -1733,7 +1796,7 @@ void Parser::Link() {
         }
       }
       if (found.empty()) {
-        Error(Code::kDbtRefNotFound, n->pos.path, {},
+        Error(Code::kDbtRefNotFound, n->pos.path, CallSite(*n, "source", table),
               std::string(n->resource_type == "test" ? "Test" : "Model") + " '" + n->unique_id +
                   "' (" + n->original_file_path + ") depends on a source named '" + src + "." +
                   table + "' which was not found",

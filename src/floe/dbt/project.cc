@@ -114,7 +114,7 @@ bool LoadPackage(const std::string& dir, bool root, Package& pkg, Diagnostics& d
   std::string file = dir + "/dbt_project.yml";
   if (!fs::exists(file)) {
     diagnostics.Error(Code::kDbtProjectNotFound, {display, 0, 0},
-                      "No dbt_project.yml found at expected path " + file,
+                      "No dbt_project.yml found at expected path " + display,
                       "run from the project folder or pass --project-dir");
     return false;
   }
@@ -315,7 +315,10 @@ std::unique_ptr<Project> LoadProject(const Invocation& invocation, Diagnostics& 
   project->invocation_id = NewUuid();
   std::string dir = fs::weakly_canonical(fs::absolute(invocation.project_dir)).string();
   auto root = std::make_unique<Package>();
-  if (!LoadPackage(dir, true, *root, diagnostics, "dbt_project.yml"))
+  std::string root_display = invocation.project_dir == "." || invocation.project_dir.empty()
+                                 ? "dbt_project.yml"
+                                 : invocation.project_dir + "/dbt_project.yml";
+  if (!LoadPackage(dir, true, *root, diagnostics, root_display))
     return nullptr;
   project->packages.push_back(std::move(root));
 
