@@ -450,6 +450,12 @@ class Parser {
   void Link();
   std::string Schema(Node& n, const Value& custom);
   std::string UndefinedHint(const std::string& message);
+  void ApplyVersions();
+  static std::string PatchKey(const Node& n) {
+    const Value* v = n.data.as_dict().FindKey("version");
+    std::string key = n.package + ":" + n.resource_type + ":" + n.name;
+    return v && !v->is_none() ? key + ".v" + v->Str() : key;
+  }
   std::string RefHint(const std::string& name) const;
   std::string Alias(Node& n, const Value& custom);
   void Error(Code code, const std::string& file, jinja::Position pos, std::string message,
@@ -466,7 +472,8 @@ class Parser {
   Diagnostics& diags_;
   Manifest& m_;
   std::vector<Patch> patches_;
-  std::map<std::string, const Patch*> patch_by_key_;  // "<pkg>:<type>:<name>"
+  std::vector<std::unique_ptr<Patch>> version_patches_;  // one per version of a versioned model
+  std::map<std::string, const Patch*> patch_by_key_;     // "<pkg>:<type>:<name>"
   std::map<std::string, std::shared_ptr<const jinja::Template>> test_templates_;
   std::vector<std::pair<const Package*, Value>> pending_docs_;
 };
@@ -1087,8 +1094,11 @@ std::string Parser::Alias(Node& n, const Value& custom) {
   if (!custom.is_none() && !custom.is_undefined())
     return custom.Str();
   const Value* version = n.data.as_dict().FindKey("version");
-  if (version != nullptr && !version->is_none())
-    return n.name + "_v" + version->Str();
+  if (version != nullptr && !version->is_none()) {
+    std::string v = version->Str();
+    std::replace(v.begin(), v.end(), '.', '_');
+    return n.name + "_v" + v;
+  }
   return n.name;
 }
 
@@ -1108,6 +1118,138 @@ std::string Parser::UndefinedHint(const std::string& message) {
   if (!close.empty())
     hint = "did you mean `" + close[0] + "`? No macro or variable `" + m[1].str() + "` exists";
   return hint + " (a package's macro needs the package in packages.yml)";
+}
+
+// A models: entry with `versions:` turns model files into versioned nodes: each version's file
+// (defined_in, or <name>_v<v>, or <name> for the latest) becomes model.<pkg>.<name>.v<v> named
+// <name>, with fqn [..., <name>, v<v>], patched by the model's properties merged with the
+// version's (columns filtered by include/exclude).
+void Parser::ApplyVersions() {
+  for (const Patch& p : patches_) {
+    if (p.yaml_key != "models")
+      continue;
+    const Dict& e = p.entry.as_dict();
+    const Value* versions = e.FindKey("versions");
+    if (versions == nullptr || !versions->is_list() || versions->as_list().empty())
+      continue;
+    std::string name = e.FindKey("name")->Str();
+    Value latest = e.FindKey("latest_version") ? *e.FindKey("latest_version") : Value::MakeNone();
+    if (latest.is_none()) {
+      for (const Value& v : versions->as_list()) {
+        const Value* num = v.is_dict() ? v.as_dict().FindKey("v") : nullptr;
+        bool ok = true;
+        if (num && (latest.is_none() || latest.Less(*num, &ok)))
+          latest = *num;
+      }
+    }
+    for (const Value& v : versions->as_list()) {
+      if (!v.is_dict() || !v.as_dict().FindKey("v"))
+        continue;
+      const Dict& vd = v.as_dict();
+      Value num = *vd.FindKey("v");
+      std::string vs = num.Str();
+      std::string file =
+          vd.FindKey("defined_in") ? vd.FindKey("defined_in")->Str() : name + "_v" + vs;
+      Node* node = nullptr;
+      for (const auto& n : m_.nodes) {
+        if (n->resource_type == "model" && n->package == p.package->name && n->name == file)
+          node = n.get();
+      }
+      if (node == nullptr && latest.Str() == vs) {
+        for (const auto& n : m_.nodes) {
+          if (n->resource_type == "model" && n->package == p.package->name && n->name == name)
+            node = n.get();
+        }
+      }
+      if (node == nullptr) {
+        Error(Code::kDbtYaml, Display(*p.package, p.file), {p.mark.line, p.mark.column},
+              "version " + vs + " of model '" + name + "' has no file: expected " + file +
+                  ".sql (or set `defined_in:`)");
+        continue;
+      }
+      node->name = name;
+      node->unique_id = "model." + node->package + "." + name + ".v" + vs;
+      node->fqn.back() = name;
+      node->fqn.push_back("v" + vs);
+      node->data.as_dict().Set(Value("version"), num);
+      node->data.as_dict().Set(Value("latest_version"), latest);
+      // The version's patch: the model's properties, then the version's own.
+      Dict merged;
+      for (const auto& [k, x] : e.entries()) {
+        std::string key = k.Str();
+        if (key != "versions" && key != "latest_version")
+          merged.Set(k, x);
+      }
+      for (const auto& [k, x] : vd.entries()) {
+        std::string key = k.Str();
+        if (key == "v" || key == "defined_in" || key == "columns")
+          continue;
+        if (key == "config" && x.is_dict() && merged.FindKey("config") &&
+            merged.FindKey("config")->is_dict()) {
+          Dict cfg = merged.FindKey("config")->as_dict();
+          for (const auto& [ck, cv] : x.as_dict().entries())
+            cfg.Set(ck, cv);
+          merged.Set(Value("config"), Value(std::move(cfg)));
+          continue;
+        }
+        merged.Set(k, x);
+      }
+      // Columns: the model's, filtered by the version's include/exclude, then the version's.
+      List columns;
+      const Value* own = vd.FindKey("columns");
+      const Value* base = e.FindKey("columns");
+      Value include = Value::MakeNone(), exclude = Value::MakeNone();
+      List own_columns;
+      if (own && own->is_list()) {
+        for (const Value& c : own->as_list()) {
+          if (c.is_dict() && (c.as_dict().FindKey("include") || c.as_dict().FindKey("exclude"))) {
+            if (c.as_dict().FindKey("include"))
+              include = *c.as_dict().FindKey("include");
+            if (c.as_dict().FindKey("exclude"))
+              exclude = *c.as_dict().FindKey("exclude");
+          } else {
+            own_columns.push_back(c);
+          }
+        }
+      }
+      auto listed = [](const Value& list, const std::string& col) {
+        if (list.is_string())
+          return list.as_string() == "*" || list.as_string() == "all";
+        if (!list.is_list())
+          return false;
+        for (const Value& x : list.as_list()) {
+          if (x.Str() == col)
+            return true;
+        }
+        return false;
+      };
+      if (base && base->is_list()) {
+        for (const Value& c : base->as_list()) {
+          std::string col =
+              c.is_dict() && c.as_dict().FindKey("name") ? c.as_dict().FindKey("name")->Str() : "";
+          bool overridden = false;
+          for (const Value& o : own_columns)
+            overridden = overridden || (o.is_dict() && o.as_dict().FindKey("name") &&
+                                        o.as_dict().FindKey("name")->Str() == col);
+          if (overridden)
+            continue;
+          bool keep = include.is_none() || listed(include, col);
+          if (!exclude.is_none() && listed(exclude, col))
+            keep = false;
+          if (keep)
+            columns.push_back(c);
+        }
+      }
+      for (const Value& o : own_columns)
+        columns.push_back(o);
+      merged.Set(Value("columns"), Value(columns));
+      auto patch = std::make_unique<Patch>(
+          Patch{p.package, p.file, p.yaml_key, Value(std::move(merged)), p.mark});
+      patch_by_key_[PatchKey(*node)] = patch.get();
+      version_patches_.push_back(std::move(patch));
+    }
+    patch_by_key_.erase(p.package->name + ":model:" + name);
+  }
 }
 
 void Parser::ParseRender(Node& n) {
@@ -1650,7 +1792,7 @@ void Parser::AddGenericTests() {
       (void)src;
       continue;
     }
-    auto it = patch_by_key_.find(t->package + ":" + t->resource_type + ":" + t->name);
+    auto it = patch_by_key_.find(PatchKey(*t));
     if (it == patch_by_key_.end())
       continue;
     const Patch& p = *it->second;
@@ -1884,6 +2026,7 @@ bool Parser::Run() {
   }
   for (const auto& pkg : project_.packages)
     LoadSqlNodes(*pkg);
+  ApplyVersions();
 
   // Nodes from files: patch, config, parse render, final config, names.
   std::vector<Node*> file_nodes;
@@ -1892,7 +2035,7 @@ bool Parser::Run() {
       file_nodes.push_back(n.get());
   }
   for (Node* n : file_nodes) {
-    auto it = patch_by_key_.find(n->package + ":" + n->resource_type + ":" + n->name);
+    auto it = patch_by_key_.find(PatchKey(*n));
     const Value* yaml_config = nullptr;
     if (it != patch_by_key_.end()) {
       ApplyPatch(*n, *it->second);

@@ -325,10 +325,19 @@ class Selector {
 
   bool MatchFqn(const Node& n, const std::string& value) {
     if (value == "*")
-      return true;
-    // Unqualified name of the node.
-    if (!value.empty() && value.find('.') == std::string::npos && GlobMatch(value, n.name) &&
-        n.resource_type != "source")
+      return n.resource_type != "source";
+    if (n.resource_type == "source")
+      return false;  // sources are selected with source:, not by fqn
+    const Value* version = n.data.as_dict().FindKey("version");
+    bool versioned = n.resource_type == "model" && version && !version->is_none();
+    // The node's name alone; a versioned model also answers to name_vN and name.vN.
+    if (value.find('.') == std::string::npos) {
+      if (GlobMatch(value, n.name))
+        return true;
+      if (versioned && GlobMatch(value, n.name + "_v" + version->Str()))
+        return true;
+    }
+    if (versioned && value == n.name + ".v" + version->Str())
       return true;
     std::vector<std::string> parts;
     std::string cur;
@@ -341,24 +350,13 @@ class Selector {
       }
     }
     parts.push_back(cur);
-    std::vector<std::string> fqn = n.fqn;
-    // Versioned models match their fqn with the version appended too.
-    const Value* version = n.data.as_dict().FindKey("version");
-    if (n.resource_type == "model" && version && !version->is_none()) {
-      std::vector<std::string> with_v = fqn;
-      with_v.back() += "_v" + version->Str();
-      if (PrefixMatch(parts, with_v))
+    if (PrefixMatch(parts, n.fqn))
+      return true;
+    // The package name may be left out for nodes of the root project.
+    if (n.package == project_.root().name) {
+      std::vector<std::string> rest(n.fqn.begin() + 1, n.fqn.end());
+      if (PrefixMatch(parts, rest))
         return true;
-    }
-    if (n.package == project_.root().name || true) {
-      if (PrefixMatch(parts, fqn))
-        return true;
-      // The package name may be left out for nodes of the root project.
-      if (n.package == project_.root().name) {
-        std::vector<std::string> rest(fqn.begin() + 1, fqn.end());
-        if (PrefixMatch(parts, rest))
-          return true;
-      }
     }
     return false;
   }
@@ -542,9 +540,13 @@ std::vector<std::string> ListOutput(const Project& project, const std::set<std::
   for (const std::string& id : ids) {
     const Node& n = *project.manifest.by_id.at(id);
     if (format == "name") {
-      lines.push_back(n.resource_type == "source"
-                          ? n.data.as_dict().FindKey("source_name")->Str() + "." + n.name
-                          : n.name);
+      const Value* version = n.data.as_dict().FindKey("version");
+      if (n.resource_type == "source")
+        lines.push_back(n.data.as_dict().FindKey("source_name")->Str() + "." + n.name);
+      else if (n.resource_type == "model" && version && !version->is_none())
+        lines.push_back(n.name + ".v" + version->Str());
+      else
+        lines.push_back(n.name);
     } else if (format == "path") {
       lines.push_back(n.original_file_path);
     } else if (format == "json") {
@@ -578,7 +580,8 @@ std::vector<std::string> ListOutput(const Project& project, const std::set<std::
       for (size_t i = 0; i < n.fqn.size(); ++i)
         fqn += (i ? "." : "") + n.fqn[i];
       if (n.resource_type == "source")
-        fqn = "source:" + fqn;
+        fqn = "source:" + n.package + "." + n.data.as_dict().FindKey("source_name")->Str() + "." +
+              n.name;
       else if (n.resource_type == "exposure" || n.resource_type == "metric" ||
                n.resource_type == "semantic_model" || n.resource_type == "saved_query" ||
                n.resource_type == "unit_test")
