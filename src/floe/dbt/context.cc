@@ -455,7 +455,15 @@ class ConfigObject : public Callable {
       });
     }
     if (n == "set") {
-      return Fn("set", [](Interpreter&, Arguments&) { return Value(""); });
+      return Fn("set", [state](Interpreter&, Arguments& a) {
+        if (state->phase == Phase::kParse) {
+          Node& node = *state->node;
+          if (!node.config_call.is_dict())
+            node.config_call = Value(Dict());
+          node.config_call.as_dict().Set(a.Get(0, "name"), a.Get(1, "value"));
+        }
+        return Value("");
+      });
     }
     if (n == "persist_relation_docs" || n == "persist_column_docs") {
       return Fn(n, [state, n](Interpreter&, Arguments&) -> Value {

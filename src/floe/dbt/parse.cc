@@ -314,8 +314,24 @@ List Hooks(const Value& v) {
       d.Set(Value("index"), None());
       out.emplace_back(std::move(d));
     } else {
+      // A string is SQL, or the JSON that before_begin()/after_commit() render.
+      std::string text = h.Str();
+      size_t b = text.find_first_not_of(" \t\r\n");
+      if (b != std::string::npos && text[b] == '{') {
+        bool ok = false;
+        Value parsed = jinja::FromJsonText(text, &ok);
+        if (ok && parsed.is_dict() && parsed.as_dict().FindKey("sql")) {
+          Dict d;
+          d.Set(Value("sql"), *parsed.as_dict().FindKey("sql"));
+          const Value* tx = parsed.as_dict().FindKey("transaction");
+          d.Set(Value("transaction"), tx ? *tx : Value(true));
+          d.Set(Value("index"), None());
+          out.emplace_back(std::move(d));
+          continue;
+        }
+      }
       Dict d;
-      d.Set(Value("sql"), Value(h.Str()));
+      d.Set(Value("sql"), Value(text));
       d.Set(Value("transaction"), Value(true));
       d.Set(Value("index"), None());
       out.emplace_back(std::move(d));
@@ -1041,9 +1057,15 @@ void Parser::ResolveConfig(Node& n, const Value* yaml_config) {
     if (const Value* h = config.FindKey(hook))
       config.Set(Value(hook), Value(Hooks(*h)));
   }
-  Dict rendered;
+  // Configs may hold Jinja ("{{ var('x') }}"); hooks stay as written (they render when they run).
   Diagnostics local;
+  Value pre = config.FindKey("pre-hook") ? *config.FindKey("pre-hook") : Value(List{});
+  Value post = config.FindKey("post-hook") ? *config.FindKey("post-hook") : Value(List{});
+  config.Set(Value("pre-hook"), Value(List{}));
+  config.Set(Value("post-hook"), Value(List{}));
   Value cfg = RenderYamlValue(Value(std::move(config)), session_.base, n.pos.path, local);
+  cfg.as_dict().Set(Value("pre-hook"), pre);
+  cfg.as_dict().Set(Value("post-hook"), post);
   diags_.Append(local);
   n.data.as_dict().Set(Value("config"), cfg);
   n.data.as_dict().Set(Value("unrendered_config"), Value(std::move(unrendered)));
