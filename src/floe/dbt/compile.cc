@@ -181,8 +181,8 @@ bool CompileNodes(Project& project, Session& session, const std::set<std::string
       continue;
     if (!compile(*n))
       ok = false;
-    if (n->is_ephemeral())
-      continue;
+    if (n->is_ephemeral() || n->resource_type == "snapshot")
+      continue;  // dbt compile writes no file for these
     if (!WriteCompiled(target + "/" + n->compiled_sql_path, n->compiled_code, diagnostics))
       ok = false;
   }
@@ -206,9 +206,10 @@ void NodeJson(std::string& out, const Node& n, const Project& project) {
     d.Set(k, v);
   }
   if (n.resource_type != "seed" && n.resource_type != "source") {
+    bool has_file = n.compiled && n.resource_type != "snapshot";
     d.Set(Value("compiled_path"),
-          n.compiled ? Value(project.root().target_path + "/" + n.compiled_sql_path)
-                     : Value::MakeNone());
+          has_file ? Value(project.root().target_path + "/" + n.compiled_sql_path)
+                   : Value::MakeNone());
     if (n.compiled) {
       d.Set(Value("compiled"), Value(true));
       d.Set(Value("compiled_code"), Value(n.compiled_code));

@@ -443,6 +443,8 @@ class Parser {
     std::string yaml_key;
     Value entry;
     floe::Mark mark;
+    std::string file_checksum;  // sha256 of the stripped properties file (YAML snapshots)
+    std::string dir;            // the resource path the file is under (snapshots/)
   };
 
   void LoadMacros();
@@ -467,6 +469,7 @@ class Parser {
   std::string Schema(Node& n, const Value& custom);
   std::string UndefinedHint(const std::string& message);
   void ApplyVersions();
+  void AddYamlSnapshots();
   static std::string PatchKey(const Node& n) {
     const Value* v = n.data.as_dict().FindKey("version");
     std::string key = n.package + ":" + n.resource_type + ":" + n.name;
@@ -707,7 +710,8 @@ void Parser::LoadProperties(const Package& pkg) {
                     "an entry of `" + key + "` has no name");
               continue;
             }
-            patches_.push_back({&pkg, rel, key, FromYaml(item), item.mark});
+            patches_.push_back(
+                {&pkg, rel, key, FromYaml(item), item.mark, Sha256Hex(PyStrip(text)), dir});
           }
         } else if (key == "sources") {
           AddSources(pkg, rel, FromYaml(e.value));
@@ -824,6 +828,8 @@ void Parser::LoadSqlNodes(const Package& pkg) {
       jinja::Position pos;
       for (const Block& b : SplitBlocks(text, {"snapshot"}, &error, &pos)) {
         Node* n = NewNode(pkg, "snapshot", b.name, f, rel, b.body);
+        n->raw_code = b.body;  // a snapshot block's code is kept as written
+        n->checksum = Sha256Hex(PyStrip(text));
         n->fqn.push_back(pkg.name);
         for (const std::string& d : DirsOf(f))
           n->fqn.push_back(d);
@@ -1266,11 +1272,36 @@ void Parser::ApplyVersions() {
         columns.push_back(o);
       merged.Set(Value("columns"), Value(columns));
       auto patch = std::make_unique<Patch>(
-          Patch{p.package, p.file, p.yaml_key, Value(std::move(merged)), p.mark});
+          Patch{p.package, p.file, p.yaml_key, Value(std::move(merged)), p.mark, "", p.dir});
       patch_by_key_[PatchKey(*node)] = patch.get();
       version_patches_.push_back(std::move(patch));
     }
     patch_by_key_.erase(p.package->name + ":model:" + name);
+  }
+}
+
+// A snapshots: entry with `relation:` defines a snapshot (dbt 1.9+): its code selects everything
+// from the relation; the same entry then patches it like any properties entry.
+void Parser::AddYamlSnapshots() {
+  for (const Patch& p : patches_) {
+    if (p.yaml_key != "snapshots")
+      continue;
+    const Dict& e = p.entry.as_dict();
+    const Value* relation = e.FindKey("relation");
+    if (relation == nullptr || !relation->is_string())
+      continue;
+    std::string name = e.FindKey("name")->Str();
+    std::string in_dir = p.file.size() > p.dir.size() + 1 && p.file.rfind(p.dir + "/", 0) == 0
+                             ? p.file.substr(p.dir.size() + 1)
+                             : p.file;
+    Node* n = NewNode(*p.package, "snapshot", name, in_dir + "/" + name + ".sql", p.file,
+                      "select * from {{ " + relation->as_string() + " }}");
+    n->checksum = p.file_checksum;
+    n->fqn.push_back(p.package->name);
+    for (const std::string& d : DirsOf(in_dir))
+      n->fqn.push_back(d);
+    n->fqn.push_back(name);
+    n->pos = {Display(*p.package, p.file), p.mark.line, p.mark.column};
   }
 }
 
@@ -1421,7 +1452,17 @@ void Parser::Finalize(Node& n) {
   std::string database = project_.target.database();
   if (const Value* db = cfg.FindKey("database"); db && !db->is_none())
     database = db->Str();
-  std::string schema = Schema(n, *cfg.FindKey("schema"));
+  std::string schema;
+  const Value* target_schema = cfg.FindKey("target_schema");
+  const Value* target_database = cfg.FindKey("target_database");
+  if (n.resource_type == "snapshot" && target_schema && !target_schema->is_none()) {
+    // Legacy snapshot configs name the schema (and database) as they are.
+    schema = target_schema->Str();
+    if (target_database && !target_database->is_none())
+      database = target_database->Str();
+  } else {
+    schema = Schema(n, *cfg.FindKey("schema"));
+  }
   std::string alias = Alias(n, cfg.FindKey("alias") ? *cfg.FindKey("alias") : None());
 
   Dict d;
@@ -2049,6 +2090,7 @@ bool Parser::Run() {
   for (const auto& pkg : project_.packages)
     LoadSqlNodes(*pkg);
   ApplyVersions();
+  AddYamlSnapshots();
 
   // Nodes from files: patch, config, parse render, final config, names.
   std::vector<Node*> file_nodes;
