@@ -7,6 +7,7 @@
 #include "floe/base/fs.h"
 #include "floe/base/hash.h"
 #include "floe/dbt/json.h"
+#include "floe/dbt/resources.h"
 #include "floe/jinja/parser.h"
 
 namespace floe::dbt {
@@ -175,7 +176,7 @@ bool CompileNodes(Project& project, Session& session, const std::set<std::string
   };
   bool ok = true;
   for (const auto& n : m.nodes) {
-    if (n->resource_type == "seed" || n->resource_type == "source")
+    if (ManifestSection(n->resource_type) != "nodes" || n->resource_type == "seed")
       continue;
     if (selected != nullptr && selected->count(n->unique_id) == 0)
       continue;
@@ -205,7 +206,7 @@ void NodeJson(std::string& out, const Node& n, const Project& project) {
       continue;
     d.Set(k, v);
   }
-  if (n.resource_type != "seed" && n.resource_type != "source") {
+  if (ManifestSection(n.resource_type) == "nodes" && n.resource_type != "seed") {
     bool has_file = n.compiled && n.resource_type != "snapshot";
     d.Set(Value("compiled_path"),
           has_file ? Value(project.root().target_path + "/" + n.compiled_sql_path)
@@ -326,11 +327,13 @@ bool WriteManifest(const Project& project, const std::string& path, Diagnostics&
   out += ',';
   key("docs");
   AppendJson(out, Value(m.docs), style);
-  for (const char* empty : {"exposures", "metrics", "groups", "selectors"}) {
-    out += ',';
-    key(empty);
-    out += "{}";
+  for (const char* type : {"exposure", "metric", "group"}) {
+    std::string t = type;
+    section(ManifestSection(t).c_str(), [t](const Node& n) { return n.resource_type == t; });
   }
+  out += ',';
+  key("selectors");
+  out += "{}";
   out += ',';
   key("disabled");
   {
@@ -381,11 +384,13 @@ bool WriteManifest(const Project& project, const std::string& path, Diagnostics&
   out += ',';
   key("group_map");
   out += "{}";
-  for (const char* empty : {"saved_queries", "semantic_models", "unit_tests", "functions"}) {
-    out += ',';
-    key(empty);
-    out += "{}";
+  for (const char* type : {"saved_query", "semantic_model", "unit_test"}) {
+    std::string t = type;
+    section(ManifestSection(t).c_str(), [t](const Node& n) { return n.resource_type == t; });
   }
+  out += ',';
+  key("functions");
+  out += "{}";
   out += '}';
   std::error_code ec;
   fs::create_directories(fs::path(path).parent_path(), ec);

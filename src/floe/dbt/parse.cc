@@ -9,6 +9,7 @@
 #include "floe/base/fs.h"
 #include "floe/base/hash.h"
 #include "floe/dbt/macro_library.h"
+#include "floe/dbt/resources.h"
 #include "floe/jinja/parser.h"
 
 namespace floe::dbt {
@@ -494,7 +495,7 @@ class Parser {
   std::vector<std::unique_ptr<Patch>> version_patches_;  // one per version of a versioned model
   std::map<std::string, const Patch*> patch_by_key_;     // "<pkg>:<type>:<name>"
   std::map<std::string, std::shared_ptr<const jinja::Template>> test_templates_;
-  std::vector<std::pair<const Package*, Value>> pending_docs_;
+  std::vector<YamlResources> yaml_resources_;
 };
 
 void Parser::AddMacro(const std::string& package, const std::string& rel, const std::string& name,
@@ -718,8 +719,8 @@ void Parser::LoadProperties(const Package& pkg) {
         } else if (key == "version") {
           continue;
         } else {
-          // exposures, groups, semantic_models, metrics, saved_queries, unit_tests: kept
-          pending_docs_.emplace_back(&pkg, Value(List{Value(key), Value(rel), FromYaml(e.value)}));
+          // exposures, groups, semantic_models, metrics, saved_queries, unit_tests
+          yaml_resources_.push_back({&pkg, key, rel, dir, FromYaml(e.value)});
         }
       }
     }
@@ -2016,6 +2017,15 @@ void Parser::Link() {
       if (std::find(deps.begin(), deps.end(), id) == deps.end())
         deps.push_back(id);
     }
+    for (const std::string& id : n->direct_deps) {
+      if (!m_.by_id.count(id)) {
+        Error(Code::kDbtRefNotFound, n->pos.path, {},
+              n->unique_id + " depends on '" + id + "' which was not found");
+        continue;
+      }
+      if (std::find(deps.begin(), deps.end(), id) == deps.end())
+        deps.push_back(id);
+    }
     n->depends_on = deps;
     List nodes;
     for (const std::string& id : deps)
@@ -2025,6 +2035,8 @@ void Parser::Link() {
       dep->as_dict().Set(Value("nodes"), Value(nodes));
   }
   for (const auto& n : m_.nodes) {
+    if (n->resource_type == "group")
+      continue;  // groups are not graph members
     m_.parent_map[n->unique_id];
     m_.child_map[n->unique_id];
   }
@@ -2186,6 +2198,7 @@ bool Parser::Run() {
     if (n->resource_type == "model" || n->resource_type == "seed" || n->resource_type == "snapshot")
       m_.refable[n->name].push_back(n.get());
   }
+  AddYamlResources(project_, session_, yaml_resources_, diags_);
   Link();
   return !diags_.has_errors();
 }

@@ -89,7 +89,8 @@ struct Node {
   Value data;                                  // dict in dbt's manifest field order
   std::vector<RefCall> refs;
   std::vector<std::pair<std::string, std::string>> sources;
-  std::vector<std::string> depends_on;  // unique_ids, filled by the linker
+  std::vector<std::string> depends_on;   // unique_ids, filled by the linker
+  std::vector<std::string> direct_deps;  // dependencies that are not refs or sources (metrics)
   std::vector<std::string> depends_macros;
   Value config_call;  // dict: configs from {{ config() }} and from the test builder
   bool enabled = true;

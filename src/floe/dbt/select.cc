@@ -213,11 +213,15 @@ class Selector {
     };
     for (const auto& np : m_.nodes) {
       const Node& n = *np;
+      if (n.resource_type == "group")
+        continue;  // not selectable
       bool hit = false;
       if (method == "fqn") {
         hit = MatchFqn(n, value);
       } else if (method == "tag") {
         const Value* tags = n.data.as_dict().FindKey("tags");
+        if (tags == nullptr && n.config != nullptr)
+          tags = n.config->FindKey("tags");
         if (tags && tags->is_list()) {
           for (const Value& t : tags->as_list())
             hit = hit || GlobMatch(value, t.Str());
@@ -353,7 +357,7 @@ class Selector {
     if (PrefixMatch(parts, n.fqn))
       return true;
     // The package name may be left out for nodes of the root project.
-    if (n.package == project_.root().name) {
+    if (n.package == project_.root().name && !n.fqn.empty()) {
       std::vector<std::string> rest(n.fqn.begin() + 1, n.fqn.end());
       if (PrefixMatch(parts, rest))
         return true;
@@ -505,6 +509,10 @@ std::set<std::string> SelectNodes(const Project& project, const Selection& selec
     for (const auto& n : project.manifest.nodes)
       chosen.direct.insert(n->unique_id);
   }
+  for (const auto& n : project.manifest.nodes) {
+    if (n->resource_type == "group")
+      chosen.direct.erase(n->unique_id);
+  }
   if (!selection.exclude.empty()) {
     Sets ex = s.Union(selection.exclude, selection.indirect);
     for (const std::string& id : ex.direct)
@@ -568,11 +576,16 @@ std::vector<std::string> ListOutput(const Project& project, const std::set<std::
           }
         }
       }
-      const std::vector<std::string>& keys = given.empty() ? kDefault : given;
-      for (const std::string& k : keys) {
+      if (given.empty()) {
+        // dbt's default keys, in the order the node has them.
+        for (const auto& [k, v] : n.data.as_dict().entries()) {
+          if (std::find(kDefault.begin(), kDefault.end(), k.Str()) != kDefault.end())
+            d.Set(k, v);
+        }
+      }
+      for (const std::string& k : given) {
         const Value* v = n.data.as_dict().FindKey(k);
-        if (v != nullptr)
-          d.Set(Value(k), *v);
+        d.Set(Value(k), v != nullptr ? *v : Value::MakeNone());
       }
       lines.push_back(ToJson(Value(std::move(d))));
     } else {
@@ -583,9 +596,10 @@ std::vector<std::string> ListOutput(const Project& project, const std::set<std::
         fqn = "source:" + n.package + "." + n.data.as_dict().FindKey("source_name")->Str() + "." +
               n.name;
       else if (n.resource_type == "exposure" || n.resource_type == "metric" ||
-               n.resource_type == "semantic_model" || n.resource_type == "saved_query" ||
-               n.resource_type == "unit_test")
-        fqn = n.resource_type + ":" + fqn;
+               n.resource_type == "semantic_model" || n.resource_type == "saved_query")
+        fqn = n.resource_type + ":" + n.package + "." + n.name;
+      else if (n.resource_type == "unit_test")
+        fqn = "unit_test:" + n.package + "." + n.name;
       lines.push_back(fqn);
     }
   }

@@ -1,0 +1,727 @@
+#include "floe/dbt/resources.h"
+
+#include <algorithm>
+#include <set>
+
+#include "floe/base/hash.h"
+#include "floe/jinja/parser.h"
+
+namespace floe::dbt {
+namespace {
+
+Value None() {
+  return Value::MakeNone();
+}
+
+const Value& Get(const Dict& d, const char* key) {
+  static const Value kNone = Value::MakeNone();
+  const Value* v = d.FindKey(key);
+  return v ? *v : kNone;
+}
+
+Value OrDefault(const Dict& d, const char* key, Value fallback) {
+  const Value* v = d.FindKey(key);
+  return v && !v->is_none() ? *v : fallback;
+}
+
+// The items of a list value (a scalar is a list of one): a copy, safe to iterate over.
+List Items(const Value& v) {
+  if (v.is_list())
+    return v.as_list();
+  if (v.is_none() || v.is_undefined())
+    return {};
+  return {v};
+}
+
+Value ListOf(const Value& v) {
+  if (v.is_list())
+    return v;
+  if (v.is_none() || v.is_undefined())
+    return Value(List{});
+  return Value(List{v});
+}
+
+std::vector<std::string> Dirs(const std::string& rel) {
+  std::vector<std::string> parts;
+  size_t start = 0;
+  for (size_t i = 0; i < rel.size(); ++i) {
+    if (rel[i] == '/') {
+      parts.push_back(rel.substr(start, i - start));
+      start = i + 1;
+    }
+  }
+  return parts;
+}
+
+Value Meta(const Dict& entry) {
+  Value meta = OrDefault(entry, "meta", Value(Dict()));
+  const Value& cfg = Get(entry, "config");
+  if (cfg.is_dict() && cfg.as_dict().FindKey("meta") && cfg.as_dict().FindKey("meta")->is_dict()) {
+    Dict merged = meta.is_dict() ? meta.as_dict() : Dict();
+    for (const auto& [k, v] : cfg.as_dict().FindKey("meta")->as_dict().entries())
+      merged.Set(k, v);
+    return Value(std::move(merged));
+  }
+  return meta.is_dict() ? meta : Value(Dict());
+}
+
+// A metric input ({name, filter, alias, offset_window, offset_to_grain}) from a name or a dict.
+Value MetricInput(const Value& v) {
+  Dict d;
+  if (v.is_dict()) {
+    const Dict& in = v.as_dict();
+    d.Append(Value("name"), OrDefault(in, "name", Value("")));
+    Value filter = Get(in, "filter");
+    if (filter.is_string()) {
+      Dict wf;
+      Dict f;
+      f.Append(Value("where_sql_template"), filter);
+      wf.Append(Value("where_filters"), Value(List{Value(std::move(f))}));
+      filter = Value(std::move(wf));
+    }
+    d.Append(Value("filter"), filter);
+    d.Append(Value("alias"), Get(in, "alias"));
+    Value window = Get(in, "offset_window");
+    if (window.is_string()) {
+      // "7 days" -> {count: 7, granularity: day}
+      std::string w = window.as_string();
+      size_t sp = w.find(' ');
+      Dict o;
+      o.Append(Value("count"), Value(static_cast<int64_t>(std::atoll(w.substr(0, sp).c_str()))));
+      std::string g = sp == std::string::npos ? "" : w.substr(sp + 1);
+      if (!g.empty() && g.back() == 's')
+        g.pop_back();
+      o.Append(Value("granularity"), Value(g));
+      window = Value(std::move(o));
+    }
+    d.Append(Value("offset_window"), window);
+    d.Append(Value("offset_to_grain"), Get(in, "offset_to_grain"));
+  } else {
+    d.Append(Value("name"), Value(v.Str()));
+    d.Append(Value("filter"), None());
+    d.Append(Value("alias"), None());
+    d.Append(Value("offset_window"), None());
+    d.Append(Value("offset_to_grain"), None());
+  }
+  return Value(std::move(d));
+}
+
+Value MeasureInput(const Value& v) {
+  Dict d;
+  if (v.is_dict()) {
+    const Dict& in = v.as_dict();
+    d.Append(Value("name"), OrDefault(in, "name", Value("")));
+    d.Append(Value("filter"), Get(in, "filter"));
+    d.Append(Value("alias"), Get(in, "alias"));
+    d.Append(Value("join_to_timespine"), OrDefault(in, "join_to_timespine", Value(false)));
+    d.Append(Value("fill_nulls_with"), Get(in, "fill_nulls_with"));
+  } else {
+    d.Append(Value("name"), Value(v.Str()));
+    d.Append(Value("filter"), None());
+    d.Append(Value("alias"), None());
+    d.Append(Value("join_to_timespine"), Value(false));
+    d.Append(Value("fill_nulls_with"), None());
+  }
+  return Value(std::move(d));
+}
+
+Value WhereFilter(const Value& filter) {
+  if (filter.is_none())
+    return None();
+  List filters;
+  for (const Value& f : Items(filter)) {
+    Dict one;
+    one.Append(Value("where_sql_template"), Value(f.Str()));
+    filters.emplace_back(std::move(one));
+  }
+  Dict wf;
+  wf.Append(Value("where_filters"), Value(filters));
+  return Value(std::move(wf));
+}
+
+class Builder {
+ public:
+  Builder(Project& project, Session& session, Diagnostics& diagnostics)
+      : project_(project), session_(session), m_(project.manifest), diags_(diagnostics) {}
+
+  void Run(const std::vector<YamlResources>& lists) {
+    // Semantic models first: metrics depend on the measures they define.
+    for (const char* key :
+         {"groups", "semantic_models", "metrics", "saved_queries", "exposures", "unit_tests"}) {
+      for (const YamlResources& l : lists) {
+        if (l.key != key || !l.entries.is_list())
+          continue;
+        for (const Value& e : l.entries.as_list()) {
+          if (e.is_dict() && e.as_dict().FindKey("name"))
+            Add(l, e.as_dict());
+        }
+      }
+    }
+  }
+
+ private:
+  Node* NewNode(const YamlResources& l, const std::string& type, const std::string& name,
+                const std::string& id_suffix = "") {
+    auto n = std::make_unique<Node>();
+    n->resource_type = type;
+    n->name = name;
+    n->package = l.package->name;
+    n->original_file_path = l.file;
+    n->path = l.file.rfind(l.dir + "/", 0) == 0 ? l.file.substr(l.dir.size() + 1) : l.file;
+    n->unique_id = type + "." + n->package + "." + (id_suffix.empty() ? name : id_suffix);
+    n->fqn.push_back(n->package);
+    for (const std::string& d : Dirs(n->path))
+      n->fqn.push_back(d);
+    n->pos = {DisplayPath(project_, *l.package, l.file), 1, 1};
+    n->data = Value(Dict());
+    Node* raw = n.get();
+    m_.nodes.push_back(std::move(n));
+    m_.by_id[raw->unique_id] = raw;
+    return raw;
+  }
+
+  // Records the refs and sources of Jinja strings such as "ref('x')" on the node.
+  void CaptureRefs(Node& n, const std::vector<std::string>& calls) {
+    std::string code;
+    for (const std::string& c : calls)
+      code += "{{ " + c + " }}";
+    if (code.empty())
+      return;
+    try {
+      n.tpl = std::make_shared<jinja::Template>(jinja::Parse(code, n.pos.path));
+      n.data.as_dict().Set(Value("config"), Value(Dict()));
+      n.config = &n.data.as_dict().Find(Value("config"))->as_dict();
+      RenderNode(session_, n, Phase::kParse);
+    } catch (const jinja::TemplateError& e) {
+      diags_.Error(Code::kDbtJinja, {n.pos.path, 0, 0}, "in " + n.unique_id + ": " + e.message);
+    } catch (const CompilationError& e) {
+      diags_.Error(Code::kDbtCompilation, {n.pos.path, 0, 0},
+                   "in " + n.unique_id + ": " + e.message);
+    }
+    n.tpl = nullptr;
+  }
+
+  Value FqnValue(const Node& n) {
+    List fqn;
+    for (const std::string& f : n.fqn)
+      fqn.emplace_back(f);
+    return Value(fqn);
+  }
+
+  Value RefsValue(const Node& n) {
+    List refs;
+    for (const RefCall& r : n.refs) {
+      Dict rd;
+      rd.Append(Value("name"), Value(r.name));
+      rd.Append(Value("package"), r.package.empty() ? None() : Value(r.package));
+      rd.Append(Value("version"), r.version.is_undefined() ? None() : r.version);
+      refs.emplace_back(std::move(rd));
+    }
+    return Value(refs);
+  }
+
+  Value SourcesValue(const Node& n) {
+    List sources;
+    for (const auto& [s, t] : n.sources)
+      sources.emplace_back(List{Value(s), Value(t)});
+    return Value(sources);
+  }
+
+  Value DependsOn() {
+    Dict dep;
+    dep.Append(Value("macros"), Value(List{}));
+    dep.Append(Value("nodes"), Value(List{}));
+    return Value(std::move(dep));
+  }
+
+  Value Config(const Dict& entry, bool with_tags, const Value& group) {
+    Dict cfg;
+    cfg.Append(Value("enabled"), Value(true));
+    if (!with_tags)
+      cfg.Append(Value("group"), group);
+    else
+      cfg.Append(Value("tags"), Value(List{}));
+    cfg.Append(Value("meta"), Meta(entry));
+    const Value& in = Get(entry, "config");
+    if (in.is_dict()) {
+      for (const auto& [k, v] : in.as_dict().entries()) {
+        if (k.Str() != "meta")
+          cfg.Set(k, v);
+      }
+    }
+    return Value(std::move(cfg));
+  }
+
+  Value Group(const Dict& entry) {
+    const Value& cfg = Get(entry, "config");
+    if (cfg.is_dict() && cfg.as_dict().FindKey("group"))
+      return *cfg.as_dict().FindKey("group");
+    return Get(entry, "group");
+  }
+
+  void Add(const YamlResources& l, const Dict& e) {
+    std::string name = Get(e, "name").Str();
+    if (l.key == "groups") {
+      Node* n = NewNode(l, "group", name);
+      n->fqn.clear();
+      Dict& d = n->data.as_dict();
+      d.Append(Value("name"), Value(name));
+      d.Append(Value("resource_type"), Value("group"));
+      d.Append(Value("package_name"), Value(n->package));
+      d.Append(Value("path"), Value(n->path));
+      d.Append(Value("original_file_path"), Value(n->original_file_path));
+      d.Append(Value("unique_id"), Value(n->unique_id));
+      d.Append(Value("owner"), OrDefault(e, "owner", Value(Dict())));
+      d.Append(Value("description"), Get(e, "description"));
+      Dict cfg;
+      cfg.Append(Value("meta"), Meta(e));
+      d.Append(Value("config"), Value(std::move(cfg)));
+      return;
+    }
+    if (l.key == "exposures") {
+      Node* n = NewNode(l, "exposure", name);
+      n->fqn.push_back(name);
+      std::vector<std::string> calls;
+      for (const Value& dep : Items(Get(e, "depends_on")))
+        calls.push_back(dep.Str());
+      CaptureRefs(*n, calls);
+      Dict& d = n->data.as_dict();
+      d = Dict();
+      Value cfg = Config(e, true, None());
+      std::set<std::string> tags;
+      for (const Value* list : {&Get(e, "tags"), cfg.as_dict().FindKey("tags")}) {
+        for (const Value& t : Items(*list))
+          tags.insert(t.Str());
+      }
+      if (const Value* tree = project_.root().configs.FindKey("exposures")) {
+        // `+tags` of the project's exposures: tree
+        for (const std::string& key : {std::string("+tags"), std::string("tags")}) {
+          const Value* pkg = tree->is_dict() ? tree->as_dict().FindKey(n->package) : nullptr;
+          for (const Value* level : {tree, pkg}) {
+            if (level && level->is_dict()) {
+              if (const Value* t = level->as_dict().FindKey(key))
+                for (const Value& x : Items(*t))
+                  tags.insert(x.Str());
+            }
+          }
+        }
+      }
+      List tag_list;
+      for (const std::string& t : tags)
+        tag_list.emplace_back(t);
+      cfg.as_dict().Set(Value("tags"), Value(tag_list));
+      d.Append(Value("name"), Value(name));
+      d.Append(Value("resource_type"), Value("exposure"));
+      d.Append(Value("package_name"), Value(n->package));
+      d.Append(Value("path"), Value(n->path));
+      d.Append(Value("original_file_path"), Value(n->original_file_path));
+      d.Append(Value("unique_id"), Value(n->unique_id));
+      d.Append(Value("fqn"), FqnValue(*n));
+      d.Append(Value("type"), OrDefault(e, "type", Value("dashboard")));
+      Value owner = OrDefault(e, "owner", Value(Dict()));
+      if (owner.is_dict()) {
+        Dict o;
+        o.Append(Value("email"), Get(owner.as_dict(), "email"));
+        o.Append(Value("name"), Get(owner.as_dict(), "name"));
+        for (const auto& [k, v] : owner.as_dict().entries())
+          o.Set(k, v);
+        owner = Value(std::move(o));
+      }
+      d.Append(Value("owner"), owner);
+      d.Append(Value("description"), OrDefault(e, "description", Value("")));
+      d.Append(Value("label"), Get(e, "label"));
+      d.Append(Value("maturity"), Get(e, "maturity"));
+      d.Append(Value("meta"), Meta(e));
+      d.Append(Value("tags"), Value(tag_list));
+      d.Append(Value("config"), cfg);
+      d.Append(Value("unrendered_config"), Value(Dict()));
+      d.Append(Value("url"), Get(e, "url"));
+      d.Append(Value("depends_on"), DependsOn());
+      d.Append(Value("refs"), RefsValue(*n));
+      d.Append(Value("sources"), SourcesValue(*n));
+      d.Append(Value("metrics"), Value(List{}));
+      d.Append(Value("created_at"), Value(0.0));
+      n->config = &d.Find(Value("config"))->as_dict();
+      return;
+    }
+    if (l.key == "semantic_models") {
+      Node* n = NewNode(l, "semantic_model", name);
+      n->fqn.push_back(name);
+      std::string model = Get(e, "model").Str();
+      CaptureRefs(*n, {model});
+      Dict& d = n->data.as_dict();
+      d = Dict();
+      Value group = Group(e);
+      d.Append(Value("name"), Value(name));
+      d.Append(Value("resource_type"), Value("semantic_model"));
+      d.Append(Value("package_name"), Value(n->package));
+      d.Append(Value("path"), Value(n->path));
+      d.Append(Value("original_file_path"), Value(n->original_file_path));
+      d.Append(Value("unique_id"), Value(n->unique_id));
+      d.Append(Value("fqn"), FqnValue(*n));
+      d.Append(Value("model"), Value(model));
+      Dict relation;
+      if (!n->refs.empty()) {
+        std::string id = ResolveRef(project_, *n, n->refs[0]);
+        auto it = m_.by_id.find(id);
+        if (it != m_.by_id.end()) {
+          const Dict& target = it->second->data.as_dict();
+          relation.Append(Value("alias"), Get(target, "alias"));
+          relation.Append(Value("schema_name"), Get(target, "schema"));
+          relation.Append(Value("database"), Get(target, "database"));
+          relation.Append(Value("relation_name"), Get(target, "relation_name"));
+        }
+      }
+      if (relation.size() == 0) {
+        relation.Append(Value("alias"), Value(""));
+        relation.Append(Value("schema_name"), Value(""));
+      }
+      d.Append(Value("node_relation"), Value(std::move(relation)));
+      d.Append(Value("description"), Get(e, "description"));
+      d.Append(Value("label"), Get(e, "label"));
+      d.Append(Value("defaults"), Get(e, "defaults"));
+      List entities, measures, dimensions;
+      for (const Value& x : Items(Get(e, "entities"))) {
+        if (!x.is_dict())
+          continue;
+        const Dict& in = x.as_dict();
+        Dict o;
+        o.Append(Value("name"), Get(in, "name"));
+        o.Append(Value("type"), Get(in, "type"));
+        o.Append(Value("description"), Get(in, "description"));
+        o.Append(Value("label"), Get(in, "label"));
+        o.Append(Value("role"), Get(in, "role"));
+        o.Append(Value("expr"), Get(in, "expr"));
+        Dict c;
+        c.Append(Value("meta"), Meta(in));
+        o.Append(Value("config"), Value(std::move(c)));
+        entities.emplace_back(std::move(o));
+      }
+      for (const Value& x : Items(Get(e, "measures"))) {
+        if (!x.is_dict())
+          continue;
+        const Dict& in = x.as_dict();
+        Dict o;
+        o.Append(Value("name"), Get(in, "name"));
+        o.Append(Value("agg"), Get(in, "agg"));
+        o.Append(Value("description"), Get(in, "description"));
+        o.Append(Value("label"), Get(in, "label"));
+        o.Append(Value("create_metric"), OrDefault(in, "create_metric", Value(false)));
+        Value expr = Get(in, "expr");
+        o.Append(Value("expr"), expr.is_none() ? expr : Value(expr.Str()));
+        o.Append(Value("agg_params"), Get(in, "agg_params"));
+        o.Append(Value("non_additive_dimension"), Get(in, "non_additive_dimension"));
+        o.Append(Value("agg_time_dimension"), Get(in, "agg_time_dimension"));
+        Dict c;
+        c.Append(Value("meta"), Meta(in));
+        o.Append(Value("config"), Value(std::move(c)));
+        measures.emplace_back(std::move(o));
+        measure_owner_[Get(in, "name").Str()] = n->unique_id;
+        if (Get(in, "create_metric").Truthy())
+          created_metrics_.push_back({&l, in});
+      }
+      for (const Value& x : Items(Get(e, "dimensions"))) {
+        if (!x.is_dict())
+          continue;
+        const Dict& in = x.as_dict();
+        Dict o;
+        o.Append(Value("name"), Get(in, "name"));
+        o.Append(Value("type"), Get(in, "type"));
+        o.Append(Value("description"), Get(in, "description"));
+        o.Append(Value("label"), Get(in, "label"));
+        o.Append(Value("is_partition"), OrDefault(in, "is_partition", Value(false)));
+        Value tp = Get(in, "type_params");
+        if (tp.is_dict()) {
+          Dict t;
+          t.Append(Value("time_granularity"), Get(tp.as_dict(), "time_granularity"));
+          t.Append(Value("validity_params"), Get(tp.as_dict(), "validity_params"));
+          tp = Value(std::move(t));
+        }
+        o.Append(Value("type_params"), tp);
+        o.Append(Value("expr"), Get(in, "expr"));
+        o.Append(Value("metadata"), None());
+        Dict c;
+        c.Append(Value("meta"), Meta(in));
+        o.Append(Value("config"), Value(std::move(c)));
+        dimensions.emplace_back(std::move(o));
+      }
+      d.Append(Value("entities"), Value(entities));
+      d.Append(Value("measures"), Value(measures));
+      d.Append(Value("dimensions"), Value(dimensions));
+      d.Append(Value("metadata"), None());
+      d.Append(Value("depends_on"), DependsOn());
+      d.Append(Value("refs"), RefsValue(*n));
+      d.Append(Value("created_at"), Value(0.0));
+      d.Append(Value("config"), Config(e, false, group));
+      d.Append(Value("unrendered_config"), Value(Dict()));
+      d.Append(Value("primary_entity"), Get(e, "primary_entity"));
+      d.Append(Value("group"), group);
+      n->config = &d.Find(Value("config"))->as_dict();
+      // Measures with create_metric become simple metrics of the same name.
+      for (const auto& [list, measure] : created_metrics_) {
+        Dict metric;
+        metric.Append(Value("name"), Get(measure, "name"));
+        metric.Append(Value("label"), OrDefault(measure, "label", Get(measure, "name")));
+        metric.Append(Value("type"), Value("simple"));
+        Dict tp;
+        tp.Append(Value("measure"), Get(measure, "name"));
+        metric.Append(Value("type_params"), Value(std::move(tp)));
+        metric.Append(Value("description"), OrDefault(measure, "description",
+                                                      Value("Metric created from measure " +
+                                                            Get(measure, "name").Str())));
+        AddMetric(*list, metric);
+      }
+      created_metrics_.clear();
+      return;
+    }
+    if (l.key == "metrics") {
+      AddMetric(l, e);
+      return;
+    }
+    if (l.key == "saved_queries") {
+      Node* n = NewNode(l, "saved_query", name);
+      n->fqn.push_back(name);
+      Dict& d = n->data.as_dict();
+      const Value& qp = Get(e, "query_params");
+      Dict q;
+      List metrics;
+      for (const Value& x : Items(qp.is_dict() ? Get(qp.as_dict(), "metrics") : None())) {
+        metrics.emplace_back(x.Str());
+        n->direct_deps.push_back("metric." + n->package + "." + x.Str());
+      }
+      q.Append(Value("metrics"), Value(metrics));
+      List group_by;
+      for (const Value& x : Items(qp.is_dict() ? Get(qp.as_dict(), "group_by") : None()))
+        group_by.emplace_back(x.Str());
+      q.Append(Value("group_by"), Value(group_by));
+      q.Append(Value("where"), WhereFilter(qp.is_dict() ? Get(qp.as_dict(), "where") : None()));
+      q.Append(Value("order_by"), Value(List{}));
+      q.Append(Value("limit"), None());
+      List exports;
+      for (const Value& x : Items(Get(e, "exports"))) {
+        if (!x.is_dict())
+          continue;
+        const Value& cfg = Get(x.as_dict(), "config");
+        Dict ex;
+        ex.Append(Value("name"), Get(x.as_dict(), "name"));
+        Dict c;
+        c.Append(Value("export_as"), cfg.is_dict()
+                                         ? OrDefault(cfg.as_dict(), "export_as", Value("table"))
+                                         : Value("table"));
+        c.Append(Value("schema_name"),
+                 cfg.is_dict() ? OrDefault(cfg.as_dict(), "schema", Value(project_.target.schema()))
+                               : Value(project_.target.schema()));
+        c.Append(Value("alias"), cfg.is_dict()
+                                     ? OrDefault(cfg.as_dict(), "alias", Get(x.as_dict(), "name"))
+                                     : Get(x.as_dict(), "name"));
+        c.Append(Value("database"), Value(project_.target.database()));
+        ex.Append(Value("config"), Value(std::move(c)));
+        ex.Append(Value("unrendered_config"), cfg.is_dict() ? cfg : Value(Dict()));
+        exports.emplace_back(std::move(ex));
+      }
+      Value group = Group(e);
+      d.Append(Value("name"), Value(name));
+      d.Append(Value("resource_type"), Value("saved_query"));
+      d.Append(Value("package_name"), Value(n->package));
+      d.Append(Value("path"), Value(n->path));
+      d.Append(Value("original_file_path"), Value(n->original_file_path));
+      d.Append(Value("unique_id"), Value(n->unique_id));
+      d.Append(Value("fqn"), FqnValue(*n));
+      d.Append(Value("query_params"), Value(std::move(q)));
+      d.Append(Value("exports"), Value(exports));
+      d.Append(Value("description"), Get(e, "description"));
+      d.Append(Value("label"), Get(e, "label"));
+      d.Append(Value("metadata"), None());
+      Value cfg = Config(e, false, group);
+      cfg.as_dict().Set(Value("export_as"), None());
+      cfg.as_dict().Set(Value("schema"), None());
+      Dict cache;
+      cache.Append(Value("enabled"), Value(false));
+      cfg.as_dict().Set(Value("cache"), Value(std::move(cache)));
+      d.Append(Value("config"), cfg);
+      d.Append(Value("unrendered_config"), Value(Dict()));
+      d.Append(Value("group"), group);
+      d.Append(Value("depends_on"), DependsOn());
+      d.Append(Value("created_at"), Value(0.0));
+      d.Append(Value("refs"), Value(List{}));
+      d.Append(Value("tags"), Value(List{}));
+      n->config = &d.Find(Value("config"))->as_dict();
+      return;
+    }
+    if (l.key == "unit_tests") {
+      std::string model = Get(e, "model").Str();
+      Node* n = NewNode(l, "unit_test", name, model + "." + name);
+      n->fqn.push_back(model);
+      n->fqn.push_back(name);
+      RefCall r;
+      r.name = model;
+      r.version = None();
+      n->refs.push_back(r);
+      Dict& d = n->data.as_dict();
+      d.Append(Value("model"), Value(model));
+      List given;
+      for (const Value& x : Items(Get(e, "given"))) {
+        if (!x.is_dict())
+          continue;
+        Dict g;
+        g.Append(Value("input"), Value(Get(x.as_dict(), "input").Str()));
+        g.Append(Value("rows"), Get(x.as_dict(), "rows"));
+        g.Append(Value("format"), OrDefault(x.as_dict(), "format", Value("dict")));
+        g.Append(Value("fixture"), Get(x.as_dict(), "fixture"));
+        given.emplace_back(std::move(g));
+      }
+      d.Append(Value("given"), Value(given));
+      const Value& expect_in = Get(e, "expect");
+      Dict expect;
+      expect.Append(Value("rows"), expect_in.is_dict() ? Get(expect_in.as_dict(), "rows") : None());
+      expect.Append(Value("format"), expect_in.is_dict()
+                                         ? OrDefault(expect_in.as_dict(), "format", Value("dict"))
+                                         : Value("dict"));
+      expect.Append(Value("fixture"),
+                    expect_in.is_dict() ? Get(expect_in.as_dict(), "fixture") : None());
+      d.Append(Value("expect"), Value(std::move(expect)));
+      d.Append(Value("name"), Value(name));
+      d.Append(Value("resource_type"), Value("unit_test"));
+      d.Append(Value("package_name"), Value(n->package));
+      d.Append(Value("path"), Value(n->path));
+      d.Append(Value("original_file_path"), Value(n->original_file_path));
+      d.Append(Value("unique_id"), Value(n->unique_id));
+      d.Append(Value("fqn"), FqnValue(*n));
+      d.Append(Value("description"), OrDefault(e, "description", Value("")));
+      d.Append(Value("overrides"), Get(e, "overrides"));
+      d.Append(Value("depends_on"), DependsOn());
+      Dict cfg;
+      const Value& in = Get(e, "config");
+      cfg.Append(Value("tags"), ListOf(in.is_dict() ? Get(in.as_dict(), "tags") : None()));
+      cfg.Append(Value("meta"),
+                 in.is_dict() ? OrDefault(in.as_dict(), "meta", Value(Dict())) : Value(Dict()));
+      cfg.Append(Value("enabled"), Value(true));
+      cfg.Append(Value("static_analysis"), None());
+      d.Append(Value("config"), Value(std::move(cfg)));
+      d.Append(Value("checksum"), None());
+      std::string schema = project_.target.schema();
+      std::string id = ResolveRef(project_, *n, r);
+      if (auto it = m_.by_id.find(id); it != m_.by_id.end())
+        schema = Get(it->second->data.as_dict(), "schema").Str();
+      d.Append(Value("schema"), Value(schema));
+      d.Append(Value("created_at"), Value(0.0));
+      d.Append(Value("versions"), None());
+      d.Append(Value("version"), None());
+      n->config = &d.Find(Value("config"))->as_dict();
+      return;
+    }
+  }
+
+  void AddMetric(const YamlResources& l, const Dict& e) {
+    std::string name = Get(e, "name").Str();
+    Node* n = NewNode(l, "metric", name);
+    n->fqn.push_back(name);
+    Dict& d = n->data.as_dict();
+    std::string type = OrDefault(e, "type", Value("simple")).Str();
+    const Value& tp_in = Get(e, "type_params");
+    const Dict empty;
+    const Dict& tp = tp_in.is_dict() ? tp_in.as_dict() : empty;
+    Dict tp_out;
+    Value measure = Get(tp, "measure");
+    bool measured = (type == "simple" || type == "cumulative") && !measure.is_none();
+    tp_out.Append(Value("measure"), measured ? MeasureInput(measure) : None());
+    List inputs;
+    if (measured)
+      inputs.push_back(MeasureInput(measure));
+    tp_out.Append(Value("input_measures"), Value(inputs));
+    Value numerator = Get(tp, "numerator");
+    Value denominator = Get(tp, "denominator");
+    tp_out.Append(Value("numerator"), numerator.is_none() ? None() : MetricInput(numerator));
+    tp_out.Append(Value("denominator"), denominator.is_none() ? None() : MetricInput(denominator));
+    tp_out.Append(Value("expr"), Get(tp, "expr"));
+    tp_out.Append(Value("window"), None());
+    tp_out.Append(Value("grain_to_date"), None());
+    List metrics;
+    for (const Value& x : Items(Get(tp, "metrics")))
+      metrics.push_back(MetricInput(x));
+    tp_out.Append(Value("metrics"), Value(metrics));
+    tp_out.Append(Value("conversion_type_params"), None());
+    tp_out.Append(Value("cumulative_type_params"), None());
+    tp_out.Append(Value("metric_aggregation_params"), None());
+    // Dependencies: the semantic model of the measure, or the metrics it is built from.
+    auto depend = [&](const std::string& id) {
+      if (std::find(n->direct_deps.begin(), n->direct_deps.end(), id) == n->direct_deps.end())
+        n->direct_deps.push_back(id);
+    };
+    if (measured) {
+      std::string m = measure.is_dict() ? Get(measure.as_dict(), "name").Str() : measure.Str();
+      if (auto it = measure_owner_.find(m); it != measure_owner_.end())
+        depend(it->second);
+    } else if (type == "ratio") {
+      for (const Value* x : {&numerator, &denominator}) {
+        if (!x->is_none())
+          depend("metric." + n->package + "." +
+                 (x->is_dict() ? Get(x->as_dict(), "name").Str() : x->Str()));
+      }
+    } else {
+      for (const Value& x : Items(Get(tp, "metrics")))
+        depend("metric." + n->package + "." +
+               (x.is_dict() ? Get(x.as_dict(), "name").Str() : x.Str()));
+    }
+    Value group = Group(e);
+    d.Append(Value("name"), Value(name));
+    d.Append(Value("resource_type"), Value("metric"));
+    d.Append(Value("package_name"), Value(n->package));
+    d.Append(Value("path"), Value(n->path));
+    d.Append(Value("original_file_path"), Value(n->original_file_path));
+    d.Append(Value("unique_id"), Value(n->unique_id));
+    d.Append(Value("fqn"), FqnValue(*n));
+    d.Append(Value("description"), OrDefault(e, "description", Value("")));
+    d.Append(Value("label"), OrDefault(e, "label", Value(name)));
+    d.Append(Value("type"), Value(type));
+    d.Append(Value("type_params"), Value(std::move(tp_out)));
+    d.Append(Value("filter"), WhereFilter(Get(e, "filter")));
+    d.Append(Value("metadata"), None());
+    d.Append(Value("time_granularity"), Get(e, "time_granularity"));
+    d.Append(Value("meta"), Meta(e));
+    d.Append(Value("tags"), ListOf(Get(e, "tags")));
+    d.Append(Value("config"), Config(e, false, group));
+    d.Append(Value("unrendered_config"), Value(Dict()));
+    d.Append(Value("sources"), Value(List{}));
+    d.Append(Value("depends_on"), DependsOn());
+    d.Append(Value("refs"), Value(List{}));
+    d.Append(Value("metrics"), Value(List{}));
+    d.Append(Value("created_at"), Value(0.0));
+    d.Append(Value("group"), group);
+    n->config = &d.Find(Value("config"))->as_dict();
+  }
+
+  Project& project_;
+  Session& session_;
+  Manifest& m_;
+  Diagnostics& diags_;
+  std::map<std::string, std::string> measure_owner_;  // measure name -> semantic model id
+  std::vector<std::pair<const YamlResources*, Dict>> created_metrics_;
+};
+
+}  // namespace
+
+void AddYamlResources(Project& project, Session& session, const std::vector<YamlResources>& lists,
+                      Diagnostics& diagnostics) {
+  Builder(project, session, diagnostics).Run(lists);
+}
+
+std::string ManifestSection(const std::string& resource_type) {
+  if (resource_type == "source")
+    return "sources";
+  if (resource_type == "exposure")
+    return "exposures";
+  if (resource_type == "metric")
+    return "metrics";
+  if (resource_type == "semantic_model")
+    return "semantic_models";
+  if (resource_type == "saved_query")
+    return "saved_queries";
+  if (resource_type == "unit_test")
+    return "unit_tests";
+  if (resource_type == "group")
+    return "groups";
+  return "nodes";
+}
+
+}  // namespace floe::dbt
