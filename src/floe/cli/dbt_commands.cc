@@ -205,8 +205,8 @@ void AddDbtCommands(CLI::App& dbt, CommandContext& ctx) {
       AddSelectionFlags(cmd, *flags);
     if (command == "ls") {
       cmd->add_option("--output,-o", flags->output, "selector, name, path or json");
-      cmd->add_option("--output-keys", flags->output_keys, "keys of --output json")
-          ->delimiter(',')
+      cmd->add_option("--output-keys", flags->output_keys,
+                      "keys of --output json, separated by spaces")
           ->expected(1, -1);
     }
     cmd->callback([&ctx, flags, command] { ctx.exit_code = RunDbt(ctx, *flags, command); });

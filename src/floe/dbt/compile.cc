@@ -59,10 +59,12 @@ std::string InjectCtes(const std::string& sql, const std::vector<std::string>& c
     joined += (i ? ", " : "") + ctes[i];
   size_t start = SkipTrivia(sql, 0, true);
   if (KeywordAt(sql, start, "with")) {
-    size_t after = start + 4;
-    size_t next = SkipTrivia(sql, after, false);
-    if (KeywordAt(sql, next, "recursive"))
-      after = next + 9;
+    // After WITH (and RECURSIVE) and the whitespace that follows: dbt inserts the CTEs there
+    // and ", " before the query's own first CTE, so `WITH x as` becomes `WITH  __dbt__cte__e
+    // as (…), x as` (two spaces: the original one and the CTE's own).
+    size_t after = SkipTrivia(sql, start + 4, false);
+    if (KeywordAt(sql, after, "recursive"))
+      after = SkipTrivia(sql, after + 9, false);
     return sql.substr(0, after) + joined + ", " + sql.substr(after);
   }
   size_t first = SkipTrivia(sql, 0, false);

@@ -715,7 +715,33 @@ void Parser::LoadProperties(const Package& pkg) {
                 {&pkg, rel, key, FromYaml(item), item.mark, Sha256Hex(PyStrip(text)), dir});
           }
         } else if (key == "sources") {
-          AddSources(pkg, rel, FromYaml(e.value));
+          // Where a source lives may be Jinja (`schema: "{{ target.schema }}"`); descriptions
+          // are rendered later with doc(), tests when they compile.
+          Value sources = FromYaml(e.value);
+          Diagnostics local;
+          auto render = [&](Dict& d) {
+            for (const char* k :
+                 {"database", "schema", "identifier", "loader", "loaded_at_field"}) {
+              if (const Value* v = d.FindKey(k); v && v->is_string())
+                d.Set(Value(k), RenderYamlValue(*v, session_.base, Display(pkg, rel), local));
+            }
+          };
+          if (sources.is_list()) {
+            for (const Value& src : sources.as_list()) {
+              if (!src.is_dict())
+                continue;
+              render(src.as_dict());
+              if (const Value* tables = src.as_dict().FindKey("tables");
+                  tables && tables->is_list()) {
+                for (const Value& t : tables->as_list()) {
+                  if (t.is_dict())
+                    render(t.as_dict());
+                }
+              }
+            }
+          }
+          diags_.Append(local);
+          AddSources(pkg, rel, sources);
         } else if (key == "version") {
           continue;
         } else {
@@ -1574,9 +1600,13 @@ Value RefsValue(const Node& n) {
 }
 
 Value SourcesValue(const Node& n) {
+  // Each source once (dbt's static parser collects them as a set).
   List sources;
-  for (const auto& [s, t] : n.sources)
-    sources.emplace_back(List{Value(s), Value(t)});
+  std::set<std::pair<std::string, std::string>> seen;
+  for (const auto& st : n.sources) {
+    if (seen.insert(st).second)
+      sources.emplace_back(List{Value(st.first), Value(st.second)});
+  }
   return Value(std::move(sources));
 }
 

@@ -563,11 +563,12 @@ std::vector<std::string> ListOutput(const Project& project, const std::set<std::
           "name",      "resource_type", "package_name", "original_file_path",
           "unique_id", "alias",         "source_name",  "config",
           "tags",      "depends_on"};
+      // Keys are separated by whitespace (a comma is part of a key, as in dbt).
       std::vector<std::string> given;
       for (const std::string& k : output_keys) {
         std::string cur;
         for (char c : k + " ") {
-          if (c == ' ' || c == ',') {
+          if (c == ' ' || c == '\t') {
             if (!cur.empty())
               given.push_back(cur);
             cur.clear();
@@ -584,8 +585,26 @@ std::vector<std::string> ListOutput(const Project& project, const std::set<std::
         }
       }
       for (const std::string& k : given) {
-        const Value* v = n.data.as_dict().FindKey(k);
-        d.Set(Value(k), v != nullptr ? *v : Value::MakeNone());
+        if (k.find('.') == std::string::npos) {
+          // A field of the node: printed even when null; an unknown key is left out.
+          if (const Value* v = n.data.as_dict().FindKey(k))
+            d.Set(Value(k), *v);
+          continue;
+        }
+        // A dotted key walks into nested dicts; printed only when it holds a value.
+        const Value* v = &n.data;
+        size_t start = 0;
+        while (v != nullptr && start <= k.size()) {
+          size_t dot = k.find('.', start);
+          std::string part =
+              k.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+          v = v->is_dict() ? v->as_dict().FindKey(part) : nullptr;
+          if (dot == std::string::npos)
+            break;
+          start = dot + 1;
+        }
+        if (v != nullptr && !v->is_none())
+          d.Set(Value(k), *v);
       }
       lines.push_back(ToJson(Value(std::move(d))));
     } else {
