@@ -695,6 +695,7 @@ void Parser::LoadProperties(const Package& pkg) {
       }
       if (!doc.root.is_map())
         continue;
+      std::string file_checksum;
       for (const auto& e : doc.root.entries) {
         const std::string& key = e.key;
         if (key == "models" || key == "seeds" || key == "snapshots" || key == "analyses" ||
@@ -711,8 +712,9 @@ void Parser::LoadProperties(const Package& pkg) {
                     "an entry of `" + key + "` has no name");
               continue;
             }
-            patches_.push_back(
-                {&pkg, rel, key, FromYaml(item), item.mark, Sha256Hex(PyStrip(text)), dir});
+            if (file_checksum.empty())
+              file_checksum = Sha256Hex(PyStrip(text));  // once per file, not per entry
+            patches_.push_back({&pkg, rel, key, FromYaml(item), item.mark, file_checksum, dir});
           }
         } else if (key == "sources") {
           // Where a source lives may be Jinja (`schema: "{{ target.schema }}"`); descriptions
