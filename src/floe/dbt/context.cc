@@ -1349,8 +1349,29 @@ Dict BaseContext(const Project& project, Session* session) {
   return b;
 }
 
+namespace {
+
+bool HasJinja(const Value& v) {
+  if (v.is_string())
+    return v.as_string().find("{{") != std::string::npos ||
+           v.as_string().find("{%") != std::string::npos;
+  if (v.is_list())
+    return std::any_of(v.as_list().begin(), v.as_list().end(), HasJinja);
+  if (v.is_dict()) {
+    for (const auto& [k, x] : v.as_dict().entries()) {
+      if (HasJinja(x))
+        return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
 Value RenderYamlValue(const Value& value, const Dict& context, const std::string& file,
                       Diagnostics& diagnostics) {
+  if (!HasJinja(value))
+    return value;  // nothing to render: keep the value (and save copying it)
   if (value.is_string()) {
     const std::string& s = value.as_string();
     if (s.find("{{") == std::string::npos && s.find("{%") == std::string::npos)

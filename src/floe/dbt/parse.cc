@@ -5,6 +5,7 @@
 #include <functional>
 #include <regex>
 #include <set>
+#include <unordered_map>
 
 #include "floe/base/fs.h"
 #include "floe/base/hash.h"
@@ -1519,7 +1520,7 @@ void Parser::Finalize(Node& n) {
     checksum.Set(Value("checksum"), Value(n.checksum));
   }
   set("checksum", Value(std::move(checksum)));
-  set("config", Value(cfg));
+  set("config", *in.FindKey("config"));  // the same dict (shared, not copied): n.config stays valid
   set("tags", Value(tags));
   Value desc = take("description");
   set("description", desc.is_none() ? Value("") : desc);
@@ -1614,9 +1615,23 @@ Value SourcesValue(const Node& n) {
 
 namespace {
 
+// re.sub('[^0-9a-zA-Z_]+', '_', s): each run of other characters becomes one underscore.
 std::string CleanArg(const std::string& s) {
-  static const std::regex kNonWord("[^0-9a-zA-Z_]+");
-  return std::regex_replace(s, kNonWord, "_");
+  std::string out;
+  out.reserve(s.size());
+  bool in_run = false;
+  for (char c : s) {
+    bool word =
+        (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+    if (word) {
+      out += c;
+      in_run = false;
+    } else if (!in_run) {
+      out += '_';
+      in_run = true;
+    }
+  }
+  return out;
 }
 
 // Python's repr of the hashable form of test metadata (every leaf str()'d, dict keys sorted).
@@ -1695,14 +1710,33 @@ void Parser::AddTest(const Patch* /*patch*/, const Node& target, const Value& te
     for (const auto& [k, v] : copy.as_dict().entries())
       args.Set(k, v);
   }
-  static const std::regex kName(R"(^(([a-zA-Z_][0-9a-zA-Z_]*)\.)?([a-zA-Z_][0-9a-zA-Z_]*))");
-  std::smatch match;
-  if (!std::regex_search(test_name, match, kName)) {
+  // `[namespace.]name`, each an identifier (dbt's TEST_NAME_PATTERN, matched at the start).
+  auto identifier = [&](size_t from) {
+    size_t i = from;
+    if (i < test_name.size() &&
+        (isalpha(static_cast<unsigned char>(test_name[i])) || test_name[i] == '_'))
+      ++i;
+    else
+      return from;
+    while (i < test_name.size() &&
+           (isalnum(static_cast<unsigned char>(test_name[i])) || test_name[i] == '_'))
+      ++i;
+    return i;
+  };
+  size_t first_end = identifier(0);
+  if (first_end == 0) {
     Error(Code::kDbtYaml, display, {}, "invalid test name '" + test_name + "'");
     return;
   }
-  std::string ns = match[2].matched ? match[2].str() : "";
-  std::string name = match[3].str();
+  std::string ns;
+  std::string name = test_name.substr(0, first_end);
+  if (first_end < test_name.size() && test_name[first_end] == '.') {
+    size_t second_end = identifier(first_end + 1);
+    if (second_end > first_end + 1) {
+      ns = name;
+      name = test_name.substr(first_end + 1, second_end - first_end - 1);
+    }
+  }
   Dict config;
   Value nested = args.FindKey("config") ? *args.FindKey("config") : None();
   for (const char* key : kTestConfigArgs) {
@@ -2083,7 +2117,7 @@ void Parser::Link() {
   for (auto& [k, v] : m_.child_map)
     std::sort(v.begin(), v.end());
   // Cycles: depth-first search over parents.
-  std::map<std::string, int> state;
+  std::unordered_map<std::string, int> state;
   std::vector<std::string> stack;
   std::function<bool(const std::string&)> visit = [&](const std::string& id) -> bool {
     state[id] = 1;

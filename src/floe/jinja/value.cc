@@ -315,7 +315,7 @@ bool Value::SameAs(const Value& other) const {
 }
 
 namespace {
-constexpr size_t kIndexFrom = 12;
+constexpr size_t kIndexFrom = 48;
 }  // namespace
 
 void Dict::BuildIndex() const {

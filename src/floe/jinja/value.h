@@ -180,8 +180,8 @@ class Dict {
     size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
   };
   using Index = std::unordered_map<std::string, size_t, Hash, std::equal_to<>>;
-  // Positions of string keys, built once a dict grows past a few entries (manifest nodes and
-  // configs have dozens); small dicts are searched linearly.
+  // Positions of string keys, built once a dict grows large (collections of many nodes);
+  // dicts of a few dozen entries (a node, a config) are searched linearly.
   void BuildIndex() const;
   std::ptrdiff_t Position(std::string_view key) const;
 
