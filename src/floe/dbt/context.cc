@@ -362,7 +362,22 @@ struct NodeState {
   std::vector<std::string> ephemerals;  // unique_ids of ephemeral refs, in order
 };
 
-Value RelationForNode(const Node& n) {
+// The quote policy of a relation: all parts quoted (dbt-duckdb's default), then the root
+// project's `quoting:` (models, seeds, snapshots) or the source's and table's (sources).
+void ApplyQuoting(Relation& r, const Value& quoting) {
+  if (!quoting.is_dict())
+    return;
+  auto flag = [&](const char* k, bool& out) {
+    const Value* v = quoting.as_dict().FindKey(k);
+    if (v && v->is_bool())
+      out = v->as_bool();
+  };
+  flag("database", r.quote_database);
+  flag("schema", r.quote_schema);
+  flag("identifier", r.quote_identifier);
+}
+
+Value RelationForNode(const Node& n, const Value& project_quoting) {
   auto get = [&](const char* key) {
     const Value* v = n.data.as_dict().FindKey(key);
     return v && v->is_string() ? v->as_string() : std::string();
@@ -370,16 +385,9 @@ Value RelationForNode(const Node& n) {
   if (n.resource_type == "source") {
     Value rel = MakeRelation(get("database"), get("schema"), get("identifier"), "table");
     auto* r = static_cast<Relation*>(rel.as_object().get());
-    if (const Value* q = n.data.as_dict().FindKey("quoting"); q && q->is_dict()) {
-      auto flag = [&](const char* k, bool& out) {
-        const Value* v = q->as_dict().FindKey(k);
-        if (v && v->is_bool())
-          out = v->as_bool();
-      };
-      flag("database", r->quote_database);
-      flag("schema", r->quote_schema);
-      flag("identifier", r->quote_identifier);
-    }
+    // Sources take their own quoting only (the project's `quoting:` does not reach them).
+    if (const Value* q = n.data.as_dict().FindKey("quoting"))
+      ApplyQuoting(*r, *q);
     return rel;
   }
   std::string type = n.materialized();
@@ -387,7 +395,9 @@ Value RelationForNode(const Node& n) {
     return MakeRelation("", "", "__dbt__cte__" + n.name, "cte", true);
   if (type == "incremental" || type == "seed" || type == "snapshot")
     type = "table";
-  return MakeRelation(get("database"), get("schema"), get("alias"), type);
+  Value rel = MakeRelation(get("database"), get("schema"), get("alias"), type);
+  ApplyQuoting(*static_cast<Relation*>(rel.as_object().get()), project_quoting);
+  return rel;
 }
 
 class ConfigObject : public Callable {
@@ -1052,7 +1062,7 @@ Dict NodeGlobals(Session& session, const std::shared_ptr<NodeState>& state) {
   auto st = state;
   g.Set(Value("execute"), Value(state->phase == Phase::kCompile));
   g.Set(Value("model"), node.data);
-  g.Set(Value("this"), RelationForNode(node));
+  g.Set(Value("this"), RelationForNode(node, project->root().quoting));
   g.Set(Value("config"), Value(std::shared_ptr<Callable>(std::make_shared<ConfigObject>(state))));
   g.Set(Value("var"), VarFunction(project, node.package, node.unique_id));
   Value ref = Fn("ref", [s, st](Interpreter&, Arguments& a) -> Value {
@@ -1067,7 +1077,7 @@ Dict NodeGlobals(Session& session, const std::shared_ptr<NodeState>& state) {
     Node& n = *st->node;
     if (st->phase == Phase::kParse) {
       n.refs.push_back(call);
-      return RelationForNode(n);
+      return RelationForNode(n, s->project->root().quoting);
     }
     std::string id = ResolveRef(*s->project, n, call);
     if (id.empty()) {
@@ -1079,7 +1089,7 @@ Dict NodeGlobals(Session& session, const std::shared_ptr<NodeState>& state) {
       if (std::find(st->ephemerals.begin(), st->ephemerals.end(), id) == st->ephemerals.end())
         st->ephemerals.push_back(id);
     }
-    return RelationForNode(target);
+    return RelationForNode(target, s->project->root().quoting);
   });
   g.Set(Value("ref"), ref);
   Value source = Fn("source", [s, st](Interpreter&, Arguments& a) -> Value {
@@ -1088,18 +1098,18 @@ Dict NodeGlobals(Session& session, const std::shared_ptr<NodeState>& state) {
     Node& n = *st->node;
     if (st->phase == Phase::kParse) {
       n.sources.emplace_back(src, table);
-      return RelationForNode(n);
+      return RelationForNode(n, s->project->root().quoting);
     }
     const Project& p = *s->project;
     for (const std::string& pkg : {p.root().name, n.package}) {
       auto it = p.manifest.by_id.find("source." + pkg + "." + src + "." + table);
       if (it != p.manifest.by_id.end())
-        return RelationForNode(*it->second);
+        return RelationForNode(*it->second, p.root().quoting);
     }
     for (const auto& other : p.manifest.nodes) {
       if (other->resource_type == "source" && other->fqn.size() >= 2 && other->name == table &&
           other->data.as_dict().FindKey("source_name")->Str() == src)
-        return RelationForNode(*other);
+        return RelationForNode(*other, p.root().quoting);
     }
     Fail("Model '" + n.unique_id + "' (" + n.original_file_path + ") depends on a source named '" +
          src + "." + table + "' which was not found");
@@ -1500,13 +1510,18 @@ Value CallMacro(Session& session, Node& node, const std::string& name, List args
   return in.CallValue(callee, a, {});
 }
 
-Value RelationOf(const Session& /*session*/, const Node& node) {
-  return RelationForNode(node);
+Value RelationOf(const Session& session, const Node& node) {
+  return RelationForNode(node, session.project->root().quoting);
 }
 
 std::string RenderRelationName(const std::string& database, const std::string& schema,
-                               const std::string& identifier) {
-  return Quote(database) + "." + Quote(schema) + "." + Quote(identifier);
+                               const std::string& identifier, const Value& quoting) {
+  Relation r;
+  r.database = database;
+  r.schema = schema;
+  r.identifier = identifier;
+  ApplyQuoting(r, quoting);
+  return r.Render();
 }
 
 void ReportRenderError(Diagnostics& diagnostics, const std::string& file, jinja::Position pos,

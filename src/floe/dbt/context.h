@@ -95,9 +95,10 @@ Value CallMacro(Session& session, Node& node, const std::string& name, List args
 /// The relation a node materializes to (None for ephemeral).
 Value RelationOf(const Session& session, const Node& node);
 
-/// Quoted `"db"."schema"."identifier"` as dbt-duckdb renders it.
+/// `"db"."schema"."identifier"` as dbt-duckdb renders it, each part quoted unless `quoting`
+/// (the project's `quoting:`, or a source's) says false for it.
 std::string RenderRelationName(const std::string& database, const std::string& schema,
-                               const std::string& identifier);
+                               const std::string& identifier, const Value& quoting);
 
 /// Renders a jinja error or compilation error raised in `file` as a diagnostic.
 void ReportRenderError(Diagnostics& diagnostics, const std::string& file, jinja::Position pos,

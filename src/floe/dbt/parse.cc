@@ -1038,12 +1038,13 @@ void Parser::AddSources(const Package& pkg, const std::string& file, const Value
       d.Set(Value("config"), Value(std::move(config)));
       d.Set(Value("patch_path"), None());
       d.Set(Value("unrendered_config"), Value(Dict()));
-      auto quoted = [&](const char* k, const std::string& part) {
-        const Value* q = quoting.FindKey(k);
-        return q && q->is_bool() && !q->as_bool() ? part : "\"" + part + "\"";
-      };
-      d.Set(Value("relation_name"), Value(quoted("database", db) + "." + quoted("schema", sch) +
-                                          "." + quoted("identifier", ident)));
+      // The source's and table's quoting (the project's does not apply to sources).
+      Dict policy;
+      for (const auto& [k, v] : quoting.entries()) {
+        if (!v.is_none())
+          policy.Set(k, v);
+      }
+      d.Set(Value("relation_name"), Value(RenderRelationName(db, sch, ident, Value(policy))));
       n->data = Value(std::move(d));
       n->config = &n->data.as_dict().Find(Value("config"))->as_dict();
       // Keep the raw YAML for generic tests.
@@ -1536,7 +1537,9 @@ void Parser::Finalize(Node& n) {
   set("created_at", Value(0.0));
   bool ephemeral = n.materialized() == "ephemeral";
   bool has_relation = n.resource_type != "test" && n.resource_type != "analysis" && !ephemeral;
-  set("relation_name", has_relation ? Value(RenderRelationName(database, schema, alias)) : None());
+  set("relation_name",
+      has_relation ? Value(RenderRelationName(database, schema, alias, project_.root().quoting))
+                   : None());
   set("raw_code", Value(n.raw_code));
   set("doc_blocks", Value(List{}));
   if (n.resource_type == "seed") {
