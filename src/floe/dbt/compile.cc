@@ -166,12 +166,18 @@ bool CompileNodes(Project& project, Session& session, const std::set<std::string
     n.compiled_code = InjectCtes(sql, cte_sql);
     n.extra_ctes = Value(prepended);
     n.compiled = true;
+    if (n.resource_type == "operation" &&
+        n.compiled_code.find_first_not_of(" \t\r\n") == std::string::npos) {
+      n.compiled = false;  // a hook that renders to nothing has no compiled code (as in dbt)
+      state = 2;
+      return true;
+    }
     Dict& d = n.data.as_dict();
     if (!prepended.empty())
       d.Set(Value("_pre_injected_sql"), Value(sql));
-    std::string rel = n.resource_type == "test" && d.FindKey("test_metadata")
-                          ? n.original_file_path + "/" + n.path
-                          : n.original_file_path;
+    bool pseudo = (n.resource_type == "test" && d.FindKey("test_metadata")) ||
+                  n.resource_type == "operation";  // no file of their own: under the YAML's
+    std::string rel = pseudo ? n.original_file_path + "/" + n.path : n.original_file_path;
     n.compiled_sql_path = "compiled/" + n.package + "/" + rel;
     state = 2;
     return true;
@@ -184,7 +190,7 @@ bool CompileNodes(Project& project, Session& session, const std::set<std::string
       continue;
     if (!compile(*n))
       ok = false;
-    if (n->is_ephemeral() || n->resource_type == "snapshot")
+    if (n->is_ephemeral() || n->resource_type == "snapshot" || !n->compiled)
       continue;  // dbt compile writes no file for these
     if (!WriteCompiled(target + "/" + n->compiled_sql_path, n->compiled_code, diagnostics))
       ok = false;

@@ -472,6 +472,7 @@ class Parser {
   std::string UndefinedHint(const std::string& message);
   void ApplyVersions();
   void AddYamlSnapshots();
+  void AddOperations();
   static std::string PatchKey(const Node& n) {
     const Value* v = n.data.as_dict().FindKey("version");
     std::string key = n.package + ":" + n.resource_type + ":" + n.name;
@@ -1336,6 +1337,35 @@ void Parser::AddYamlSnapshots() {
   }
 }
 
+// on-run-start / on-run-end: each hook of each project is an operation node
+// `<project>-on-run-start-<i>`, configured by the models: tree and compiled like a model.
+void Parser::AddOperations() {
+  for (const auto& pkg : project_.packages) {
+    std::string text;
+    Diagnostics ignored;
+    ReadFile(pkg->dir + "/dbt_project.yml", text, ignored);
+    std::string checksum = Sha256Hex(PyStrip(text));
+    for (const auto& [kind, hooks] :
+         {std::pair<std::string, const Value*>{"on-run-start", &pkg->on_run_start},
+          {"on-run-end", &pkg->on_run_end}}) {
+      if (!hooks->is_list())
+        continue;
+      int64_t index = 0;
+      for (const Value& hook : hooks->as_list()) {
+        std::string name = pkg->name + "-" + kind + "-" + std::to_string(index);
+        Node* n = NewNode(*pkg, "operation", name, "hooks/" + name + ".sql", "./dbt_project.yml",
+                          hook.Str());
+        n->checksum = checksum;
+        n->fqn = {pkg->name, "hooks", name};
+        n->pos = {Display(*pkg, "dbt_project.yml"), 1, 1};
+        n->data.as_dict().Set(Value("index"), Value(index));
+        n->data.as_dict().Set(Value("_hook_kind"), Value(kind));
+        ++index;
+      }
+    }
+  }
+}
+
 void Parser::ParseRender(Node& n) {
   if (n.resource_type == "seed" || n.resource_type == "source")
     return;
@@ -1464,6 +1494,15 @@ void Parser::Finalize(Node& n) {
   if (n.resource_type == "test" && in.FindKey("test_metadata"))
     std::sort(tags.begin(), tags.end(),
               [](const Value& a, const Value& b) { return a.Str() < b.Str(); });
+  Value hook_kind = take("_hook_kind");
+  Value tags_of_node(tags);
+  if (hook_kind.is_string()) {
+    // An operation's tags are its hook kind, then its configured tags.
+    List with_kind{hook_kind};
+    for (const Value& t : tags)
+      with_kind.push_back(t);
+    tags_of_node = Value(with_kind);
+  }
   cfg.Set(Value("tags"), Value(tags));
 
   // generate_schema_name / generate_alias_name see the node: give a new one its identity first.
@@ -1522,7 +1561,7 @@ void Parser::Finalize(Node& n) {
   }
   set("checksum", Value(std::move(checksum)));
   set("config", *in.FindKey("config"));  // the same dict (shared, not copied): n.config stays valid
-  set("tags", Value(tags));
+  set("tags", tags_of_node);
   Value desc = take("description");
   set("description", desc.is_none() ? Value("") : desc);
   Value columns = take("columns");
@@ -1536,7 +1575,8 @@ void Parser::Finalize(Node& n) {
   set("unrendered_config", unrendered.is_dict() ? unrendered : Value(Dict()));
   set("created_at", Value(0.0));
   bool ephemeral = n.materialized() == "ephemeral";
-  bool has_relation = n.resource_type != "test" && n.resource_type != "analysis" && !ephemeral;
+  bool has_relation = n.resource_type != "test" && n.resource_type != "analysis" &&
+                      n.resource_type != "operation" && !ephemeral;
   set("relation_name",
       has_relation ? Value(RenderRelationName(database, schema, alias, project_.root().quoting))
                    : None());
@@ -1559,7 +1599,7 @@ void Parser::Finalize(Node& n) {
     set("depends_on", Value(std::move(dep)));
     set("compiled_path", None());
     if (n.resource_type == "test" || n.resource_type == "model" || n.resource_type == "analysis" ||
-        n.resource_type == "snapshot") {
+        n.resource_type == "snapshot" || n.resource_type == "operation") {
       Dict contract;
       const Value* c = cfg.FindKey("contract");
       contract.Set(Value("enforced"), c && c->is_dict() && c->as_dict().FindKey("enforced")
@@ -1579,6 +1619,10 @@ void Parser::Finalize(Node& n) {
     set("deprecation_date", take("_yaml_deprecation_date"));
     set("primary_key", Value(List{}));
     set("time_spine", None());
+  }
+  if (n.resource_type == "operation") {
+    set("index", take("index"));
+    d.Set(Value("_hook_kind"), hook_kind);  // kept for the next Finalize
   }
   if (n.resource_type == "test") {
     for (const char* k : {"column_name", "file_key_name", "attached_node", "test_metadata"}) {
@@ -2172,6 +2216,7 @@ bool Parser::Run() {
     LoadSqlNodes(*pkg);
   ApplyVersions();
   AddYamlSnapshots();
+  AddOperations();
 
   // Nodes from files: patch, config, parse render, final config, names.
   std::vector<Node*> file_nodes;

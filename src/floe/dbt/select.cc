@@ -527,6 +527,8 @@ std::set<std::string> SelectNodes(const Project& project, const Selection& selec
     // Like dbt ls, analyses are listed only when asked for by --resource-type.
     if (selection.listing && selection.resource_types.empty() && type == "analysis")
       continue;
+    if (selection.listing && type == "operation")
+      continue;  // dbt ls never lists the on-run hooks
     if (!selection.resource_types.empty() &&
         std::find(selection.resource_types.begin(), selection.resource_types.end(), type) ==
             selection.resource_types.end() &&
