@@ -2169,7 +2169,13 @@ void Parser::Link() {
   std::function<bool(const std::string&)> visit = [&](const std::string& id) -> bool {
     state[id] = 1;
     stack.push_back(id);
-    for (const std::string& p : m_.parent_map[id]) {
+    auto parents = m_.parent_map.find(id);  // find: the search must not add map entries
+    if (parents == m_.parent_map.end()) {
+      stack.pop_back();
+      state[id] = 2;
+      return false;
+    }
+    for (const std::string& p : parents->second) {
       if (state[p] == 1) {
         auto at = std::find(stack.begin(), stack.end(), p);
         std::string cycle;
