@@ -16,10 +16,6 @@
 namespace floe::dbt {
 namespace fs = std::filesystem;
 
-// The `refs` and `sources` lists of a node's manifest entry.
-Value RefsValue(const Node& n);
-Value SourcesValue(const Node& n);
-
 namespace {
 
 Value None() {

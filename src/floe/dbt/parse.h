@@ -13,6 +13,10 @@ namespace floe::dbt {
 /// missing refs, cycles, duplicates) go to `diagnostics`, all of them, with file:line:col.
 bool ParseProject(Project& project, Session& session, Diagnostics& diagnostics);
 
+/// The `refs` and `sources` lists of a node's manifest entry (each source once).
+Value RefsValue(const Node& n);
+Value SourcesValue(const Node& n);
+
 /// Splits a macro or snapshot file into its top-level blocks, as dbt's block lexer does.
 struct Block {
   std::string tag;   // macro | test | data_test | materialization | docs | snapshot

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "floe/base/hash.h"
+#include "floe/dbt/parse.h"
 #include "floe/jinja/parser.h"
 
 namespace floe::dbt {
@@ -206,25 +207,6 @@ class Builder {
     for (const std::string& f : n.fqn)
       fqn.emplace_back(f);
     return Value(fqn);
-  }
-
-  Value RefsValue(const Node& n) {
-    List refs;
-    for (const RefCall& r : n.refs) {
-      Dict rd;
-      rd.Append(Value("name"), Value(r.name));
-      rd.Append(Value("package"), r.package.empty() ? None() : Value(r.package));
-      rd.Append(Value("version"), r.version.is_undefined() ? None() : r.version);
-      refs.emplace_back(std::move(rd));
-    }
-    return Value(refs);
-  }
-
-  Value SourcesValue(const Node& n) {
-    List sources;
-    for (const auto& [s, t] : n.sources)
-      sources.emplace_back(List{Value(s), Value(t)});
-    return Value(sources);
   }
 
   Value DependsOn() {
