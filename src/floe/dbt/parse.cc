@@ -68,7 +68,7 @@ std::string PyStrip(const std::string& s) {
   return s.substr(b, e - b + 1);
 }
 
-std::vector<std::string> DirsOf(const std::string& rel) {
+std::vector<std::string> FolderParts(const std::string& rel) {
   std::vector<std::string> parts;
   size_t start = 0;
   for (size_t i = 0; i < rel.size(); ++i) {
@@ -107,6 +107,10 @@ jinja::Position PosOf(const std::string& text, size_t offset) {
 }
 
 }  // namespace
+
+std::vector<std::string> DirsOf(const std::string& rel) {
+  return FolderParts(rel);
+}
 
 std::vector<Block> SplitBlocks(const std::string& text, const std::vector<std::string>& tags,
                                std::string* error, jinja::Position* error_pos) {
@@ -1337,10 +1341,7 @@ void Parser::AddYamlSnapshots() {
 // `<project>-on-run-start-<i>`, configured by the models: tree and compiled like a model.
 void Parser::AddOperations() {
   for (const auto& pkg : project_.packages) {
-    std::string text;
-    Diagnostics ignored;
-    ReadFile(pkg->dir + "/dbt_project.yml", text, ignored);
-    std::string checksum = Sha256Hex(PyStrip(text));
+    const std::string& checksum = pkg->project_checksum;
     for (const auto& [kind, hooks] :
          {std::pair<std::string, const Value*>{"on-run-start", &pkg->on_run_start},
           {"on-run-end", &pkg->on_run_end}}) {

@@ -13,6 +13,9 @@ namespace floe::dbt {
 /// missing refs, cycles, duplicates) go to `diagnostics`, all of them, with file:line:col.
 bool ParseProject(Project& project, Session& session, Diagnostics& diagnostics);
 
+/// The folders of a '/'-separated relative path ("a/b/c.sql" -> a, b): the middle of an fqn.
+std::vector<std::string> DirsOf(const std::string& rel);
+
 /// The `refs` and `sources` lists of a node's manifest entry (each source once).
 Value RefsValue(const Node& n);
 Value SourcesValue(const Node& n);

@@ -5,6 +5,7 @@
 #include <random>
 
 #include "floe/base/fs.h"
+#include "floe/base/hash.h"
 #include "floe/dbt/context.h"
 
 namespace floe::dbt {
@@ -121,6 +122,13 @@ bool LoadPackage(const std::string& dir, bool root, Package& pkg, Diagnostics& d
   if (!LoadYamlFile(file, doc, diagnostics))
     return false;
   doc.path = display;
+  {
+    const char* ws = " \t\n\r\v\f";
+    size_t b = doc.text.find_first_not_of(ws);
+    size_t e = doc.text.find_last_not_of(ws);
+    pkg.project_checksum =
+        Sha256Hex(b == std::string::npos ? std::string() : doc.text.substr(b, e - b + 1));
+  }
   const floe::Node& r = doc.root;
   if (!r.is_map()) {
     diagnostics.Error(Code::kDbtProjectInvalid, doc.At(r.mark), "dbt_project.yml is not a map");

@@ -44,6 +44,7 @@ struct Package {
   Value quoting;                   // dict
   Value flags;                     // dict: dbt_project.yml `flags:` (behavior flags)
   std::string target_path = "target";
+  std::string project_checksum;  // sha256 of dbt_project.yml, stripped (on-run hook nodes)
 };
 
 /// The profile target the invocation runs against.

@@ -42,18 +42,6 @@ Value ListOf(const Value& v) {
   return Value(List{v});
 }
 
-std::vector<std::string> Dirs(const std::string& rel) {
-  std::vector<std::string> parts;
-  size_t start = 0;
-  for (size_t i = 0; i < rel.size(); ++i) {
-    if (rel[i] == '/') {
-      parts.push_back(rel.substr(start, i - start));
-      start = i + 1;
-    }
-  }
-  return parts;
-}
-
 Value Meta(const Dict& entry) {
   Value meta = OrDefault(entry, "meta", Value(Dict()));
   const Value& cfg = Get(entry, "config");
@@ -171,7 +159,7 @@ class Builder {
     n->path = l.file.rfind(l.dir + "/", 0) == 0 ? l.file.substr(l.dir.size() + 1) : l.file;
     n->unique_id = type + "." + n->package + "." + (id_suffix.empty() ? name : id_suffix);
     n->fqn.push_back(n->package);
-    for (const std::string& d : Dirs(n->path))
+    for (const std::string& d : DirsOf(n->path))
       n->fqn.push_back(d);
     n->pos = {DisplayPath(project_, *l.package, l.file), 1, 1};
     n->data = Value(Dict());

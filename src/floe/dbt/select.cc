@@ -39,6 +39,22 @@ bool GlobMatch(const std::string& pattern, const std::string& text) {
   }
 }
 
+// Splits at `sep`; with ' ' also at tabs and newlines (a --select argument's specs).
+std::vector<std::string> Split(const std::string& s, char sep) {
+  std::vector<std::string> out;
+  std::string cur;
+  for (char c : s) {
+    if (c == sep || (sep == ' ' && (c == '\t' || c == '\n'))) {
+      out.push_back(cur);
+      cur.clear();
+    } else {
+      cur += c;
+    }
+  }
+  out.push_back(cur);
+  return out;
+}
+
 class Selector {
  public:
   Selector(const Project& project, Diagnostics& diagnostics)
@@ -94,21 +110,6 @@ class Selector {
   }
 
  private:
-  static std::vector<std::string> Split(const std::string& s, char sep) {
-    std::vector<std::string> out;
-    std::string cur;
-    for (char c : s) {
-      if (c == sep || (sep == ' ' && (c == '\t' || c == '\n'))) {
-        out.push_back(cur);
-        cur.clear();
-      } else {
-        cur += c;
-      }
-    }
-    out.push_back(cur);
-    return out;
-  }
-
   Sets Intersection(const std::string& spec, const std::string& indirect) {
     std::vector<std::string> parts = Split(spec, ',');
     Sets out;
@@ -261,17 +262,7 @@ class Selector {
       } else if (method == "source") {
         if (n.resource_type == "source") {
           std::string src = field(n, "source_name");
-          std::vector<std::string> parts;
-          std::string cur;
-          for (char c : value) {
-            if (c == '.') {
-              parts.push_back(cur);
-              cur.clear();
-            } else {
-              cur += c;
-            }
-          }
-          parts.push_back(cur);
+          std::vector<std::string> parts = Split(value, '.');
           if (parts.size() == 1)
             hit = GlobMatch(parts[0], src);
           else if (parts.size() == 2)
@@ -343,17 +334,7 @@ class Selector {
     }
     if (versioned && value == n.name + ".v" + version->Str())
       return true;
-    std::vector<std::string> parts;
-    std::string cur;
-    for (char c : value) {
-      if (c == '.') {
-        parts.push_back(cur);
-        cur.clear();
-      } else {
-        cur += c;
-      }
-    }
-    parts.push_back(cur);
+    std::vector<std::string> parts = Split(value, '.');
     if (PrefixMatch(parts, n.fqn))
       return true;
     // The package name may be left out for nodes of the root project.

@@ -340,8 +340,9 @@
 {%- macro current_timestamp() -%}
     {{ adapter.dispatch('current_timestamp', 'dbt')() }}
 {%- endmacro -%}
+{#- Standard SQL: engines with their own spelling define <adapter>__current_timestamp. -#}
 {% macro default__current_timestamp() -%}
-  {{ exceptions.raise_not_implemented('current_timestamp macro not implemented for adapter ' + adapter.type()) }}
+  current_timestamp
 {%- endmacro %}
 
 {% macro equals(expr1, expr2) %}{{ return(adapter.dispatch('equals', 'dbt')(expr1, expr2)) }}{%- endmacro %}
