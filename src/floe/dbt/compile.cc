@@ -206,29 +206,54 @@ bool CompileNodes(Project& project, Session& session, const std::set<std::string
 
 namespace {
 
+// The node's manifest entry: its data without the private `_` keys, with the compile results
+// (replacing the data's keys of those names in place, or appended after them).
 void NodeJson(std::string& out, const Node& n, const Project& project) {
-  Dict d;
-  for (const auto& [k, v] : n.data.as_dict().entries()) {
-    std::string key = k.Str();
-    if (!key.empty() && key[0] == '_')
-      continue;
-    d.Set(k, v);
-  }
+  std::vector<std::pair<std::string_view, Value>> results;
   if (ManifestSection(n.resource_type) == "nodes" && n.resource_type != "seed") {
     bool has_file = n.compiled && n.resource_type != "snapshot";
-    d.Set(Value("compiled_path"),
-          has_file ? Value(project.root().target_path + "/" + n.compiled_sql_path)
-                   : Value::MakeNone());
+    results.emplace_back("compiled_path",
+                         has_file ? Value(project.root().target_path + "/" + n.compiled_sql_path)
+                                  : Value::MakeNone());
     if (n.compiled) {
-      d.Set(Value("compiled"), Value(true));
-      d.Set(Value("compiled_code"), Value(n.compiled_code));
-      d.Set(Value("extra_ctes_injected"), Value(true));
-      d.Set(Value("extra_ctes"), n.extra_ctes.is_list() ? n.extra_ctes : Value(List{}));
+      results.emplace_back("compiled", Value(true));
+      results.emplace_back("compiled_code", Value(n.compiled_code));
+      results.emplace_back("extra_ctes_injected", Value(true));
+      results.emplace_back("extra_ctes", n.extra_ctes.is_list() ? n.extra_ctes : Value(List{}));
     }
   }
+  std::vector<bool> written(results.size(), false);
   JsonStyle style;
   style.compact = true;
-  AppendJson(out, Value(std::move(d)), style);
+  out += '{';
+  bool first = true;
+  auto entry = [&](std::string_view key, const Value& v) {
+    if (!first)
+      out += ',';
+    first = false;
+    AppendJsonString(out, key);
+    out += ':';
+    AppendJson(out, v, style);
+  };
+  for (const auto& [k, v] : n.data.as_dict().entries()) {
+    std::string other;
+    const std::string& key = k.is_string() ? k.as_string() : (other = k.Str());
+    if (!key.empty() && key[0] == '_')
+      continue;
+    const Value* value = &v;
+    for (size_t i = 0; i < results.size(); ++i) {
+      if (results[i].first == key) {
+        value = &results[i].second;
+        written[i] = true;
+      }
+    }
+    entry(key, *value);
+  }
+  for (size_t i = 0; i < results.size(); ++i) {
+    if (!written[i])
+      entry(results[i].first, results[i].second);
+  }
+  out += '}';
 }
 
 }  // namespace
@@ -236,7 +261,7 @@ void NodeJson(std::string& out, const Node& n, const Project& project) {
 bool WriteManifest(const Project& project, const std::string& path, Diagnostics& diagnostics) {
   const Manifest& m = project.manifest;
   std::string out;
-  out.reserve(1 << 20);
+  out.reserve((1 << 20) + m.nodes.size() * 2048);  // a node's entry is ~2 KB
   JsonStyle style;
   style.compact = true;
   auto key = [&](const char* k) {
@@ -402,7 +427,9 @@ bool WriteManifest(const Project& project, const std::string& path, Diagnostics&
   out += '}';
   std::error_code ec;
   fs::create_directories(fs::path(path).parent_path(), ec);
-  return WriteFileAtomic(path, out, diagnostics);
+  // Atomic (never half-written) but not synced: it is derived from the project and any parse
+  // writes it again, as dbt does.
+  return WriteFileAtomic(path, out, diagnostics, /*durable=*/false);
 }
 
 }  // namespace floe::dbt

@@ -1249,8 +1249,9 @@ Dict BaseContext(const Project& project, Session* session) {
             return a.Get(1, "default");
           Fail("Env var required but not provided: '" + name + "'");
         }));
-  b.Set(Value("return"), Fn("return", [](Interpreter&, Arguments& a) -> Value {
-          throw jinja::MacroReturn{a.positional.empty() ? Value("") : a.positional[0]};
+  b.Set(Value("return"), Fn("return", [](Interpreter& in, Arguments& a) -> Value {
+          in.Return(a.positional.empty() ? Value("") : a.positional[0]);
+          return Value::MakeNone();
         }));
   b.Set(Value("fromjson"), Fn("fromjson", [](Interpreter&, Arguments& a) -> Value {
           bool ok = false;

@@ -10,7 +10,13 @@ using jinja::Value;
 
 void AppendJsonString(std::string& out, std::string_view s) {
   out += '"';
-  for (char c : s) {
+  size_t run = 0;  // start of the pending run of characters that need no escape
+  for (size_t i = 0; i < s.size(); ++i) {
+    auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c != '"' && c != '\\')
+      continue;
+    out.append(s.data() + run, i - run);
+    run = i + 1;
     switch (c) {
       case '"':
         out += "\\\"";
@@ -33,17 +39,14 @@ void AppendJsonString(std::string& out, std::string_view s) {
       case '\f':
         out += "\\f";
         break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char buf[8];
-          snprintf(buf, sizeof buf, "\\u%04x",
-                   static_cast<unsigned>(static_cast<unsigned char>(c)));
-          out += buf;
-        } else {
-          out += c;
-        }
+      default: {
+        char buf[8];
+        snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(c));
+        out += buf;
+      }
     }
   }
+  out.append(s.data() + run, s.size() - run);
   out += '"';
 }
 
@@ -88,17 +91,19 @@ void AppendJson(std::string& out, const Value& v, const JsonStyle& style, int de
     out += ']';
   } else if (v.is_dict()) {
     const auto& entries = v.as_dict().entries();
-    std::vector<size_t> order(entries.size());
-    for (size_t i = 0; i < order.size(); ++i)
-      order[i] = i;
+    std::vector<size_t> order;
     if (style.sort_keys) {
+      order.resize(entries.size());
+      for (size_t i = 0; i < order.size(); ++i)
+        order[i] = i;
       std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
         return entries[a].first.Str() < entries[b].first.Str();
       });
     }
     out += '{';
     bool first = true;
-    for (size_t i : order) {
+    for (size_t n = 0; n < entries.size(); ++n) {
+      size_t i = style.sort_keys ? order[n] : n;
       if (!first)
         out += style.indent > 0 || style.compact ? "," : ", ";
       first = false;

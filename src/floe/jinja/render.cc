@@ -107,6 +107,11 @@ class MacroCallable : public Callable {
       bool returned = false;
       try {
         in.Exec(s.body, out);
+        if (in.returning_) {
+          in.returning_ = false;
+          result = std::move(in.return_value_);
+          returned = true;
+        }
       } catch (MacroReturn& r) {
         result = std::move(r.value);
         returned = true;
@@ -184,13 +189,23 @@ std::string Interpreter::Render(const Template& tpl) {
   template_name_ = tpl.name;
   std::string out;
   Exec(tpl.body, out);
+  EndRender();
   return out;
+}
+
+void Interpreter::EndRender() {
+  if (returning_) {
+    returning_ = false;
+    throw MacroReturn{std::move(return_value_)};
+  }
 }
 
 Value Interpreter::RenderValue(const Template& tpl) {
   if (tpl.body.size() == 1 && tpl.body[0]->kind == Stmt::Kind::kPrint) {
     template_name_ = tpl.name;
-    return Eval(*tpl.body[0]->expr);
+    Value v = Eval(*tpl.body[0]->expr);
+    EndRender();
+    return v;
   }
   return Value(Render(tpl));
 }
@@ -216,6 +231,8 @@ void Interpreter::Assign(const std::string& name, Value v) {
 Interpreter::Flow Interpreter::Exec(const Body& body, std::string& out) {
   for (const StmtPtr& s : body) {
     Flow f = ExecStmt(*s, out);
+    if (returning_)
+      return Flow::kReturn;
     if (f != Flow::kNormal)
       return f;
   }
@@ -374,6 +391,10 @@ void Interpreter::ExecFor(const Stmt& s, std::string& out) {
       Flow f = Exec(s.body, out);
       if (f == Flow::kBreak)
         break;
+      if (f == Flow::kReturn) {
+        completed = true;  // no else
+        break;
+      }
       if (f == Flow::kNormal)
         completed = true;
     }
@@ -426,6 +447,8 @@ Arguments Interpreter::EvalArgs(const CallArgs& call) {
 }
 
 Value Interpreter::CallValue(const Value& callee, Arguments& args, Position pos) {
+  if (returning_)  // the rest of a statement that returned calls nothing
+    return Value::MakeNone();
   if (callee.is_callable())
     return callee.as_callable()->Call(*this, args);
   if (callee.is_undefined())

@@ -14,7 +14,8 @@
 
 namespace floe::jinja {
 
-/// Thrown by a function (dbt's `return()`) to end the macro that called it with a value.
+/// What a render that ended by `Interpreter::Return` at its top level (outside any macro)
+/// throws: hosts decide whether that is an error.
 struct MacroReturn {
   Value value;
 };
@@ -61,10 +62,18 @@ class Interpreter {
 
   const std::string& template_name() const { return template_name_; }
 
+  /// Ends the innermost macro being rendered with `value` (dbt's `return()`): the statement
+  /// running finishes without calling anything more, and the macro returns `value` instead of its
+  /// text. A flag rather than an exception: dbt macros return this way on every call.
+  void Return(Value value) {
+    returning_ = true;
+    return_value_ = std::move(value);
+  }
+
  private:
   friend class MacroCallable;
   friend class CallerCallable;
-  enum class Flow : uint8_t { kNormal, kBreak, kContinue };
+  enum class Flow : uint8_t { kNormal, kBreak, kContinue, kReturn };
 
   Flow Exec(const Body& body, std::string& out);
   Flow ExecStmt(const Stmt& s, std::string& out);
@@ -86,6 +95,10 @@ class Interpreter {
   std::vector<Scope> scopes_;  // [0] is the template's top level
   std::string template_name_;
   int depth_ = 0;
+  bool returning_ = false;
+  Value return_value_;
+  /// Throws MacroReturn when a top-level statement returned.
+  void EndRender();
 };
 
 /// Parses and renders `source` with `context`; problems become diagnostics (FLOE-J…) that name
