@@ -9,6 +9,8 @@
 #include <fstream>
 #include <sstream>
 
+#include <sys/stat.h>
+
 namespace floe {
 
 bool ReadFile(const std::string& path, std::string& content, Diagnostics& diagnostics) {
@@ -88,6 +90,110 @@ bool WriteFileAtomic(const std::string& path, std::string_view content, Diagnost
     return fail("cannot move the file into place", err);
   }
   return true;
+}
+
+namespace {
+
+// Whether the file at `path` holds exactly `content` (false when absent or unreadable).
+bool HoldsExactly(const std::string& path, std::string_view content) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return false;
+  struct stat st {};
+  bool same = ::fstat(fd, &st) == 0 && static_cast<size_t>(st.st_size) == content.size();
+  if (same) {
+    std::string existing(content.size(), '\0');
+    size_t got = 0;
+    while (got < existing.size()) {
+      ssize_t n = ::read(fd, existing.data() + got, existing.size() - got);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        break;
+      got += static_cast<size_t>(n);
+    }
+    same = got == content.size() && existing == content;
+  }
+  ::close(fd);
+  return same;
+}
+
+}  // namespace
+
+bool WriteFileIfChanged(const std::string& path, std::string_view content,
+                        Diagnostics& diagnostics) {
+  if (HoldsExactly(path, content))
+    return true;
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd < 0 && errno == ENOENT) {
+    std::error_code ec;
+    std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ec);
+    fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  }
+  if (fd < 0)  // it exists with other content, or cannot be created (the atomic write says why)
+    return WriteFileAtomic(path, content, diagnostics, /*durable=*/false);
+  size_t written = 0;
+  while (written < content.size()) {
+    ssize_t n = ::write(fd, content.data() + written, content.size() - written);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n <= 0)
+      break;
+    written += static_cast<size_t>(n);
+  }
+  if (::close(fd) != 0 || written != content.size()) {
+    ::unlink(path.c_str());
+    return WriteFileAtomic(path, content, diagnostics, /*durable=*/false);
+  }
+  return true;
+}
+
+BackgroundWriter::BackgroundWriter() : thread_([this] { Work(); }) {}
+
+BackgroundWriter::~BackgroundWriter() {
+  Diagnostics ignored;
+  Finish(ignored);
+}
+
+void BackgroundWriter::Add(std::string path, std::string content) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    queue_.emplace_back(std::move(path), std::move(content));
+  }
+  wake_.notify_one();
+}
+
+void BackgroundWriter::Work() {
+  for (;;) {
+    std::pair<std::string, std::string> job;
+    {
+      std::unique_lock<std::mutex> lock(mutex_);
+      wake_.wait(lock, [this] { return closing_ || !queue_.empty(); });
+      if (queue_.empty())
+        return;  // closing, and everything is written
+      job = std::move(queue_.front());
+      queue_.pop_front();
+    }
+    Diagnostics d;
+    if (!WriteFileIfChanged(job.first, job.second, d)) {
+      std::lock_guard<std::mutex> lock(mutex_);
+      failures_.Append(d);
+    }
+  }
+}
+
+bool BackgroundWriter::Finish(Diagnostics& diagnostics) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    closing_ = true;
+  }
+  wake_.notify_one();
+  if (thread_.joinable())
+    thread_.join();
+  bool ok = !failures_.has_errors();
+  diagnostics.Append(failures_);
+  failures_ = Diagnostics();
+  return ok;
 }
 
 std::string ResolveBeside(const std::string& base_file, const std::string& relative) {

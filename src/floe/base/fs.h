@@ -1,8 +1,13 @@
 #pragma once
 // File access with diagnostics instead of exceptions, and atomic writes.
 
+#include <condition_variable>
+#include <deque>
+#include <mutex>
 #include <string>
 #include <string_view>
+#include <thread>
+#include <utility>
 
 #include "floe/base/diagnostic.h"
 
@@ -18,6 +23,40 @@ bool ReadFile(const std::string& path, std::string& content, Diagnostics& diagno
 /// per run).
 bool WriteFileAtomic(const std::string& path, std::string_view content, Diagnostics& diagnostics,
                      bool durable = true);
+
+/// Writes `content` to `path` unless the file already holds exactly that (then it is not
+/// touched). A file it replaces is replaced atomically; a new one is written in place, since there
+/// is nothing to lose (an interrupted run leaves a file the next run rewrites). For regenerated
+/// outputs, thousands per run, where creating files is most of the cost.
+bool WriteFileIfChanged(const std::string& path, std::string_view content,
+                        Diagnostics& diagnostics);
+
+/// Writes files with WriteFileIfChanged on a background thread, in the order they are added, so
+/// that a command goes on computing while the file system works. Finish() (or the destructor)
+/// waits for every file.
+class BackgroundWriter {
+ public:
+  BackgroundWriter();
+  BackgroundWriter(const BackgroundWriter&) = delete;
+  BackgroundWriter& operator=(const BackgroundWriter&) = delete;
+  BackgroundWriter(BackgroundWriter&&) = delete;
+  BackgroundWriter& operator=(BackgroundWriter&&) = delete;
+  ~BackgroundWriter();
+
+  void Add(std::string path, std::string content);
+  /// Waits until every file is written; adds the failures to `diagnostics`; false if any.
+  bool Finish(Diagnostics& diagnostics);
+
+ private:
+  void Work();
+
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<std::pair<std::string, std::string>> queue_;
+  bool closing_ = false;
+  Diagnostics failures_;
+  std::thread thread_;  // last: starts once the members above exist
+};
 
 /// `relative` resolved against the folder of `base_file` (absolute paths are returned as they are).
 std::string ResolveBeside(const std::string& base_file, const std::string& relative);

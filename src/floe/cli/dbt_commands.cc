@@ -152,6 +152,7 @@ int RunDbt(CommandContext& ctx, DbtFlags& f, const std::string& command) {
     }
   }
   std::unique_ptr<DuckEngine> engine;
+  BackgroundWriter compiled_files;  // written while the manifest is built
   if (command == "compile") {
     if (project->target.type() == "duckdb") {
       const jinja::Value* path = project->target.fields.FindKey("path");
@@ -161,12 +162,15 @@ int RunDbt(CommandContext& ctx, DbtFlags& f, const std::string& command) {
       engine = std::make_unique<DuckEngine>(p);
       session->engine = engine.get();
     }
-    if (!dbt::CompileNodes(*project, *session, &selected, diagnostics)) {
+    if (!dbt::CompileNodes(*project, *session, &selected, compiled_files, diagnostics)) {
+      compiled_files.Finish(diagnostics);
       ctx.Report(diagnostics);
       return ctx.exit_code;
     }
   }
-  if (command != "ls" && !dbt::WriteManifest(*project, target + "/manifest.json", diagnostics)) {
+  bool written =
+      command == "ls" || dbt::WriteManifest(*project, target + "/manifest.json", diagnostics);
+  if (!compiled_files.Finish(diagnostics) || !written) {
     ctx.Report(diagnostics);
     return ctx.exit_code;
   }

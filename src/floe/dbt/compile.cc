@@ -3,6 +3,7 @@
 #include <cstring>
 #include <filesystem>
 #include <functional>
+#include <thread>
 
 #include "floe/base/fs.h"
 #include "floe/base/hash.h"
@@ -80,26 +81,8 @@ std::string TargetDir(const Project& project) {
   return p.lexically_normal().string();
 }
 
-namespace {
-
-// A compiled file is rewritten only when its text changed: a second compile of a large project
-// then costs a read per file instead of a create, write and rename.
-bool WriteCompiled(const std::string& path, const std::string& text, Diagnostics& diagnostics) {
-  std::error_code ec;
-  auto size = fs::file_size(path, ec);
-  if (!ec && size == text.size()) {
-    Diagnostics ignored;
-    std::string existing;
-    if (ReadFile(path, existing, ignored) && existing == text)
-      return true;
-  }
-  return WriteFileAtomic(path, text, diagnostics, /*durable=*/false);
-}
-
-}  // namespace
-
 bool CompileNodes(Project& project, Session& session, const std::set<std::string>* selected,
-                  Diagnostics& diagnostics) {
+                  BackgroundWriter& files, Diagnostics& diagnostics) {
   Manifest& m = project.manifest;
   std::map<std::string, int> done;  // 0 new, 1 compiling, 2 done
   std::string target = TargetDir(project);
@@ -192,14 +175,13 @@ bool CompileNodes(Project& project, Session& session, const std::set<std::string
       ok = false;
     if (n->is_ephemeral() || n->resource_type == "snapshot" || !n->compiled)
       continue;  // dbt compile writes no file for these
-    if (!WriteCompiled(target + "/" + n->compiled_sql_path, n->compiled_code, diagnostics))
-      ok = false;
+    files.Add(target + "/" + n->compiled_sql_path, n->compiled_code);
   }
   // Ephemeral nodes that were compiled for others get their files too (dbt writes them).
   for (const auto& n : m.nodes) {
     if (!n->is_ephemeral() || !n->compiled)
       continue;
-    WriteCompiled(target + "/" + n->compiled_sql_path, n->compiled_code, diagnostics);
+    files.Add(target + "/" + n->compiled_sql_path, n->compiled_code);
   }
   return ok && !diagnostics.has_errors();
 }
@@ -296,16 +278,33 @@ bool WriteManifest(const Project& project, const std::string& path, Diagnostics&
     out += ',';
     key(name);
     out += '{';
-    bool first = true;
+    std::vector<const Node*> picked;
     for (const auto& n : m.nodes) {
-      if (!pick(*n))
-        continue;
-      if (!first)
-        out += ',';
-      first = false;
-      AppendJsonString(out, n->unique_id);
-      out += ':';
-      NodeJson(out, *n, project);
+      if (pick(*n))
+        picked.push_back(n.get());
+    }
+    auto write = [&](std::string& to, size_t from, size_t end) {
+      for (size_t i = from; i < end; ++i) {
+        if (i > 0)
+          to += ',';
+        AppendJsonString(to, picked[i]->unique_id);
+        to += ':';
+        NodeJson(to, *picked[i], project);
+      }
+    };
+    // Entries are independent and read-only here: a large project's second half is written on
+    // another core.
+    size_t half = picked.size() >= 2000 ? picked.size() / 2 : picked.size();
+    std::string second;
+    std::thread helper;
+    if (half < picked.size()) {
+      second.reserve((picked.size() - half) * 2048);
+      helper = std::thread([&] { write(second, half, picked.size()); });
+    }
+    write(out, 0, half);
+    if (helper.joinable()) {
+      helper.join();
+      out += second;
     }
     out += '}';
   };

@@ -5,14 +5,16 @@
 #include <set>
 #include <string>
 
+#include "floe/base/fs.h"
 #include "floe/dbt/context.h"
 #include "floe/dbt/project.h"
 
 namespace floe::dbt {
 
-/// Compiles the nodes in `selected` (every node when null) and the ephemeral nodes they use.
+/// Compiles the nodes in `selected` (every node when null) and the ephemeral nodes they use;
+/// their files go to `files` (the caller finishes it).
 bool CompileNodes(Project& project, Session& session, const std::set<std::string>* selected,
-                  Diagnostics& diagnostics);
+                  BackgroundWriter& files, Diagnostics& diagnostics);
 
 /// Inserts CTEs into `sql` after its leading WITH, or as a new WITH clause (dbt's
 /// inject_ctes_into_sql). Each CTE text starts with a space: " __dbt__cte__x as (\n…\n)".

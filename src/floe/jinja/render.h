@@ -2,7 +2,6 @@
 // Rendering templates: a Jinja2-compatible interpreter that knows nothing of dbt. Templates reach
 // no file, process or network: they see only the values and functions put into their context.
 
-#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,7 +19,38 @@ struct MacroReturn {
   Value value;
 };
 
-using Scope = std::map<std::string, Value, std::less<>>;
+/// A template's variables at one level (a macro's arguments, a loop's names): a handful of
+/// names, so a vector searched linearly beats a tree.
+class Scope {
+ public:
+  using Entry = std::pair<std::string, Value>;
+  using iterator = std::vector<Entry>::iterator;
+  using const_iterator = std::vector<Entry>::const_iterator;
+
+  iterator begin() { return entries_.begin(); }
+  iterator end() { return entries_.end(); }
+  const_iterator begin() const { return entries_.begin(); }
+  const_iterator end() const { return entries_.end(); }
+  iterator find(std::string_view name) {
+    for (auto it = entries_.begin(); it != entries_.end(); ++it) {
+      if (it->first == name)
+        return it;
+    }
+    return entries_.end();
+  }
+  const_iterator find(std::string_view name) const {
+    return const_cast<Scope*>(this)->find(name);  // NOLINT(cppcoreguidelines-pro-type-const-cast)
+  }
+  Value& operator[](std::string_view name) {
+    auto it = find(name);
+    if (it != entries_.end())
+      return it->second;
+    return entries_.emplace_back(std::string(name), Value()).second;
+  }
+
+ private:
+  std::vector<Entry> entries_;
+};
 
 /// Names a render sees besides its own variables: consulted after the template's scopes and
 /// before the globals (dbt puts its macro namespace here, so a macro named `ref` wins).

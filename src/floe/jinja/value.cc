@@ -336,7 +336,11 @@ std::ptrdiff_t Dict::Position(std::string_view key) const {
   }
   for (size_t i = 0; i < entries_.size(); ++i) {
     const Value& k = entries_[i].first;
-    if (k.is_string() && k.as_string() == key)
+    if (!k.is_string())
+      continue;
+    const std::string& s = k.as_string();
+    // the first character rules most keys out without a call to memcmp
+    if (s.size() == key.size() && (key.empty() || s[0] == key[0]) && s == key)
       return static_cast<std::ptrdiff_t>(i);
   }
   return -1;
