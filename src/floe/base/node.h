@@ -22,6 +22,9 @@ class Node {
   struct Entry;
 
   Kind kind = Kind::kNull;
+  /// A scalar written without quotes (readers with YAML 1.1 rules, as PyYAML's for dbt
+  /// projects, resolve some plain strings differently: `yes` is a boolean there).
+  bool plain = false;
   Mark mark;
   /// Scalar text as written (without quotes); for kString the string value.
   std::string text;

@@ -95,6 +95,7 @@ bool IsFloat(std::string_view s) {
 }
 
 void ResolvePlain(Node& node) {
+  node.plain = true;
   if (IsNull(node.text)) {
     node.kind = Node::Kind::kNull;
   } else if (IsBool(node.text)) {

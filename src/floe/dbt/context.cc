@@ -1271,8 +1271,7 @@ Dict BaseContext(const Project& project, Session* session) {
           return FromYaml(doc.root);
         }));
   b.Set(Value("toyaml"), Fn("toyaml", [](Interpreter&, Arguments& a) {
-          // JSON is YAML; dbt projects use toyaml for logging and comparisons only.
-          return Value(ToJson(a.Get(0, "value"), {}) + "\n");
+          return Value(ToYaml(a.Get(0, "value"), a.Get(2, "sort_keys", Value(false)).Truthy()));
         }));
   b.Set(Value("local_md5"), Fn("local_md5", [](Interpreter&, Arguments& a) {
           return Value(Md5Hex(a.Get(0, "value").Str()));

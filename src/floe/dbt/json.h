@@ -1,6 +1,6 @@
 #pragma once
 // JSON text of template values as Python's json.dumps writes it (dbt's tojson, manifest.json),
-// and JSON text back into values.
+// and YAML text as PyYAML's safe_dump writes it (dbt's toyaml).
 
 #include <string>
 #include <string_view>
@@ -20,5 +20,9 @@ void AppendJson(std::string& out, const jinja::Value& v, const JsonStyle& style,
 std::string ToJson(const jinja::Value& v, const JsonStyle& style = {});
 /// JSON string literal with Python's ensure_ascii=False escaping.
 void AppendJsonString(std::string& out, std::string_view s);
+
+/// `yaml.safe_dump(v, sort_keys=sort_keys)`: block style, plain scalars where YAML 1.1 would
+/// read them back as the same string, quoted otherwise.
+std::string ToYaml(const jinja::Value& v, bool sort_keys = false);
 
 }  // namespace floe::dbt

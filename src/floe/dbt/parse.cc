@@ -431,6 +431,145 @@ std::string TreeKey(const std::string& resource_type) {
 
 // ---------------------------------------------------------------------------------------------
 
+// A constraint as dbt stores it (ModelLevelConstraint / ColumnLevelConstraint): every field, in
+// dbt's order; `columns` only at model level.
+Value NormalizeConstraint(const Value& raw, bool model_level) {
+  if (!raw.is_dict())
+    return raw;
+  const Dict& in = raw.as_dict();
+  auto get = [&](const char* k, Value fallback) {
+    const Value* v = in.FindKey(k);
+    return v ? *v : fallback;
+  };
+  Dict c;
+  c.Append(Value("type"), get("type", Value::MakeNone()));
+  c.Append(Value("name"), get("name", Value::MakeNone()));
+  c.Append(Value("expression"), get("expression", Value::MakeNone()));
+  c.Append(Value("warn_unenforced"), get("warn_unenforced", Value(true)));
+  c.Append(Value("warn_unsupported"), get("warn_unsupported", Value(true)));
+  c.Append(Value("to"), get("to", Value::MakeNone()));
+  c.Append(Value("to_columns"), get("to_columns", Value(List{})));
+  if (model_level)
+    c.Append(Value("columns"), get("columns", Value(List{})));
+  return Value(std::move(c));
+}
+
+Value NormalizeConstraints(const Value& raw, bool model_level) {
+  List out;
+  if (raw.is_list()) {
+    for (const Value& c : raw.as_list())
+      out.push_back(NormalizeConstraint(c, model_level));
+  }
+  return Value(std::move(out));
+}
+
+// dbt's statically_parse_ref_or_source for a foreign key's `to`: `ref('m')`, `ref('pkg', 'm')`,
+// `ref('m', v=2)` or `source('s', 't')`. False when `expression` is none of these.
+bool StaticRefOrSource(const std::string& expression, RefCall* ref,
+                       std::pair<std::string, std::string>* source, bool* is_source) {
+  try {
+    jinja::Template tpl = jinja::Parse("{{ " + expression + " }}", "constraint");
+    bool found = false;
+    Dict globals;
+    globals.Set(Value("ref"), Value::Function("ref", [&](jinja::Interpreter&, jinja::Arguments& a) {
+                  if (a.positional.size() >= 2) {
+                    ref->package = a.positional[0].Str();
+                    ref->name = a.positional[1].Str();
+                  } else {
+                    ref->name = a.Get(0, "name").Str();
+                  }
+                  ref->version = a.Get(99, "version", a.Get(99, "v", Value::MakeNone()));
+                  *is_source = false;
+                  found = true;
+                  return Value("");
+                }));
+    globals.Set(Value("source"),
+                Value::Function("source", [&](jinja::Interpreter&, jinja::Arguments& a) {
+                  *source = {a.Get(0, "source_name").Str(), a.Get(1, "table_name").Str()};
+                  *is_source = true;
+                  found = true;
+                  return Value("");
+                }));
+    jinja::Interpreter in(globals);
+    in.Render(tpl);
+    return found;
+  } catch (...) {
+    return false;
+  }
+}
+
+// Every constraint of a model, model-level first (dbt's all_constraints), for in-place edits.
+std::vector<Value*> AllConstraints(Node& n) {
+  std::vector<Value*> out;
+  Dict& d = n.data.as_dict();
+  if (Value* model = d.Find(Value("constraints")); model && model->is_list()) {
+    for (Value& c : model->as_list())
+      out.push_back(&c);
+  }
+  if (Value* columns = d.Find(Value("columns")); columns && columns->is_dict()) {
+    for (const auto& entry : columns->as_dict().entries()) {
+      if (!entry.second.is_dict())
+        continue;
+      if (Value* cs = entry.second.as_dict().Find(Value("constraints")); cs && cs->is_list()) {
+        for (Value& c : cs->as_list())
+          out.push_back(&c);
+      }
+    }
+  }
+  return out;
+}
+
+// The `to` of a foreign key constraint, when it names a ref or a source.
+const Value* ForeignKeyTarget(const Value& constraint) {
+  if (!constraint.is_dict())
+    return nullptr;
+  const Value* type = constraint.as_dict().FindKey("type");
+  const Value* to = constraint.as_dict().FindKey("to");
+  if (type == nullptr || type->Str() != "foreign_key" || to == nullptr || !to->is_string())
+    return nullptr;
+  return to;
+}
+
+// Foreign keys to other models or sources are dependencies (dbt's
+// _process_constraints_refs_and_sources, after the SQL's own refs).
+void AddConstraintRefs(Node& n) {
+  for (Value* c : AllConstraints(n)) {
+    const Value* to = ForeignKeyTarget(*c);
+    if (to == nullptr)
+      continue;
+    RefCall ref;
+    std::pair<std::string, std::string> source;
+    bool is_source = false;
+    if (!StaticRefOrSource(to->as_string(), &ref, &source, &is_source))
+      continue;
+    if (is_source)
+      n.sources.push_back(source);
+    else
+      n.refs.push_back(ref);
+  }
+}
+
+// A foreign key's `to` becomes the relation it names, as dbt's manifest shows it.
+void ResolveConstraintTargets(const Project& project, Node& n) {
+  for (Value* c : AllConstraints(n)) {
+    const Value* to = ForeignKeyTarget(*c);
+    if (to == nullptr)
+      continue;
+    RefCall ref;
+    std::pair<std::string, std::string> source;
+    bool is_source = false;
+    if (!StaticRefOrSource(to->as_string(), &ref, &source, &is_source))
+      continue;
+    std::string id = is_source ? "source." + n.package + "." + source.first + "." + source.second
+                               : ResolveRef(project, n, ref);
+    auto it = project.manifest.by_id.find(id);
+    if (it == project.manifest.by_id.end())
+      continue;
+    if (const Value* rel = it->second->data.as_dict().FindKey("relation_name"))
+      c->as_dict().Set(Value("to"), *rel);
+  }
+}
+
 class Parser {
  public:
   Parser(Project& project, Session& session, Diagnostics& diagnostics)
@@ -1428,8 +1567,7 @@ void Parser::ApplyPatch(Node& n, const Patch& p) {
       Value meta = get("meta");
       cd.Set(Value("meta"), meta.is_dict() ? meta : Value(Dict()));
       cd.Set(Value("data_type"), get("data_type"));
-      Value constraints = get("constraints");
-      cd.Set(Value("constraints"), constraints.is_list() ? constraints : Value(List{}));
+      cd.Set(Value("constraints"), NormalizeConstraints(get("constraints"), false));
       cd.Set(Value("quote"), get("quote"));
       Dict ccfg;
       ccfg.Set(Value("meta"), meta.is_dict() ? meta : Value(Dict()));
@@ -1609,8 +1747,7 @@ void Parser::Finalize(Node& n) {
   }
   if (n.resource_type == "model") {
     set("access", cfg.FindKey("access") ? *cfg.FindKey("access") : Value("protected"));
-    Value constraints = take("_yaml_constraints");
-    set("constraints", constraints.is_list() ? constraints : Value(List{}));
+    set("constraints", NormalizeConstraints(take("_yaml_constraints"), true));
     set("version", take("version"));
     set("latest_version", take("latest_version"));
     set("deprecation_date", take("_yaml_deprecation_date"));
@@ -2137,6 +2274,8 @@ void Parser::Link() {
         deps.push_back(id);
     }
     n->depends_on = deps;
+    if (n->resource_type == "model")
+      ResolveConstraintTargets(project_, *n);
     List nodes;
     for (const std::string& id : deps)
       nodes.emplace_back(id);
@@ -2238,6 +2377,8 @@ bool Parser::Run() {
     // The node as templates see it while parsing (`model`, `this`).
     Finalize(*n);
     ParseRender(*n);
+    if (n->resource_type == "model")
+      AddConstraintRefs(*n);
     if (n->config_call.is_dict() && n->config_call.as_dict().size() > 0) {
       // config() was called: the configs, and the names derived from them, are resolved again.
       if (it != patch_by_key_.end())

@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <random>
+#include <set>
 
 #include "floe/base/fs.h"
 #include "floe/base/hash.h"
@@ -37,8 +38,20 @@ Value FromYaml(const floe::Node& node) {
         return Value(std::nan(""));
       return Value(std::strtod(t.c_str(), nullptr));
     }
-    case floe::Node::Kind::kString:
+    case floe::Node::Kind::kString: {
+      // dbt reads YAML with PyYAML (YAML 1.1): plain yes/no/on/off are booleans there.
+      if (node.plain) {
+        static const std::set<std::string, std::less<>> kTrue = {"yes", "Yes", "YES",
+                                                                 "on",  "On",  "ON"};
+        static const std::set<std::string, std::less<>> kFalse = {"no",  "No",  "NO",
+                                                                  "off", "Off", "OFF"};
+        if (kTrue.count(node.text))
+          return Value(true);
+        if (kFalse.count(node.text))
+          return Value(false);
+      }
       return Value(node.text);
+    }
     case floe::Node::Kind::kList: {
       List items;
       items.reserve(node.items.size());

@@ -12,6 +12,54 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// dbt's config selector: `config.a.b:value` descends through the node's config by each dotted
+// part, then compares as Python does: a string equals the value, a list contains it, and
+// true/false (any case) match booleans. Numbers never equal the (string) value; severity is
+// compared without case.
+bool ConfigMatches(const Dict& config, const std::string& path, const std::string& value) {
+  const Value* v = nullptr;
+  const Dict* at = &config;
+  size_t from = 0;
+  for (;;) {
+    size_t dot = path.find('.', from);
+    std::string part = path.substr(from, dot == std::string::npos ? std::string::npos : dot - from);
+    v = at->FindKey(part);
+    if (v == nullptr)
+      return false;
+    if (dot == std::string::npos)
+      break;
+    if (!v->is_dict())
+      return false;
+    at = &v->as_dict();
+    from = dot + 1;
+  }
+  std::string lower = value;
+  std::transform(lower.begin(), lower.end(), lower.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  auto equals = [&](const Value& x) {
+    if (x.is_string()) {
+      if (path == "severity") {
+        std::string xs = x.as_string();
+        std::transform(xs.begin(), xs.end(), xs.begin(),
+                       [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+        return xs == lower;
+      }
+      return x.as_string() == value;
+    }
+    if (x.is_bool())
+      return lower == (x.as_bool() ? "true" : "false");
+    return false;
+  };
+  if (v->is_list()) {
+    for (const Value& item : v->as_list()) {
+      if (equals(item))
+        return true;
+    }
+    return false;
+  }
+  return equals(*v);
+}
+
 struct Sets {
   std::set<std::string> direct;
   std::set<std::string> indirect;
@@ -272,19 +320,7 @@ class Selector {
                   GlobMatch(parts[2], n.name);
         }
       } else if (method == "config") {
-        if (n.config != nullptr) {
-          const Value* v = n.config->FindKey(arg);
-          if (v != nullptr) {
-            if (v->is_list()) {
-              for (const Value& i : v->as_list())
-                hit = hit || i.Str() == value;
-            } else if (v->is_bool()) {
-              hit = (v->as_bool() ? "true" : "false") == value || v->Repr() == value;
-            } else if (!v->is_none()) {
-              hit = v->Str() == value;
-            }
-          }
-        }
+        hit = n.config != nullptr && ConfigMatches(*n.config, arg, value);
       } else if (method == "group") {
         hit = field(n, "group") == value;
       } else if (method == "access") {

@@ -146,7 +146,7 @@ class CallerCallable : public Callable {
 
  private:
   const Stmt* stmt_;
-  std::vector<Scope> nested_;  // the call site's scopes below the top level
+  std::vector<Scope> nested_;  // the call site's scopes, top level first
 };
 
 Interpreter::Interpreter(const Dict& globals, const NameResolver* resolver)
@@ -155,17 +155,13 @@ Interpreter::Interpreter(const Dict& globals, const NameResolver* resolver)
 }
 
 Value CallerCallable::Call(Interpreter& in, Arguments& args) {
-  std::vector<Scope> saved(std::make_move_iterator(in.scopes_.begin() + 1),
+  // The body runs in the call site's scopes (top level included: the macro that calls caller()
+  // may belong to another template), with a scope of its own for its parameters.
+  std::vector<Scope> saved(std::make_move_iterator(in.scopes_.begin()),
                            std::make_move_iterator(in.scopes_.end()));
-  in.scopes_.resize(1);
-  for (const Scope& scope : nested_)
-    in.scopes_.push_back(scope);
+  in.scopes_ = nested_;
   in.scopes_.emplace_back();
-  auto restore = [&] {
-    in.scopes_.resize(1);
-    for (Scope& scope : saved)
-      in.scopes_.push_back(std::move(scope));
-  };
+  auto restore = [&] { in.scopes_ = std::move(saved); };
   std::string out;
   try {
     const Stmt& s = *stmt_;
@@ -304,7 +300,7 @@ Interpreter::Flow Interpreter::ExecStmt(const Stmt& s, std::string& out) {
       return Flow::kNormal;
     case Stmt::Kind::kCallBlock: {
       Value caller(std::shared_ptr<Callable>(std::make_shared<CallerCallable>(
-          &s, std::vector<Scope>(scopes_.begin() + 1, scopes_.end()))));
+          &s, std::vector<Scope>(scopes_.begin(), scopes_.end()))));
       const Expr& call = *s.expr;
       Value callee = Eval(*call.target);
       Arguments args = EvalArgs(call.call);
