@@ -570,6 +570,63 @@ void ResolveConstraintTargets(const Project& project, Node& n) {
   }
 }
 
+// dbt's TestBuilder.construct_config: the test's config as a `{{ config(k=v,...) }}` call
+// appended to its raw code (strings double-quoted, everything else as Python's str()).
+std::string ConfigCallText(const Dict& config) {
+  std::string args;
+  for (const auto& [k, v] : config.entries()) {
+    if (!args.empty())
+      args += ',';
+    args += k.Str() + "=";
+    if (v.is_string()) {
+      std::string escaped;
+      for (char c : v.as_string()) {
+        if (c == '"')
+          escaped += '\\';
+        escaped += c;
+      }
+      args += '"' + escaped + '"';
+    } else {
+      args += v.Repr();
+    }
+  }
+  return args.empty() ? "" : "{{ config(" + args + ") }}";
+}
+
+// Python's sorted(set(items)) for strings.
+List SortedUnique(const List& items) {
+  std::set<std::string> seen;
+  for (const Value& v : items)
+    seen.insert(v.Str());
+  List out;
+  for (const std::string& t : seen)
+    out.emplace_back(t);
+  return out;
+}
+
+// A YAML entry's tags (top-level `tags:` and, when `with_config`, `config.tags`), as a list.
+List TagsOf(const Value& entry, bool with_config) {
+  List out;
+  if (!entry.is_dict())
+    return out;
+  auto add = [&](const Value* t) {
+    if (t == nullptr || t->is_none())
+      return;
+    if (t->is_list()) {
+      for (const Value& x : t->as_list())
+        out.push_back(x);
+    } else {
+      out.push_back(*t);
+    }
+  };
+  add(entry.as_dict().FindKey("tags"));
+  if (with_config) {
+    if (const Value* c = entry.as_dict().FindKey("config"); c && c->is_dict())
+      add(c->as_dict().FindKey("tags"));
+  }
+  return out;
+}
+
 class Parser {
  public:
   Parser(Project& project, Session& session, Diagnostics& diagnostics)
@@ -604,8 +661,9 @@ class Parser {
   void ApplyPatch(Node& n, const Patch& p);
   void AddSources(const Package& pkg, const std::string& file, const Value& sources);
   void AddGenericTests();
-  void AddTest(const Patch* patch, const Node& target, const Value& test, const Value* column,
-               const std::string& file, const Package& pkg, const std::string& target_kind);
+  void AddTest(const List& inherited_tags, const Node& target, const Value& test,
+               const Value* column, const std::string& file, const Package& pkg,
+               const std::string& target_kind);
   void Link();
   std::string Schema(Node& n, const Value& custom);
   std::string UndefinedHint(const std::string& message);
@@ -1615,20 +1673,23 @@ void Parser::Finalize(Node& n) {
     if (!v.is_none())
       cfg.Set(Value(k), v);
   }
-  // Tags: unique, in order; config tags are the node's tags.
+  // config.tags keeps every tag as merged (duplicates too, as dbt's append does); the node's
+  // tags are unique: a generic test's start from its own and inherited ones, sorted.
+  List config_tags;
+  if (const Value* t = cfg.FindKey("tags"); t && t->is_list())
+    config_tags = t->as_list();
   List tags;
-  if (const Value* t = cfg.FindKey("tags"); t && t->is_list()) {
-    for (const Value& x : t->as_list()) {
-      bool seen = false;
-      for (const Value& y : tags)
-        seen = seen || y.Equals(x);
-      if (!seen)
-        tags.push_back(x);
-    }
+  if (n.resource_type == "test" && in.FindKey("test_metadata")) {
+    if (const Value* own = in.FindKey("_test_tags"); own && own->is_list())
+      tags = own->as_list();
   }
-  if (n.resource_type == "test" && in.FindKey("test_metadata"))
-    std::sort(tags.begin(), tags.end(),
-              [](const Value& a, const Value& b) { return a.Str() < b.Str(); });
+  for (const Value& x : config_tags) {
+    bool seen = false;
+    for (const Value& y : tags)
+      seen = seen || y.Equals(x);
+    if (!seen)
+      tags.push_back(x);
+  }
   Value hook_kind = take("_hook_kind");
   Value tags_of_node(tags);
   if (hook_kind.is_string()) {
@@ -1638,7 +1699,7 @@ void Parser::Finalize(Node& n) {
       with_kind.push_back(t);
     tags_of_node = Value(with_kind);
   }
-  cfg.Set(Value("tags"), Value(tags));
+  cfg.Set(Value("tags"), Value(config_tags));
 
   // generate_schema_name / generate_alias_name see the node: give a new one its identity first.
   if (in.FindKey("name") == nullptr) {
@@ -1712,6 +1773,16 @@ void Parser::Finalize(Node& n) {
   bool ephemeral = n.materialized() == "ephemeral";
   bool has_relation = n.resource_type != "test" && n.resource_type != "analysis" &&
                       n.resource_type != "operation" && !ephemeral;
+  if (n.resource_type == "test") {
+    // A test that stores its failures has a relation (store_failures_as table/view means true,
+    // ephemeral false).
+    const Value* as = cfg.FindKey("store_failures_as");
+    const Value* store = cfg.FindKey("store_failures");
+    if (as != nullptr && as->is_string() && as->as_string() != "ephemeral")
+      has_relation = true;
+    else if (as == nullptr || !as->is_string())
+      has_relation = store != nullptr && store->Truthy();
+  }
   set("relation_name",
       has_relation ? Value(RenderRelationName(database, schema, alias, project_.root().quoting))
                    : None());
@@ -1848,7 +1919,7 @@ constexpr const char* kTestConfigArgs[] = {
     "severity",  "tags",           "enabled",           "where", "limit",    "warn_if", "error_if",
     "fail_calc", "store_failures", "store_failures_as", "meta",  "database", "schema",  "alias"};
 
-void Parser::AddTest(const Patch* /*patch*/, const Node& target, const Value& test,
+void Parser::AddTest(const List& inherited_tags, const Node& target, const Value& test,
                      const Value* column, const std::string& file, const Package& pkg,
                      const std::string& target_kind) {
   std::string display = Display(pkg, file);
@@ -2028,8 +2099,8 @@ void Parser::AddTest(const Patch* /*patch*/, const Node& target, const Value& te
     n->fqn.push_back(d);
   n->fqn.push_back(full_name);
   n->pos = {display, 1, 1};
-  n->raw_code =
-      "{{ " + (ns.empty() ? "" : ns + ".") + "test_" + name + "(**_dbt_generic_test_kwargs) }}";
+  n->raw_code = "{{ " + (ns.empty() ? "" : ns + ".") + "test_" + name +
+                "(**_dbt_generic_test_kwargs) }}" + ConfigCallText(config);
   n->data = Value(Dict());
   Dict& d = n->data.as_dict();
   d.Set(Value("test_metadata"), Value(std::move(metadata)));
@@ -2044,6 +2115,12 @@ void Parser::AddTest(const Patch* /*patch*/, const Node& target, const Value& te
   d.Set(Value("attached_node"),
         target.resource_type == "source" ? None() : Value(target.unique_id));
   d.Set(Value("description"), Value(description));
+  // The node's tags: sorted(set(inherited tags + the test's own)); the project's follow later.
+  List own_tags = inherited_tags;
+  if (const Value* t = config.FindKey("tags"))
+    for (const Value& x : AsList(*t).as_list())
+      own_tags.push_back(x);
+  d.Set(Value("_test_tags"), Value(SortedUnique(own_tags)));
   n->config_call = Value(std::move(config));
   // unique and not_null are not rendered at parse (dbt's shortcut): their one dependency is
   // recorded here; other tests record theirs while their kwargs render.
@@ -2081,10 +2158,14 @@ void Parser::AddGenericTests() {
       if (!tbl.is_dict())
         continue;
       const Package& pkg = *project_.FindPackage(t->package);
+      // Source tests inherit the top-level tags of the source and the table (not config.tags).
+      List source_tags = TagsOf(src, false);
+      for (const Value& x : TagsOf(tbl, false))
+        source_tags.push_back(x);
       for (const char* key : {"data_tests", "tests"}) {
         if (const Value* tests = tbl.as_dict().FindKey(key); tests && tests->is_list()) {
           for (const Value& test : tests->as_list())
-            AddTest(nullptr, *t, test, nullptr, t->original_file_path, pkg, "sources");
+            AddTest(source_tags, *t, test, nullptr, t->original_file_path, pkg, "sources");
         }
       }
       if (const Value* cols = tbl.as_dict().FindKey("columns"); cols && cols->is_list()) {
@@ -2094,13 +2175,16 @@ void Parser::AddGenericTests() {
           const Value* cname = c.as_dict().FindKey("name");
           for (const char* key : {"data_tests", "tests"}) {
             if (const Value* tests = c.as_dict().FindKey(key); tests && tests->is_list()) {
-              for (const Value& test : tests->as_list())
-                AddTest(nullptr, *t, test, cname, t->original_file_path, pkg, "sources");
+              for (const Value& test : tests->as_list()) {
+                List tags = source_tags;
+                for (const Value& x : TagsOf(c, true))
+                  tags.push_back(x);
+                AddTest(tags, *t, test, cname, t->original_file_path, pkg, "sources");
+              }
             }
           }
         }
       }
-      (void)src;
       continue;
     }
     auto it = patch_by_key_.find(PatchKey(*t));
@@ -2111,7 +2195,7 @@ void Parser::AddGenericTests() {
     for (const char* key : {"data_tests", "tests"}) {
       if (const Value* tests = e.FindKey(key); tests && tests->is_list()) {
         for (const Value& test : tests->as_list())
-          AddTest(&p, *t, test, nullptr, p.file, *p.package, p.yaml_key);
+          AddTest({}, *t, test, nullptr, p.file, *p.package, p.yaml_key);
       }
     }
     if (const Value* cols = e.FindKey("columns"); cols && cols->is_list()) {
@@ -2122,7 +2206,8 @@ void Parser::AddGenericTests() {
         for (const char* key : {"data_tests", "tests"}) {
           if (const Value* tests = c.as_dict().FindKey(key); tests && tests->is_list()) {
             for (const Value& test : tests->as_list())
-              AddTest(&p, *t, test, cname, p.file, *p.package, p.yaml_key);
+              AddTest(SortedUnique(TagsOf(c, true)), *t, test, cname, p.file, *p.package,
+                      p.yaml_key);
           }
         }
       }
@@ -2435,6 +2520,19 @@ bool Parser::Run() {
                 it->second->original_file_path + "\n - " + n->original_file_path,
             "rename one of them, or disable one with `enabled: false`");
     }
+  }
+  // A generic test is in its model's group (the node's group; its config.group stays unset).
+  for (const auto& n : m_.nodes) {
+    if (n->resource_type != "test")
+      continue;
+    const Value* attached = n->data.as_dict().FindKey("attached_node");
+    if (attached == nullptr || !attached->is_string())
+      continue;
+    auto it = m_.by_id.find(attached->as_string());
+    if (it == m_.by_id.end())
+      continue;
+    if (const Value* group = it->second->data.as_dict().FindKey("group"))
+      n->data.as_dict().Set(Value("group"), *group);
   }
   // Two refable resources with one name in one package (a model and a seed, say).
   std::map<std::string, const Node*> names;
