@@ -254,6 +254,8 @@ Value AsList(const Value& v) {
   return Value(List{v});
 }
 
+}  // namespace
+
 void MergeConfig(Dict& into, const std::string& raw_key, const Value& value) {
   std::string key = NormalizeKey(raw_key);
   if (IsAppendConfig(key)) {
@@ -280,7 +282,6 @@ void MergeConfig(Dict& into, const std::string& raw_key, const Value& value) {
   into.Set(Value(key), value);
 }
 
-// The configs a dbt_project.yml tree gives a node with this fqn, least specific first.
 void ApplyTree(const Value& tree, const std::vector<std::string>& fqn, Dict& into,
                Dict* unrendered) {
   const Value* level = &tree;
@@ -302,6 +303,8 @@ void ApplyTree(const Value& tree, const std::vector<std::string>& fqn, Dict& int
     level = level->as_dict().FindKey(fqn[depth]);
   }
 }
+
+namespace {
 
 List Hooks(const Value& v) {
   List out;
@@ -1190,15 +1193,6 @@ void Parser::AddSources(const Package& pkg, const std::string& file, const Value
       d.Set(Value("meta"), meta.is_dict() ? meta : Value(Dict()));
       Value smeta = get(s, "meta");
       d.Set(Value("source_meta"), smeta.is_dict() ? smeta : Value(Dict()));
-      List tags;
-      Value stags = get(s, "tags");
-      Value ttags = get(td, "tags");
-      for (const Value* tv : {&stags, &ttags}) {
-        if (tv->is_list()) {
-          for (const Value& x : tv->as_list())
-            tags.push_back(x);
-        }
-      }
       // Config: dbt_project.yml `sources:` tree, then the YAML config.
       Dict config;
       config.Set(Value("enabled"), Value(true));
@@ -1228,16 +1222,25 @@ void Parser::AddSources(const Package& pkg, const std::string& file, const Value
       }
       Value enabled_v = *config.FindKey("enabled");
       n->enabled = enabled_v.Truthy();
-      if (const Value* ct = config.FindKey("tags"); ct && ct->is_list()) {
-        for (const Value& x : ct->as_list())
-          tags.push_back(x);
-      }
+      // Tags: the sorted union of the source's and the table's (top level and config), which
+      // replaces whatever the project's `sources:` tree set (dbt's clobbering SourceConfig).
+      List tags = TagsOf(s, true);
+      for (const Value& x : TagsOf(td, true))
+        tags.push_back(x);
+      tags = SortedUnique(tags);
+      config.Set(Value("tags"), Value(tags));
       d.Set(Value("tags"), Value(tags));
       d.Set(Value("config"), Value(std::move(config)));
       d.Set(Value("patch_path"), None());
       d.Set(Value("unrendered_config"), Value(Dict()));
-      // The source's and table's quoting (the project's does not apply to sources).
+      // The project's quoting, then the source's and the table's over it.
       Dict policy;
+      if (project_.root().quoting.is_dict()) {
+        for (const auto& [k, v] : project_.root().quoting.as_dict().entries()) {
+          if (v.is_bool())
+            policy.Set(k, v);
+        }
+      }
       for (const auto& [k, v] : quoting.entries()) {
         if (!v.is_none())
           policy.Set(k, v);
@@ -2485,6 +2488,7 @@ bool Parser::Run() {
     Value file_key = *n->data.as_dict().FindKey("file_key_name");
     Value attached = *n->data.as_dict().FindKey("attached_node");
     Value desc = *n->data.as_dict().FindKey("description");
+    Value own_tags = *n->data.as_dict().FindKey("_test_tags");
     bool target_enabled = n->enabled;
     ResolveConfig(*n, nullptr);
     n->data.as_dict().Set(Value("test_metadata"), metadata);
@@ -2492,6 +2496,7 @@ bool Parser::Run() {
     n->data.as_dict().Set(Value("file_key_name"), file_key);
     n->data.as_dict().Set(Value("attached_node"), attached);
     n->data.as_dict().Set(Value("description"), desc);
+    n->data.as_dict().Set(Value("_test_tags"), own_tags);
     Finalize(*n);
     ParseRender(*n);
     ResolveConfig(*n, nullptr);
@@ -2500,6 +2505,7 @@ bool Parser::Run() {
     n->data.as_dict().Set(Value("file_key_name"), file_key);
     n->data.as_dict().Set(Value("attached_node"), attached);
     n->data.as_dict().Set(Value("description"), desc);
+    n->data.as_dict().Set(Value("_test_tags"), own_tags);
     Finalize(*n);
     n->enabled = n->enabled && target_enabled;
   }

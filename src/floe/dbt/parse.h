@@ -16,6 +16,13 @@ bool ParseProject(Project& project, Session& session, Diagnostics& diagnostics);
 /// The folders of a '/'-separated relative path ("a/b/c.sql" -> a, b): the middle of an fqn.
 std::vector<std::string> DirsOf(const std::string& rel);
 
+/// Merges one config key as dbt does: tags and hooks append, meta/docs/… update, others replace.
+void MergeConfig(Dict& into, const std::string& key, const Value& value);
+/// The configs a dbt_project.yml tree (`models:`, `seeds:`, …) gives a node with this fqn,
+/// least specific first; `unrendered` (optional) gets them as written.
+void ApplyTree(const Value& tree, const std::vector<std::string>& fqn, Dict& into,
+               Dict* unrendered);
+
 /// The `refs` and `sources` lists of a node's manifest entry (each source once).
 Value RefsValue(const Node& n);
 Value SourcesValue(const Node& n);

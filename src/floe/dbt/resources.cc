@@ -233,6 +233,16 @@ class Builder {
     std::string name = Get(e, "name").Str();
     if (l.key == "groups") {
       Node* n = NewNode(l, "group", name);
+      n->fqn.push_back(name);
+      // dbt builds a group's config as a model's: the project's `models:` tree for the folder of
+      // its YAML file (materialized, tags, … all land there), then the group's own config.
+      Dict from_tree;
+      for (const auto& p : project_.packages) {
+        if (!p->root && p->name != n->package)
+          continue;
+        if (const Value* tree = p->configs.FindKey("models"))
+          ApplyTree(*tree, n->fqn, from_tree, nullptr);
+      }
       n->fqn.clear();
       Dict& d = n->data.as_dict();
       d.Append(Value("name"), Value(name));
@@ -244,7 +254,17 @@ class Builder {
       d.Append(Value("owner"), OrDefault(e, "owner", Value(Dict())));
       d.Append(Value("description"), Get(e, "description"));
       Dict cfg;
-      cfg.Append(Value("meta"), Meta(e));
+      cfg.Append(Value("meta"),
+                 from_tree.FindKey("meta") ? *from_tree.FindKey("meta") : Value(Dict()));
+      for (const auto& [k, v] : from_tree.entries())
+        cfg.Set(k, v);
+      MergeConfig(cfg, "meta", Meta(e));
+      if (const Value& own = Get(e, "config"); own.is_dict()) {
+        for (const auto& [k, v] : own.as_dict().entries()) {
+          if (k.Str() != "meta")
+            MergeConfig(cfg, k.Str(), v);
+        }
+      }
       d.Append(Value("config"), Value(std::move(cfg)));
       return;
     }
