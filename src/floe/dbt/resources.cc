@@ -128,6 +128,135 @@ Value WhereFilter(const Value& filter) {
   return Value(std::move(wf));
 }
 
+// A unit test fixture's rows as dbt keeps them: csv text read into dicts of strings (empty
+// fields None); for dict and csv rows, the first row without None moved to the front.
+Value NormalizeRows(const Value& rows, const std::string& format) {
+  if (format == "csv" && rows.is_string()) {
+    std::vector<std::vector<std::string>> records;
+    std::vector<std::string> record;
+    std::string field;
+    bool quoted = false;
+    const std::string& text = rows.as_string();
+    for (size_t i = 0; i <= text.size(); ++i) {
+      char c = i < text.size() ? text[i] : '\n';
+      if (quoted) {
+        if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') {
+          field += '"';
+          ++i;
+        } else if (c == '"') {
+          quoted = false;
+        } else {
+          field += c;
+        }
+      } else if (c == '"') {
+        quoted = true;
+      } else if (c == ',') {
+        record.push_back(field);
+        field.clear();
+      } else if (c == '\n' || c == '\r') {
+        if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n')
+          ++i;
+        record.push_back(field);
+        field.clear();
+        if (!(record.size() == 1 && record[0].empty()))  // blank lines are skipped
+          records.push_back(record);
+        record.clear();
+      } else {
+        field += c;
+      }
+    }
+    List out;
+    for (size_t r = 1; r < records.size(); ++r) {
+      Dict row;
+      for (size_t i = 0; i < records[0].size(); ++i) {
+        const std::string* v = i < records[r].size() ? &records[r][i] : nullptr;
+        row.Set(Value(records[0][i]), v == nullptr || v->empty() ? None() : Value(*v));
+      }
+      out.emplace_back(std::move(row));
+    }
+    return NormalizeRows(Value(std::move(out)), "dict");
+  }
+  if ((format == "dict" || format == "csv") && rows.is_list() && !rows.as_list().empty()) {
+    List out = rows.as_list();
+    for (size_t i = 0; i < out.size(); ++i) {
+      bool complete = out[i].is_dict();
+      if (complete) {
+        for (const auto& [k, v] : out[i].as_dict().entries())
+          complete = complete && !v.is_none();
+      }
+      if (complete) {
+        std::swap(out[0], out[i]);
+        break;
+      }
+    }
+    return Value(std::move(out));
+  }
+  return rows;
+}
+
+// Python's repr of dbt's unit test dataclasses, for the checksum.
+std::string FormatRepr(const Value& format) {
+  std::string f = format.Str();
+  std::string member = f == "csv" ? "CSV" : f == "sql" ? "SQL" : "Dict";
+  return "<UnitTestFormat." + member + ": '" + f + "'>";
+}
+
+std::string FixtureRepr(const Dict& fixture, bool input) {
+  auto get = [&](const char* k) {
+    const Value* v = fixture.FindKey(k);
+    return v ? *v : Value::MakeNone();
+  };
+  std::string out = input ? "UnitTestInputFixture(input=" + get("input").Repr() + ", "
+                          : std::string("UnitTestOutputFixture(");
+  out += "rows=" + get("rows").Repr() + ", format=" + FormatRepr(get("format")) +
+         ", fixture=" + get("fixture").Repr() + ")";
+  return out;
+}
+
+// dbt's build_unit_test_checksum: sha256 of "{model}-{versions}-{given}-{expect}-{overrides}"
+// as Python formats those objects.
+std::string UnitTestChecksum(const Dict& d, const Value& versions) {
+  auto get = [&](const char* k) {
+    const Value* v = d.FindKey(k);
+    return v ? *v : Value::MakeNone();
+  };
+  std::string text = get("model").Str() + "-";
+  if (versions.is_dict()) {
+    const Dict& v = versions.as_dict();
+    text += "UnitTestNodeVersions(include=" +
+            (v.FindKey("include") ? v.FindKey("include")->Repr() : "None") +
+            ", exclude=" + (v.FindKey("exclude") ? v.FindKey("exclude")->Repr() : "None") + ")";
+  } else {
+    text += "None";
+  }
+  text += "-[";
+  Value given = get("given");
+  if (given.is_list()) {
+    for (size_t i = 0; i < given.as_list().size(); ++i) {
+      if (i > 0)
+        text += ", ";
+      if (given.as_list()[i].is_dict())
+        text += FixtureRepr(given.as_list()[i].as_dict(), true);
+    }
+  }
+  text += "]-";
+  Value expect = get("expect");
+  text += expect.is_dict() ? FixtureRepr(expect.as_dict(), false) : "None";
+  text += "-";
+  Value overrides = get("overrides");
+  if (overrides.is_dict()) {
+    auto part = [&](const char* k) {
+      const Value* v = overrides.as_dict().FindKey(k);
+      return v && !v->is_none() ? v->Repr() : std::string("{}");
+    };
+    text += "UnitTestOverrides(macros=" + part("macros") + ", vars=" + part("vars") +
+            ", env_vars=" + part("env_vars") + ")";
+  } else {
+    text += "None";
+  }
+  return Sha256Hex(text);
+}
+
 class Builder {
  public:
   Builder(Project& project, Session& session, Diagnostics& diagnostics)
@@ -146,9 +275,81 @@ class Builder {
         }
       }
     }
+    ExpandVersionedUnitTests();
   }
 
  private:
+  struct PendingUnitTest {
+    Node* node;
+    YamlResources list;
+    std::string model;  // the tested model's name
+    Value versions;     // the unit test's `versions:` (include/exclude) or None
+  };
+  std::vector<PendingUnitTest> versioned_unit_tests_;
+
+  // A unit test of a versioned model becomes one per version it tests (all, or its
+  // include/exclude), `<name>_v<version>`, after every other unit test (as dbt's
+  // process_models_for_unit_test does).
+  void ExpandVersionedUnitTests() {
+    for (const PendingUnitTest& p : versioned_unit_tests_) {
+      std::vector<const Node*> versions;
+      for (const auto& m : m_.nodes) {
+        if (m->resource_type != "model" || m->name != p.model || m->package != p.node->package)
+          continue;
+        const Value* v = m->data.as_dict().FindKey("version");
+        if (v == nullptr || v->is_none())
+          continue;
+        auto listed = [&](const char* key) {
+          const Value* l = p.versions.is_dict() ? p.versions.as_dict().FindKey(key) : nullptr;
+          if (l == nullptr || !l->is_list())
+            return false;
+          for (const Value& x : l->as_list()) {
+            if (x.Equals(*v))  // type-sensitive, as Python's `in`
+              return true;
+          }
+          return false;
+        };
+        const Value* include =
+            p.versions.is_dict() ? p.versions.as_dict().FindKey("include") : nullptr;
+        const Value* exclude =
+            p.versions.is_dict() ? p.versions.as_dict().FindKey("exclude") : nullptr;
+        if (exclude != nullptr && exclude->is_list() && !exclude->as_list().empty()) {
+          if (listed("exclude"))
+            continue;
+        } else if (include != nullptr && include->is_list() && !include->as_list().empty()) {
+          if (!listed("include"))
+            continue;
+        }
+        versions.push_back(m.get());
+      }
+      if (versions.empty())
+        continue;  // not a versioned model: the unit test stays as it is
+      Node& original = *p.node;
+      for (const Node* model : versions) {
+        Value version = *model->data.as_dict().FindKey("version");
+        Node* n = NewNode(p.list, "unit_test", original.name,
+                          p.model + "." + original.name + "_v" + version.Str());
+        n->fqn = original.fqn;
+        RefCall r;
+        r.name = p.model;
+        r.version = version;
+        n->refs.push_back(r);
+        n->data = Value(Dict(original.data.as_dict()));
+        Dict& d = n->data.as_dict();
+        d.Set(Value("unique_id"), Value(n->unique_id));
+        d.Set(Value("version"), version);
+        n->config = &d.Find(Value("config"))->as_dict();
+      }
+      m_.by_id.erase(original.unique_id);
+      for (auto it = m_.nodes.begin(); it != m_.nodes.end(); ++it) {
+        if (it->get() == &original) {
+          m_.nodes.erase(it);
+          break;
+        }
+      }
+    }
+  }
+
   Node* NewNode(const YamlResources& l, const std::string& type, const std::string& name,
                 const std::string& id_suffix = "") {
     auto n = std::make_unique<Node>();
@@ -554,19 +755,23 @@ class Builder {
         if (!x.is_dict())
           continue;
         Dict g;
+        Value format = OrDefault(x.as_dict(), "format", Value("dict"));
         g.Append(Value("input"), Value(Get(x.as_dict(), "input").Str()));
-        g.Append(Value("rows"), Get(x.as_dict(), "rows"));
-        g.Append(Value("format"), OrDefault(x.as_dict(), "format", Value("dict")));
+        g.Append(Value("rows"), NormalizeRows(Get(x.as_dict(), "rows"), format.Str()));
+        g.Append(Value("format"), format);
         g.Append(Value("fixture"), Get(x.as_dict(), "fixture"));
         given.emplace_back(std::move(g));
       }
       d.Append(Value("given"), Value(given));
       const Value& expect_in = Get(e, "expect");
       Dict expect;
-      expect.Append(Value("rows"), expect_in.is_dict() ? Get(expect_in.as_dict(), "rows") : None());
-      expect.Append(Value("format"), expect_in.is_dict()
-                                         ? OrDefault(expect_in.as_dict(), "format", Value("dict"))
-                                         : Value("dict"));
+      Value expect_format = expect_in.is_dict()
+                                ? OrDefault(expect_in.as_dict(), "format", Value("dict"))
+                                : Value("dict");
+      expect.Append(Value("rows"),
+                    NormalizeRows(expect_in.is_dict() ? Get(expect_in.as_dict(), "rows") : None(),
+                                  expect_format.Str()));
+      expect.Append(Value("format"), expect_format);
       expect.Append(Value("fixture"),
                     expect_in.is_dict() ? Get(expect_in.as_dict(), "fixture") : None());
       d.Append(Value("expect"), Value(std::move(expect)));
@@ -588,16 +793,25 @@ class Builder {
       cfg.Append(Value("enabled"), Value(true));
       cfg.Append(Value("static_analysis"), None());
       d.Append(Value("config"), Value(std::move(cfg)));
-      d.Append(Value("checksum"), None());
+      Value versions = Get(e, "versions");
+      if (versions.is_dict()) {
+        Dict v;
+        v.Append(Value("include"), Get(versions.as_dict(), "include"));
+        v.Append(Value("exclude"), Get(versions.as_dict(), "exclude"));
+        versions = Value(std::move(v));
+      }
+      d.Append(Value("checksum"), Value(UnitTestChecksum(d, versions)));
       std::string schema = project_.target.schema();
       std::string id = ResolveRef(project_, *n, r);
       if (auto it = m_.by_id.find(id); it != m_.by_id.end())
         schema = Get(it->second->data.as_dict(), "schema").Str();
       d.Append(Value("schema"), Value(schema));
       d.Append(Value("created_at"), Value(0.0));
-      d.Append(Value("versions"), None());
+      d.Append(Value("versions"), versions);
       d.Append(Value("version"), None());
       n->config = &d.Find(Value("config"))->as_dict();
+      if (auto it = m_.by_id.find(id); it != m_.by_id.end())
+        versioned_unit_tests_.push_back({n, l, it->second->name, versions});
       return;
     }
   }
