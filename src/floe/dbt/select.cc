@@ -136,7 +136,9 @@ class Selector {
         Walk(id, true, -1, ancestors);
     }
     for (const auto& n : m_.nodes) {
-      if (n->resource_type != "test" || nodes.count(n->unique_id))
+      // tests and unit tests follow what they test
+      if ((n->resource_type != "test" && n->resource_type != "unit_test") ||
+          nodes.count(n->unique_id))
         continue;
       const auto& parents = m_.parent_map.at(n->unique_id);
       if (parents.empty())
@@ -636,8 +638,12 @@ std::vector<std::string> ListOutput(const Project& project, const std::set<std::
       else if (n.resource_type == "exposure" || n.resource_type == "metric" ||
                n.resource_type == "semantic_model" || n.resource_type == "saved_query")
         fqn = n.resource_type + ":" + n.package + "." + n.name;
-      else if (n.resource_type == "unit_test")
-        fqn = "unit_test:" + n.package + "." + n.name;
+      else if (n.resource_type == "unit_test") {
+        // its versioned_name: a unit test of one version of a model says which
+        const Value* version = n.data.as_dict().FindKey("version");
+        fqn = "unit_test:" + n.package + "." + n.name +
+              (version != nullptr && !version->is_none() ? "_v" + version->Str() : "");
+      }
       lines.push_back(fqn);
     }
   }
