@@ -403,11 +403,42 @@ class Selector {
 
 Sets Selector::Definition(const Value& def, const std::string& indirect) {
   Sets out;
-  if (def.is_string())
-    return Union({def.as_string()}, indirect);
+  if (def.is_string())  // one spec: selectors.yml never splits on commas or spaces
+    return Expand(Criteria(def.as_string()), indirect);
   if (!def.is_dict())
     return out;
   const Dict& d = def.as_dict();
+  if (d.size() == 1 && !d.FindKey("union") && !d.FindKey("intersection")) {
+    // `method: value` shorthand: the value is literal (no graph operators)
+    std::string method = d.entries()[0].first.Str();
+    std::string arg;
+    if (method.rfind("config.", 0) == 0) {
+      arg = method.substr(7);
+      method = "config";
+    }
+    return Expand(Match(method, arg, d.entries()[0].second.Str()), indirect);
+  }
+  if (const Value* m = d.FindKey("method"); m && m->Str() == "selector") {
+    // another selector's definition, as it is (its other keys are ignored, as by dbt)
+    std::string name = d.FindKey("value") ? d.FindKey("value")->Str() : "";
+    const Value* list = project_.selectors_yml.is_dict()
+                            ? project_.selectors_yml.as_dict().FindKey("selectors")
+                            : nullptr;
+    if (list != nullptr && list->is_list()) {
+      for (const Value& sel : list->as_list()) {
+        if (!sel.is_dict())
+          continue;
+        const Value* n = sel.as_dict().FindKey("name");
+        const Value* other = sel.as_dict().FindKey("definition");
+        if (n != nullptr && n->Str() == name && other != nullptr)
+          return Definition(*other, indirect);
+      }
+    }
+    diags_.Error(Code::kDbtSelector, {"selectors.yml", 0, 0},
+                 "Existing selector definition for " + name + " not found.",
+                 "define the selector before the one that uses it");
+    return out;
+  }
   std::string mode = indirect;
   if (const Value* v = d.FindKey("indirect_selection"))
     mode = v->Str();
