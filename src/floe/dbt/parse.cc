@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <regex>
 #include <set>
 #include <unordered_map>
@@ -522,49 +523,48 @@ std::vector<Value*> AllConstraints(Node& n) {
   return out;
 }
 
-// The `to` of a foreign key constraint, when it names a ref or a source.
-const Value* ForeignKeyTarget(const Value& constraint) {
+// What a foreign key constraint's `to` names: a ref or a source (dbt's
+// statically_parse_ref_or_source); nothing for other constraints.
+struct ForeignKeyTarget {
+  bool is_source = false;
+  RefCall ref;
+  std::pair<std::string, std::string> source;
+};
+std::optional<ForeignKeyTarget> ForeignKeyOf(const Value& constraint) {
   if (!constraint.is_dict())
-    return nullptr;
+    return std::nullopt;
   const Value* type = constraint.as_dict().FindKey("type");
   const Value* to = constraint.as_dict().FindKey("to");
   if (type == nullptr || type->Str() != "foreign_key" || to == nullptr || !to->is_string())
-    return nullptr;
-  return to;
+    return std::nullopt;
+  ForeignKeyTarget t;
+  if (!StaticRefOrSource(to->as_string(), &t.ref, &t.source, &t.is_source))
+    return std::nullopt;
+  return t;
 }
 
 // Foreign keys to other models or sources are dependencies (dbt's
 // _process_constraints_refs_and_sources, after the SQL's own refs).
 void AddConstraintRefs(Node& n) {
   for (Value* c : AllConstraints(n)) {
-    const Value* to = ForeignKeyTarget(*c);
-    if (to == nullptr)
-      continue;
-    RefCall ref;
-    std::pair<std::string, std::string> source;
-    bool is_source = false;
-    if (!StaticRefOrSource(to->as_string(), &ref, &source, &is_source))
-      continue;
-    if (is_source)
-      n.sources.push_back(source);
-    else
-      n.refs.push_back(ref);
+    if (auto t = ForeignKeyOf(*c)) {
+      if (t->is_source)
+        n.sources.push_back(t->source);
+      else
+        n.refs.push_back(t->ref);
+    }
   }
 }
 
 // A foreign key's `to` becomes the relation it names, as dbt's manifest shows it.
 void ResolveConstraintTargets(const Project& project, Node& n) {
   for (Value* c : AllConstraints(n)) {
-    const Value* to = ForeignKeyTarget(*c);
-    if (to == nullptr)
+    auto t = ForeignKeyOf(*c);
+    if (!t)
       continue;
-    RefCall ref;
-    std::pair<std::string, std::string> source;
-    bool is_source = false;
-    if (!StaticRefOrSource(to->as_string(), &ref, &source, &is_source))
-      continue;
-    std::string id = is_source ? "source." + n.package + "." + source.first + "." + source.second
-                               : ResolveRef(project, n, ref);
+    std::string id = t->is_source
+                         ? "source." + n.package + "." + t->source.first + "." + t->source.second
+                         : ResolveRef(project, n, t->ref);
     auto it = project.manifest.by_id.find(id);
     if (it == project.manifest.by_id.end())
       continue;
