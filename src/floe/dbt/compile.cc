@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <functional>
 #include <thread>
+#include <unordered_map>
 
 #include "floe/base/fs.h"
 #include "floe/base/hash.h"
@@ -166,6 +167,7 @@ bool CompileNodes(Project& project, Session& session, const std::set<std::string
     return true;
   };
   bool ok = true;
+  std::vector<const Node*> written;
   for (const auto& n : m.nodes) {
     if (ManifestSection(n->resource_type) != "nodes" || n->resource_type == "seed")
       continue;
@@ -175,13 +177,25 @@ bool CompileNodes(Project& project, Session& session, const std::set<std::string
       ok = false;
     if (n->is_ephemeral() || n->resource_type == "snapshot" || !n->compiled)
       continue;  // dbt compile writes no file for these
-    files.Add(target + "/" + n->compiled_sql_path, n->compiled_code);
+    written.push_back(n.get());
   }
   // Ephemeral nodes that were compiled for others get their files too (dbt writes them).
   for (const auto& n : m.nodes) {
-    if (!n->is_ephemeral() || !n->compiled)
-      continue;
-    files.Add(target + "/" + n->compiled_sql_path, n->compiled_code);
+    if (n->is_ephemeral() && n->compiled)
+      written.push_back(n.get());
+  }
+  // Two tests can share a file name (arguments that clean to the same name): dbt compiles in
+  // unique_id order, so the greatest id's text is the file's.
+  std::unordered_map<std::string, const Node*> owner;
+  owner.reserve(written.size());
+  for (const Node* n : written) {
+    const Node*& o = owner[n->compiled_sql_path];
+    if (o == nullptr || o->unique_id < n->unique_id)
+      o = n;
+  }
+  for (const Node* n : written) {
+    if (owner[n->compiled_sql_path] == n)
+      files.Add(target + "/" + n->compiled_sql_path, n->compiled_code);
   }
   return ok && !diagnostics.has_errors();
 }

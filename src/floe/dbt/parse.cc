@@ -630,6 +630,34 @@ List TagsOf(const Value& entry, bool with_config) {
   return out;
 }
 
+// The column a generic test gets: quoted as the adapter quotes (`"name"`, dbt-duckdb does not
+// escape) when the column says `quote: true`, or says nothing and its table quotes columns.
+Value TestColumnName(const Value& column, bool table_quotes_columns) {
+  const Value* name = column.as_dict().FindKey("name");
+  if (name == nullptr)
+    return Value::MakeNone();
+  const Value* quote = column.as_dict().FindKey("quote");
+  bool should_quote = (quote != nullptr && quote->Truthy()) ||
+                      ((quote == nullptr || quote->is_none()) && table_quotes_columns);
+  return should_quote ? Value("\"" + name->Str() + "\"") : *name;
+}
+
+// Whether a source's table quotes its columns (`quoting: {column: true}`, the table's over the
+// source's).
+bool QuoteColumns(const Value& source, const Value& table) {
+  bool on = false;
+  for (const Value* v : {&source, &table}) {
+    if (!v->is_dict())
+      continue;
+    const Value* q = v->as_dict().FindKey("quoting");
+    if (q != nullptr && q->is_dict()) {
+      if (const Value* c = q->as_dict().FindKey("column"); c && !c->is_none())
+        on = c->Truthy();
+    }
+  }
+  return on;
+}
+
 class Parser {
  public:
   Parser(Project& project, Session& session, Diagnostics& diagnostics)
@@ -901,7 +929,7 @@ void Parser::LoadProperties(const Package& pkg) {
       for (const auto& e : doc.root.entries) {
         const std::string& key = e.key;
         if (key == "models" || key == "seeds" || key == "snapshots" || key == "analyses" ||
-            key == "macros") {
+            key == "macros" || key == "data_tests") {
           if (!e.value.is_list()) {
             Error(Code::kDbtYaml, Display(pkg, rel), {e.key_mark.line, e.key_mark.column},
                   "`" + key + "` must be a list");
@@ -2175,7 +2203,8 @@ void Parser::AddGenericTests() {
         for (const Value& c : cols->as_list()) {
           if (!c.is_dict())
             continue;
-          const Value* cname = c.as_dict().FindKey("name");
+          Value quoted = TestColumnName(c, QuoteColumns(src, tbl));
+          const Value* cname = &quoted;
           for (const char* key : {"data_tests", "tests"}) {
             if (const Value* tests = c.as_dict().FindKey(key); tests && tests->is_list()) {
               for (const Value& test : tests->as_list()) {
@@ -2205,7 +2234,8 @@ void Parser::AddGenericTests() {
       for (const Value& c : cols->as_list()) {
         if (!c.is_dict())
           continue;
-        const Value* cname = c.as_dict().FindKey("name");
+        Value quoted = TestColumnName(c, false);
+        const Value* cname = &quoted;
         for (const char* key : {"data_tests", "tests"}) {
           if (const Value* tests = c.as_dict().FindKey(key); tests && tests->is_list()) {
             for (const Value& test : tests->as_list())
@@ -2434,11 +2464,12 @@ bool Parser::Run() {
   for (const auto& pkg : project_.packages)
     LoadProperties(*pkg);
   for (const Patch& p : patches_) {
-    std::string type = p.yaml_key == "models"      ? "model"
-                       : p.yaml_key == "seeds"     ? "seed"
-                       : p.yaml_key == "snapshots" ? "snapshot"
-                       : p.yaml_key == "analyses"  ? "analysis"
-                                                   : "macro";
+    std::string type = p.yaml_key == "models"       ? "model"
+                       : p.yaml_key == "seeds"      ? "seed"
+                       : p.yaml_key == "snapshots"  ? "snapshot"
+                       : p.yaml_key == "analyses"   ? "analysis"
+                       : p.yaml_key == "data_tests" ? "test"  // singular tests
+                                                    : "macro";
     patch_by_key_[p.package->name + ":" + type + ":" + p.entry.as_dict().FindKey("name")->Str()] =
         &p;
   }
