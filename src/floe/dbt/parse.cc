@@ -229,12 +229,13 @@ namespace {
 // ---------------------------------------------------------------------------------------------
 // Configs
 
+// dbt's MergeBehavior of NodeConfig fields (Append, Update; grants is DictKeyAppend; the rest,
+// persist_docs included, are replaced).
 bool IsAppendConfig(const std::string& k) {
-  return k == "tags" || k == "pre-hook" || k == "post-hook";
+  return k == "tags" || k == "pre-hook" || k == "post-hook" || k == "packages";
 }
 bool IsUpdateConfig(const std::string& k) {
-  return k == "meta" || k == "docs" || k == "persist_docs" || k == "quoting" ||
-         k == "column_types" || k == "contract" || k == "grants";
+  return k == "meta" || k == "docs" || k == "quoting" || k == "column_types" || k == "contract";
 }
 
 std::string NormalizeKey(const std::string& key) {
@@ -268,6 +269,32 @@ void MergeConfig(Dict& into, const std::string& raw_key, const Value& value) {
     into.Set(Value(key), Value(items));
     return;
   }
+  if (key == "grants" && value.is_dict()) {
+    // each privilege's grantees replace the earlier ones, or extend them under "+privilege"
+    Value* existing = into.Find(Value(key));
+    Dict merged;
+    if (existing && existing->is_dict()) {
+      for (const auto& [k, v] : existing->as_dict().entries())
+        merged.Set(k, AsList(v));
+    }
+    for (const auto& [k, v] : value.as_dict().entries()) {
+      std::string privilege = k.Str();
+      bool extend = !privilege.empty() && privilege[0] == '+';
+      if (extend)
+        privilege.erase(0, privilege.find_first_not_of('+'));
+      Value* have = merged.Find(Value(privilege));
+      if (extend && have != nullptr) {
+        List items = have->as_list();
+        for (const Value& x : AsList(v).as_list())
+          items.push_back(x);
+        *have = Value(std::move(items));
+      } else {
+        merged.Set(Value(privilege), AsList(v));
+      }
+    }
+    into.Set(Value(key), Value(std::move(merged)));
+    return;
+  }
   if (IsUpdateConfig(key) && value.is_dict()) {
     Value* existing = into.Find(Value(key));
     Dict merged;
@@ -291,12 +318,12 @@ void ApplyTree(const Value& tree, const std::vector<std::string>& fqn, Dict& int
       std::string key = k.Str();
       if (!key.empty() && key[0] == '+') {
         MergeConfig(into, key.substr(1), v);
-        if (unrendered)
-          MergeConfig(*unrendered, key.substr(1), v);
+        if (unrendered)  // as written: each level replaces (dbt's dict.update)
+          unrendered->Set(Value(NormalizeKey(key.substr(1))), v);
       } else if (!v.is_dict() && depth > 0) {
         MergeConfig(into, key, v);
         if (unrendered)
-          MergeConfig(*unrendered, key, v);
+          unrendered->Set(Value(NormalizeKey(key)), v);
       }
     }
     if (depth >= fqn.size())
@@ -658,6 +685,114 @@ bool QuoteColumns(const Value& source, const Value& table) {
   return on;
 }
 
+// dbt's FreshnessThreshold and Time, as values: a Time is {count, period} (empty when either
+// is None); a threshold {warn_after, error_after, filter}.
+bool TimeSet(const Value& t) {
+  if (!t.is_dict())
+    return false;
+  const Value* c = t.as_dict().FindKey("count");
+  const Value* p = t.as_dict().FindKey("period");
+  return c && !c->is_none() && p && !p->is_none();
+}
+
+Value TimeOf(const Value* raw) {  // absent: Time(); null: None
+  if (raw != nullptr && raw->is_none())
+    return Value::MakeNone();
+  Dict t;
+  const Value* c = raw && raw->is_dict() ? raw->as_dict().FindKey("count") : nullptr;
+  const Value* p = raw && raw->is_dict() ? raw->as_dict().FindKey("period") : nullptr;
+  t.Append(Value("count"), c ? *c : Value::MakeNone());
+  t.Append(Value("period"), p ? *p : Value::MakeNone());
+  return Value(std::move(t));
+}
+
+Value ThresholdOf(const Value* raw) {  // absent: FreshnessThreshold(); null: None
+  if (raw != nullptr && raw->is_none())
+    return Value::MakeNone();
+  const Dict* d = raw && raw->is_dict() ? &raw->as_dict() : nullptr;
+  Dict f;
+  f.Append(Value("warn_after"), TimeOf(d ? d->FindKey("warn_after") : nullptr));
+  f.Append(Value("error_after"), TimeOf(d ? d->FindKey("error_after") : nullptr));
+  const Value* filter = d ? d->FindKey("filter") : nullptr;
+  f.Append(Value("filter"), filter ? *filter : Value::MakeNone());
+  return Value(std::move(f));
+}
+
+// merge_freshness_time_thresholds
+Value MergeTime(const Value& base, const Value& update) {
+  if (TimeSet(base) && TimeSet(update))
+    return update;  // both fields set: the update's
+  if (update.is_none())
+    return update;
+  return TimeSet(update) ? update : base;
+}
+
+// merge_source_freshness over the source, its config, the table and its config. `said` tells
+// whether the result is a threshold to use (false: nothing was set; the project's applies).
+Value SourceFreshness(const Value& source, const Value& table, bool* said) {
+  auto at = [](const Value& entry, bool config) -> Value {
+    const Value* raw = nullptr;
+    if (entry.is_dict()) {
+      if (config) {
+        const Value* c = entry.as_dict().FindKey("config");
+        raw = c && c->is_dict() ? c->as_dict().FindKey("freshness") : nullptr;
+      } else {
+        raw = entry.as_dict().FindKey("freshness");
+      }
+    }
+    return ThresholdOf(raw);
+  };
+  auto set = [](const Value& f) {
+    return f.is_dict() && (TimeSet(*f.as_dict().FindKey("warn_after")) ||
+                           TimeSet(*f.as_dict().FindKey("error_after")));
+  };
+  Value merged = at(source, false);
+  for (const Value& update : {at(source, true), at(table, false), at(table, true)}) {
+    if (!merged.is_none() && !update.is_none()) {
+      Dict m;
+      const Dict& b = merged.as_dict();
+      const Dict& u = update.as_dict();
+      m.Append(Value("warn_after"), MergeTime(*b.FindKey("warn_after"), *u.FindKey("warn_after")));
+      m.Append(Value("error_after"),
+               MergeTime(*b.FindKey("error_after"), *u.FindKey("error_after")));
+      const Value* filter = u.FindKey("filter");
+      m.Append(Value("filter"), filter->is_none() ? *b.FindKey("filter") : *filter);
+      merged = Value(std::move(m));
+    } else if (merged.is_none() && set(update)) {
+      merged = update;
+    } else {
+      merged = Value::MakeNone();
+    }
+  }
+  *said = merged.is_none() || set(merged);
+  return merged;
+}
+
+// A model's `time_spine:` as dbt's TimeSpine: standard_granularity_column and its custom
+// granularities ({name, column_name}).
+Value TimeSpine(const Value& raw) {
+  if (!raw.is_dict())
+    return Value::MakeNone();
+  Dict t;
+  const Value* column = raw.as_dict().FindKey("standard_granularity_column");
+  t.Append(Value("standard_granularity_column"), column ? *column : Value::MakeNone());
+  List custom;
+  if (const Value* c = raw.as_dict().FindKey("custom_granularities"); c && c->is_list()) {
+    for (const Value& g : c->as_list()) {
+      if (!g.is_dict())
+        continue;
+      Dict one;
+      const Value* name = g.as_dict().FindKey("name");
+      const Value* col = g.as_dict().FindKey("column_name");
+      one.Append(Value("name"), name ? *name : Value::MakeNone());
+      one.Append(Value("column_name"), col ? *col : Value::MakeNone());
+      custom.emplace_back(std::move(one));
+    }
+  }
+  t.Append(Value("custom_granularities"), Value(std::move(custom)));
+  return Value(std::move(t));
+}
+
 class Parser {
  public:
   Parser(Project& project, Session& session, Diagnostics& diagnostics)
@@ -692,6 +827,7 @@ class Parser {
   void ApplyPatch(Node& n, const Patch& p);
   void AddSources(const Package& pkg, const std::string& file, const Value& sources);
   void AddGenericTests();
+  void InferPrimaryKeys();
   void AddTest(const List& inherited_tags, const Node& target, const Value& test,
                const Value* column, const std::string& file, const Package& pkg,
                const std::string& target_kind);
@@ -716,6 +852,8 @@ class Parser {
     return DisplayPath(project_, pkg, rel);
   }
   Value DocRender(const Package& pkg, const Value& text);
+  Value DocBlocks(const Package& pkg, const Value& text) const;
+  const Value* FindDoc(const std::string& package, const std::string& name) const;
 
   Project& project_;
   Session& session_;
@@ -858,7 +996,12 @@ void Parser::LoadDocs(const Package& pkg) {
         d.Set(Value("path"), Value(f));
         d.Set(Value("original_file_path"), Value(rel));
         d.Set(Value("unique_id"), Value(id));
-        d.Set(Value("block_contents"), Value(b.body));
+        // stripped, as dbt's documentation parser keeps it
+        size_t from = b.body.find_first_not_of(" \t\n\r\v\f");
+        size_t to = b.body.find_last_not_of(" \t\n\r\v\f");
+        d.Set(
+            Value("block_contents"),
+            Value(from == std::string::npos ? std::string() : b.body.substr(from, to - from + 1)));
         m_.docs.Set(Value(id), Value(std::move(d)));
       }
       if (!error.empty())
@@ -867,28 +1010,29 @@ void Parser::LoadDocs(const Package& pkg) {
   }
 }
 
+const Value* Parser::FindDoc(const std::string& package, const std::string& name) const {
+  if (const Value* d = m_.docs.FindKey("doc." + package + "." + name))
+    return d;
+  for (const auto& [k, v] : m_.docs.entries()) {
+    if (v.as_dict().FindKey("name")->Str() == name)
+      return &v;
+  }
+  return nullptr;
+}
+
 Value Parser::DocRender(const Package& pkg, const Value& text) {
   if (!text.is_string() || text.as_string().find("{{") == std::string::npos)
     return text;
   Dict ctx = session_.base;
   const Package* p = &pkg;
-  const Manifest* m = &m_;
-  ctx.Set(Value("doc"), Value::Function("doc", [p, m](jinja::Interpreter&, jinja::Arguments& a) {
+  ctx.Set(Value("doc"), Value::Function("doc", [this, p](jinja::Interpreter&, jinja::Arguments& a) {
             std::string pkg_name = p->name;
             std::string name = a.Get(0, "name").Str();
             if (a.positional.size() >= 2) {
               pkg_name = a.positional[0].Str();
               name = a.positional[1].Str();
             }
-            const Value* d = m->docs.FindKey("doc." + pkg_name + "." + name);
-            if (d == nullptr) {
-              for (const auto& [k, v] : m->docs.entries()) {
-                if (v.as_dict().FindKey("name")->Str() == name) {
-                  d = &v;
-                  break;
-                }
-              }
-            }
+            const Value* d = FindDoc(pkg_name, name);
             if (d == nullptr)
               throw CompilationError{"Documentation for '" + name + "' not found"};
             return *d->as_dict().FindKey("block_contents");
@@ -897,6 +1041,37 @@ Value Parser::DocRender(const Package& pkg, const Value& text) {
   Value v = RenderYamlValue(text, ctx, pkg.name, local);
   diags_.Append(local);
   return v.is_string() ? v : Value(v.Str());
+}
+
+// The docs blocks a description uses: each `{{ doc('name') }}` (or doc('package', 'name')) that
+// stands alone in an output, as dbt's _get_doc_blocks finds them.
+Value Parser::DocBlocks(const Package& pkg, const Value& text) const {
+  List ids;
+  if (!text.is_string() || text.as_string().find("doc") == std::string::npos)
+    return Value(std::move(ids));
+  try {
+    jinja::Template tpl = jinja::Parse(text.as_string(), "description");
+    for (const auto& stmt : tpl.body) {
+      if (stmt->kind != jinja::Stmt::Kind::kPrint || !stmt->expr)
+        continue;
+      const jinja::Expr& call = *stmt->expr;
+      if (call.kind != jinja::Expr::Kind::kCall || !call.target ||
+          call.target->kind != jinja::Expr::Kind::kName || call.target->name != "doc")
+        continue;
+      std::vector<std::string> args;
+      for (const auto& a : call.call.positional) {
+        if (a->kind == jinja::Expr::Kind::kLiteral)
+          args.push_back(a->value.Str());
+      }
+      if (args.empty() || args.size() > 2)
+        continue;
+      const Value* d = args.size() == 1 ? FindDoc(pkg.name, args[0]) : FindDoc(args[0], args[1]);
+      if (d != nullptr)
+        ids.push_back(*d->as_dict().FindKey("unique_id"));
+    }
+  } catch (const jinja::TemplateError&) {
+  }
+  return Value(std::move(ids));
 }
 
 void Parser::LoadProperties(const Package& pkg) {
@@ -1212,7 +1387,7 @@ void Parser::AddSources(const Package& pkg, const std::string& file, const Value
           cd.Set(Value("config"), Value(std::move(ccfg)));
           cd.Set(Value("tags"), ctags.is_list() ? ctags : Value(List{}));
           cd.Set(Value("granularity"), None());
-          cd.Set(Value("doc_blocks"), Value(List{}));
+          cd.Set(Value("doc_blocks"), DocBlocks(pkg, desc));
           columns.Set(Value(cname), Value(std::move(cd)));
         }
       }
@@ -1230,6 +1405,8 @@ void Parser::AddSources(const Package& pkg, const std::string& file, const Value
       config.Set(Value("loaded_at_query"), pick("loaded_at_query"));
       config.Set(Value("meta"), Value(Dict()));
       config.Set(Value("tags"), Value(List{}));
+      config.Set(Value("static_analysis"), None());
+      Value project_freshness = None();
       for (const auto& p : project_.packages) {
         if (!p->root && p->name != pkg.name)
           continue;
@@ -1238,6 +1415,8 @@ void Parser::AddSources(const Package& pkg, const std::string& file, const Value
           ApplyTree(*tree, n->fqn, tmp, nullptr);
           for (const auto& [k, v] : tmp.entries())
             MergeConfig(config, k.Str(), v);
+          if (const Value* f = tmp.FindKey("freshness"))
+            project_freshness = *f;
         }
       }
       Value scfg = get(s, "config");
@@ -1250,6 +1429,13 @@ void Parser::AddSources(const Package& pkg, const std::string& file, const Value
       }
       Value enabled_v = *config.FindKey("enabled");
       n->enabled = enabled_v.Truthy();
+      // Freshness: the source's, its config's, the table's and its config's merged as dbt
+      // does; when none says anything, the project's.
+      bool said = false;
+      Value freshness = SourceFreshness(s, td, &said);
+      config.Set(Value("freshness"),
+                 said || project_freshness.is_none() ? freshness : project_freshness);
+      d.Set(Value("freshness"), *config.FindKey("freshness"));
       // Tags: the sorted union of the source's and the table's (top level and config), which
       // replaces whatever the project's `sources:` tree set (dbt's clobbering SourceConfig).
       List tags = TagsOf(s, true);
@@ -1309,13 +1495,13 @@ void Parser::ResolveConfig(Node& n, const Value* yaml_config) {
   if (yaml_config != nullptr && yaml_config->is_dict()) {
     for (const auto& [k, v] : yaml_config->as_dict().entries()) {
       MergeConfig(config, k.Str(), v);
-      MergeConfig(unrendered, k.Str(), v);
+      unrendered.Set(Value(NormalizeKey(k.Str())), v);
     }
   }
   if (n.config_call.is_dict()) {
     for (const auto& [k, v] : n.config_call.as_dict().entries()) {
       MergeConfig(config, k.Str(), v);
-      MergeConfig(unrendered, k.Str(), v);
+      unrendered.Set(Value(NormalizeKey(k.Str())), v);
     }
   }
   // Rendered forms: hooks become {sql, transaction, index}; enabled may be a rendered string.
@@ -1325,13 +1511,18 @@ void Parser::ResolveConfig(Node& n, const Value* yaml_config) {
   }
   // Configs may hold Jinja ("{{ var('x') }}"); hooks stay as written (they render when they run).
   Diagnostics local;
+  bool hooks = config.FindKey("pre-hook") || config.FindKey("post-hook");  // tests have none
   Value pre = config.FindKey("pre-hook") ? *config.FindKey("pre-hook") : Value(List{});
   Value post = config.FindKey("post-hook") ? *config.FindKey("post-hook") : Value(List{});
-  config.Set(Value("pre-hook"), Value(List{}));
-  config.Set(Value("post-hook"), Value(List{}));
+  if (hooks) {
+    config.Set(Value("pre-hook"), Value(List{}));
+    config.Set(Value("post-hook"), Value(List{}));
+  }
   Value cfg = RenderYamlValue(Value(std::move(config)), session_.base, n.pos.path, local);
-  cfg.as_dict().Set(Value("pre-hook"), pre);
-  cfg.as_dict().Set(Value("post-hook"), post);
+  if (hooks) {
+    cfg.as_dict().Set(Value("pre-hook"), pre);
+    cfg.as_dict().Set(Value("post-hook"), post);
+  }
   diags_.Append(local);
   n.data.as_dict().Set(Value("config"), cfg);
   n.data.as_dict().Set(Value("unrendered_config"), Value(std::move(unrendered)));
@@ -1665,7 +1856,7 @@ void Parser::ApplyPatch(Node& n, const Patch& p) {
       cd.Set(Value("config"), Value(std::move(ccfg)));
       cd.Set(Value("tags"), tags.is_list() ? tags : Value(List{}));
       cd.Set(Value("granularity"), get("granularity"));
-      cd.Set(Value("doc_blocks"), Value(List{}));
+      cd.Set(Value("doc_blocks"), DocBlocks(pkg, desc));
       columns.Set(Value(cname), Value(std::move(cd)));
     }
     d.Set(Value("columns"), Value(std::move(columns)));
@@ -1677,7 +1868,8 @@ void Parser::ApplyPatch(Node& n, const Patch& p) {
     d.Set(Value("_yaml_docs"), *docs);
   if (const Value* tags = e.FindKey("tags"))
     d.Set(Value("_yaml_tags"), AsList(*tags));
-  for (const char* k : {"access", "group", "latest_version", "deprecation_date", "constraints"}) {
+  for (const char* k :
+       {"access", "group", "latest_version", "deprecation_date", "constraints", "time_spine"}) {
     if (const Value* v = e.FindKey(k))
       d.Set(Value(std::string("_yaml_") + k), *v);
   }
@@ -1795,7 +1987,14 @@ void Parser::Finalize(Node& n) {
   set("columns", columns.is_dict() ? columns : Value(Dict()));
   set("meta", cfg.FindKey("meta") ? *cfg.FindKey("meta") : Value(Dict()));
   set("group", cfg.FindKey("group") ? *cfg.FindKey("group") : None());
-  set("docs", cfg.FindKey("docs") ? *cfg.FindKey("docs") : Value(Dict()));
+  if (const Value* docs_config = cfg.FindKey("docs")) {
+    set("docs", *docs_config);
+  } else {  // tests have no docs config; their node shows dbt's default
+    Dict shown;
+    shown.Append(Value("show"), Value(true));
+    shown.Append(Value("node_color"), None());
+    set("docs", Value(std::move(shown)));
+  }
   set("patch_path", take("patch_path"));
   set("build_path", None());
   Value unrendered = take("unrendered_config");
@@ -1804,15 +2003,30 @@ void Parser::Finalize(Node& n) {
   bool ephemeral = n.materialized() == "ephemeral";
   bool has_relation = n.resource_type != "test" && n.resource_type != "analysis" &&
                       n.resource_type != "operation" && !ephemeral;
+  if (n.resource_type == "snapshot") {
+    // SnapshotMetaColumnName: every name, None where not configured
+    const Value* given = cfg.FindKey("snapshot_meta_column_names");
+    Dict names;
+    for (const char* k :
+         {"dbt_valid_to", "dbt_valid_from", "dbt_scd_id", "dbt_updated_at", "dbt_is_deleted"}) {
+      const Value* v = given && given->is_dict() ? given->as_dict().FindKey(k) : nullptr;
+      names.Append(Value(k), v ? *v : None());
+    }
+    cfg.Set(Value("snapshot_meta_column_names"), Value(std::move(names)));
+  }
   if (n.resource_type == "test") {
-    // A test that stores its failures has a relation (store_failures_as table/view means true,
-    // ephemeral false).
+    // TestConfig.finalize_and_validate: store_failures_as decides store_failures when set, and
+    // is derived from it otherwise. A test that stores its failures has a relation.
     const Value* as = cfg.FindKey("store_failures_as");
     const Value* store = cfg.FindKey("store_failures");
-    if (as != nullptr && as->is_string() && as->as_string() != "ephemeral")
-      has_relation = true;
-    else if (as == nullptr || !as->is_string())
-      has_relation = store != nullptr && store->Truthy();
+    if (as == nullptr || as->is_none()) {
+      if (store != nullptr && store->is_bool())
+        cfg.Set(Value("store_failures_as"), Value(store->as_bool() ? "table" : "ephemeral"));
+    } else {
+      cfg.Set(Value("store_failures"), Value(as->Str() != "ephemeral"));
+    }
+    store = cfg.FindKey("store_failures");
+    has_relation = store != nullptr && store->Truthy();
   }
   set("relation_name",
       has_relation ? Value(RenderRelationName(database, schema, alias, project_.root().quoting))
@@ -1854,7 +2068,7 @@ void Parser::Finalize(Node& n) {
     set("latest_version", take("latest_version"));
     set("deprecation_date", take("_yaml_deprecation_date"));
     set("primary_key", Value(List{}));
-    set("time_spine", None());
+    set("time_spine", TimeSpine(take("_yaml_time_spine")));
   }
   if (n.resource_type == "operation") {
     set("index", take("index"));
@@ -2167,6 +2381,96 @@ void Parser::AddTest(const List& inherited_tags, const Node& target, const Value
   }
   n->enabled = target.enabled;
   m_.nodes.push_back(std::move(n));
+}
+
+// dbt's infer_primary_key: a primary_key constraint (model level, then column level); else the
+// columns with both a unique (enabled or not) and a not_null test; else those with an enabled
+// unique test; else a disabled one. unique_combination_of_columns counts as unique. Sorted.
+void Parser::InferPrimaryKeys() {
+  std::map<std::string, std::vector<const Node*>> tests_of;
+  for (const auto* nodes : {&m_.nodes, &m_.disabled}) {
+    for (const auto& t : *nodes) {
+      const Value* attached = t->data.as_dict().FindKey("attached_node");
+      if (t->resource_type == "test" && attached && attached->is_string())
+        tests_of[attached->as_string()].push_back(t.get());
+    }
+  }
+  for (const auto& n : m_.nodes) {
+    if (n->resource_type != "model")
+      continue;
+    Dict& d = n->data.as_dict();
+    std::vector<std::string> key;
+    bool constrained = false;
+    if (const Value* cs = d.FindKey("constraints"); cs && cs->is_list()) {
+      for (const Value& c : cs->as_list()) {
+        if (!constrained && c.is_dict() && c.as_dict().FindKey("type") &&
+            c.as_dict().FindKey("type")->Str() == "primary_key") {
+          if (const Value* cols = c.as_dict().FindKey("columns"); cols && cols->is_list())
+            for (const Value& x : cols->as_list())
+              key.push_back(x.Str());
+          constrained = true;
+        }
+      }
+    }
+    if (const Value* columns = d.FindKey("columns");
+        !constrained && columns && columns->is_dict()) {
+      for (const auto& [name, col] : columns->as_dict().entries()) {
+        const Value* cs = col.is_dict() ? col.as_dict().FindKey("constraints") : nullptr;
+        if (constrained || cs == nullptr || !cs->is_list())
+          continue;
+        for (const Value& c : cs->as_list()) {
+          if (c.is_dict() && c.as_dict().FindKey("type") &&
+              c.as_dict().FindKey("type")->Str() == "primary_key") {
+            key = {name.Str()};
+            constrained = true;
+            break;
+          }
+        }
+      }
+    }
+    if (!constrained) {
+      std::set<std::string> unique_on, unique_off, not_null;
+      for (const Node* t : tests_of[n->unique_id]) {
+        const Value* md = t->data.as_dict().FindKey("test_metadata");
+        if (md == nullptr || !md->is_dict())
+          continue;
+        std::string test =
+            md->as_dict().FindKey("name") ? md->as_dict().FindKey("name")->Str() : "";
+        const Value* kwargs = md->as_dict().FindKey("kwargs");
+        std::vector<std::string> cols;
+        if (kwargs && kwargs->is_dict()) {
+          const Value* column = kwargs->as_dict().FindKey("column_name");
+          const Value* combination = kwargs->as_dict().FindKey("combination_of_columns");
+          if (column && column->is_string()) {
+            cols.push_back(column->as_string());
+          } else if (combination && combination->is_list()) {
+            for (const Value& x : combination->as_list())
+              if (x.is_string())
+                cols.push_back(x.as_string());
+          }
+        }
+        for (const std::string& c : cols) {
+          if (test == "unique" || test == "unique_combination_of_columns")
+            (t->enabled ? unique_on : unique_off).insert(c);
+          else if (test == "not_null")
+            not_null.insert(c);
+        }
+      }
+      for (const std::string& c : not_null) {
+        if (unique_on.count(c) || unique_off.count(c))
+          key.push_back(c);
+      }
+      if (key.empty())
+        key.assign(unique_on.begin(), unique_on.end());
+      if (key.empty())
+        key.assign(unique_off.begin(), unique_off.end());
+    }
+    std::sort(key.begin(), key.end());
+    List out;
+    for (const std::string& k : key)
+      out.emplace_back(k);
+    d.Set(Value("primary_key"), Value(std::move(out)));
+  }
 }
 
 void Parser::AddGenericTests() {
@@ -2558,6 +2862,7 @@ bool Parser::Run() {
             "rename one of them, or disable one with `enabled: false`");
     }
   }
+  InferPrimaryKeys();
   // A generic test is in its model's group (the node's group; its config.group stays unset).
   for (const auto& n : m_.nodes) {
     if (n->resource_type != "test")

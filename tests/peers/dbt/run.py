@@ -80,7 +80,11 @@ RESOURCE_KEYS = ("nodes", "sources", "exposures", "metrics", "semantic_models", 
 FIELDS = ("resource_type", "name", "package_name", "path", "original_file_path", "fqn", "alias",
           "schema", "database", "relation_name", "checksum", "config.materialized",
           "config.enabled", "config.tags", "tags", "test_metadata", "column_name",
-          "attached_node", "refs", "sources", "version", "access", "group")
+          "attached_node", "refs", "sources", "version", "access", "group", "config",
+          "freshness", "constraints", "columns", "description", "meta", "docs", "contract",
+          "primary_key", "unrendered_config", "raw_code", "patch_path", "quoting",
+          "loaded_at_field", "source_meta", "external", "identifier", "source_description",
+          "test_metadata", "deprecation_date", "latest_version", "time_spine")
 
 # Runs inside dbt's virtualenv (the Python next to the dbt executable), cwd = dbt's copy.
 # argv[1] is a JSON spec: {"deps": bool, "args": [...], "ls": [[...], ...], "snapshot": dir,
