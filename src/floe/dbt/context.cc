@@ -411,7 +411,15 @@ class ConfigObject : public Callable {
     if (!node.config_call.is_dict())
       node.config_call = Value(Dict());
     Dict& call = node.config_call.as_dict();
+    if (!node.config_call_written.is_dict())
+      node.config_call_written = Value(Dict());
+    Dict& written = node.config_call_written.as_dict();
     auto merge = [&](const std::string& key, const Value& v) {
+      // as written: later calls replace, only the hook names are dbt's
+      written.Set(Value(key == "pre_hook"    ? "pre-hook"
+                        : key == "post_hook" ? "post-hook"
+                                             : key),
+                  v);
       if (key == "tags" || key == "pre_hook" || key == "post_hook" || key == "pre-hook" ||
           key == "post-hook") {
         std::string k = key == "pre_hook" ? "pre-hook" : key == "post_hook" ? "post-hook" : key;

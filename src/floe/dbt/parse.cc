@@ -318,12 +318,12 @@ void ApplyTree(const Value& tree, const std::vector<std::string>& fqn, Dict& int
       std::string key = k.Str();
       if (!key.empty() && key[0] == '+') {
         MergeConfig(into, key.substr(1), v);
-        if (unrendered)  // as written: each level replaces (dbt's dict.update)
-          unrendered->Set(Value(NormalizeKey(key.substr(1))), v);
+        if (unrendered)  // as written (keys and values): each level replaces, as dict.update
+          unrendered->Set(Value(key.substr(1)), v);
       } else if (!v.is_dict() && depth > 0) {
         MergeConfig(into, key, v);
         if (unrendered)
-          unrendered->Set(Value(NormalizeKey(key)), v);
+          unrendered->Set(Value(key), v);
       }
     }
     if (depth >= fqn.size())
@@ -1407,12 +1407,13 @@ void Parser::AddSources(const Package& pkg, const std::string& file, const Value
       config.Set(Value("tags"), Value(List{}));
       config.Set(Value("static_analysis"), None());
       Value project_freshness = None();
+      Dict unrendered;  // as written: the project's sources: tree, then the YAML's precedence
       for (const auto& p : project_.packages) {
         if (!p->root && p->name != pkg.name)
           continue;
         if (const Value* tree = p->configs.FindKey("sources")) {
           Dict tmp;
-          ApplyTree(*tree, n->fqn, tmp, nullptr);
+          ApplyTree(*tree, n->fqn, tmp, &unrendered);
           for (const auto& [k, v] : tmp.entries())
             MergeConfig(config, k.Str(), v);
           if (const Value* f = tmp.FindKey("freshness"))
@@ -1446,7 +1447,20 @@ void Parser::AddSources(const Package& pkg, const std::string& file, const Value
       d.Set(Value("tags"), Value(tags));
       d.Set(Value("config"), Value(std::move(config)));
       d.Set(Value("patch_path"), None());
-      d.Set(Value("unrendered_config"), Value(Dict()));
+      for (const Value* cfg : {&scfg, &tcfg}) {
+        if (cfg->is_dict()) {
+          for (const auto& [k, v] : cfg->as_dict().entries())
+            unrendered.Set(k, v);
+        }
+      }
+      if (said)
+        unrendered.Set(Value("freshness"), freshness);
+      else
+        unrendered.Erase(Value("freshness"));
+      const Dict& final_config = d.FindKey("config")->as_dict();  // `config` was moved there
+      for (const char* k : {"loaded_at_field", "loaded_at_query", "meta", "tags"})
+        unrendered.Set(Value(k), *final_config.FindKey(k));
+      d.Set(Value("unrendered_config"), Value(std::move(unrendered)));
       // The project's quoting, then the source's and the table's over it.
       Dict policy;
       if (project_.root().quoting.is_dict()) {
@@ -1495,14 +1509,18 @@ void Parser::ResolveConfig(Node& n, const Value* yaml_config) {
   if (yaml_config != nullptr && yaml_config->is_dict()) {
     for (const auto& [k, v] : yaml_config->as_dict().entries()) {
       MergeConfig(config, k.Str(), v);
-      unrendered.Set(Value(NormalizeKey(k.Str())), v);
+      unrendered.Set(k, v);
     }
   }
   if (n.config_call.is_dict()) {
-    for (const auto& [k, v] : n.config_call.as_dict().entries()) {
+    for (const auto& [k, v] : n.config_call.as_dict().entries())
       MergeConfig(config, k.Str(), v);
-      unrendered.Set(Value(NormalizeKey(k.Str())), v);
-    }
+    // a generic test's builder config and its rendered config() call add up (tags twice)
+    bool generic_test = n.resource_type == "test" && n.data.as_dict().FindKey("test_metadata");
+    const Value& written =
+        n.config_call_written.is_dict() && !generic_test ? n.config_call_written : n.config_call;
+    for (const auto& [k, v] : written.as_dict().entries())
+      unrendered.Set(k, v);
   }
   // Rendered forms: hooks become {sql, transaction, index}; enabled may be a rendered string.
   for (const char* hook : {"pre-hook", "post-hook"}) {
@@ -1891,10 +1909,14 @@ void Parser::Finalize(Node& n) {
   Value yaml_tags = take("_yaml_tags");
   if (yaml_tags.is_list())
     MergeConfig(cfg, "tags", yaml_tags);
-  for (const char* k : {"access", "group"}) {
+  Value* unrendered_config = in.Find(Value("unrendered_config"));
+  for (const char* k : {"group", "access"}) {  // properties of the YAML entry are configs too
     Value v = take((std::string("_yaml_") + k).c_str());
-    if (!v.is_none())
-      cfg.Set(Value(k), v);
+    if (v.is_none())
+      continue;
+    cfg.Set(Value(k), v);
+    if (unrendered_config != nullptr && unrendered_config->is_dict())
+      unrendered_config->as_dict().Set(Value(k), v);
   }
   // config.tags keeps every tag as merged (duplicates too, as dbt's append does); the node's
   // tags are unique: a generic test's start from its own and inherited ones, sorted.

@@ -93,7 +93,8 @@ struct Node {
   std::vector<std::string> depends_on;   // unique_ids, filled by the linker
   std::vector<std::string> direct_deps;  // dependencies that are not refs or sources (metrics)
   std::vector<std::string> depends_macros;
-  Value config_call;  // dict: configs from {{ config() }} and from the test builder
+  Value config_call;          // dict: configs from {{ config() }} and from the test builder
+  Value config_call_written;  // dict: the same as written (for unrendered_config), or Undefined
   bool enabled = true;
   bool compiled = false;
   std::string compiled_code;
