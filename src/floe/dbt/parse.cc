@@ -793,6 +793,63 @@ Value TimeSpine(const Value& raw) {
   return Value(std::move(t));
 }
 
+// Python's repr of a constraint as dbt's dataclass prints it.
+std::string ConstraintRepr(const Value& c, bool model_level) {
+  if (!c.is_dict())
+    return c.Repr();
+  const Dict& d = c.as_dict();
+  auto get = [&](const char* k) {
+    const Value* v = d.FindKey(k);
+    return v ? *v : Value::MakeNone();
+  };
+  std::string type = get("type").Str();
+  std::string out = std::string(model_level ? "ModelLevelConstraint" : "ColumnLevelConstraint") +
+                    "(type=<ConstraintType." + type + ": '" + type +
+                    "'>, name=" + get("name").Repr() + ", expression=" + get("expression").Repr() +
+                    ", warn_unenforced=" + get("warn_unenforced").Repr() +
+                    ", warn_unsupported=" + get("warn_unsupported").Repr() +
+                    ", to=" + get("to").Repr() + ", to_columns=" + get("to_columns").Repr();
+  if (model_level)
+    out += ", columns=" + get("columns").Repr();
+  return out + ")";
+}
+
+std::string ConstraintsRepr(const Value* list, bool model_level) {
+  std::string out = "[";
+  if (list != nullptr && list->is_list()) {
+    for (size_t i = 0; i < list->as_list().size(); ++i)
+      out += (i ? ", " : "") + ConstraintRepr(list->as_list()[i], model_level);
+  }
+  return out + "]";
+}
+
+// dbt's build_contract_checksum: sha256 over the columns by name (name, data_type, constraints)
+// and, for table and incremental models, the materialization and model-level constraints.
+std::string ContractChecksum(const Dict& node, const std::string& materialized) {
+  std::vector<const Dict*> columns;
+  if (const Value* cols = node.FindKey("columns"); cols && cols->is_dict()) {
+    for (const auto& [k, v] : cols->as_dict().entries()) {
+      if (v.is_dict())
+        columns.push_back(&v.as_dict());
+    }
+  }
+  auto name_of = [](const Dict* c) {
+    const Value* n = c->FindKey("name");
+    return n ? n->Str() : std::string();
+  };
+  std::stable_sort(columns.begin(), columns.end(),
+                   [&](const Dict* a, const Dict* b) { return name_of(a) < name_of(b); });
+  std::string state;
+  for (const Dict* c : columns) {
+    const Value* type = c->FindKey("data_type");
+    state += "|" + name_of(c) + (type == nullptr || type->is_none() ? "None" : type->Str());
+    state += ConstraintsRepr(c->FindKey("constraints"), false);
+  }
+  if (materialized == "table" || materialized == "incremental")
+    state += materialized + ConstraintsRepr(node.FindKey("constraints"), true);
+  return Sha256Hex(state);
+}
+
 class Parser {
  public:
   Parser(Project& project, Session& session, Diagnostics& diagnostics)
@@ -2086,6 +2143,11 @@ void Parser::Finalize(Node& n) {
   if (n.resource_type == "model") {
     set("access", cfg.FindKey("access") ? *cfg.FindKey("access") : Value("protected"));
     set("constraints", NormalizeConstraints(take("_yaml_constraints"), true));
+    if (Value* contract = d.Find(Value("contract")); contract && contract->is_dict()) {
+      const Value* enforced = contract->as_dict().FindKey("enforced");
+      if (enforced && enforced->is_bool() && enforced->as_bool())
+        contract->as_dict().Set(Value("checksum"), Value(ContractChecksum(d, n.materialized())));
+    }
     set("version", take("version"));
     set("latest_version", take("latest_version"));
     set("deprecation_date", take("_yaml_deprecation_date"));
