@@ -1,6 +1,9 @@
 #include "floe/dbt/parse.h"
 
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <functional>
 #include <optional>
@@ -848,6 +851,36 @@ std::string ContractChecksum(const Dict& node, const std::string& materialized) 
   if (materialized == "table" || materialized == "incremental")
     state += materialized + ConstraintsRepr(node.FindKey("constraints"), true);
   return Sha256Hex(state);
+}
+
+// A model's deprecation_date as dbt keeps it: a datetime with its UTC offset; a date alone is
+// midnight in the local time zone (datetime.astimezone()).
+Value DeprecationDate(const Value& raw) {
+  if (!raw.is_string())
+    return raw;
+  const std::string& t = raw.as_string();
+  int y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0;
+  char rest[16] = {0};
+  int fields =
+      std::sscanf(t.c_str(), "%d-%d-%d%*[T ]%d:%d:%d%15s", &y, &mo, &d, &h, &mi, &sec, rest);
+  if (fields != 3 && fields != 6)
+    return raw;  // already zoned, or not a date: as written
+  std::tm tm{};
+  tm.tm_year = y - 1900;
+  tm.tm_mon = mo - 1;
+  tm.tm_mday = d;
+  tm.tm_hour = h;
+  tm.tm_min = mi;
+  tm.tm_sec = sec;
+  tm.tm_isdst = -1;
+  std::time_t when = std::mktime(&tm);
+  std::tm local{};
+  localtime_r(&when, &local);
+  long offset = local.tm_gmtoff / 60;
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d%c%02ld:%02ld", y, mo, d, h, mi, sec,
+                offset < 0 ? '-' : '+', std::labs(offset) / 60, std::labs(offset) % 60);
+  return Value(std::string(buf));
 }
 
 class Parser {
@@ -2150,7 +2183,7 @@ void Parser::Finalize(Node& n) {
     }
     set("version", take("version"));
     set("latest_version", take("latest_version"));
-    set("deprecation_date", take("_yaml_deprecation_date"));
+    set("deprecation_date", DeprecationDate(take("_yaml_deprecation_date")));
     set("primary_key", Value(List{}));
     set("time_spine", TimeSpine(take("_yaml_time_spine")));
   }

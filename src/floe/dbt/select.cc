@@ -294,13 +294,22 @@ class Selector {
       } else if (method == "resource_type") {
         hit = n.resource_type == value;
       } else if (method == "test_type") {
+        // dbt tests `selector in ("data")`, a substring test on a string, not a tuple: "data"
+        // (and its substrings) means generic and singular tests.
+        auto part_of = [&](const char* word) {
+          return std::string(word).find(value) != std::string::npos;
+        };
+        std::string kind = value == "generic" || value == "schema" ? "generic"
+                           : part_of("data")                       ? "data"
+                           : part_of("singular")                   ? "singular"
+                           : part_of("unit")                       ? "unit"
+                                                                   : "";
         if (n.resource_type == "test") {
           bool generic = n.data.as_dict().FindKey("test_metadata") != nullptr;
-          hit = (value == "generic" || value == "schema")  ? generic
-                : (value == "singular" || value == "data") ? !generic
-                                                           : false;
+          hit =
+              kind == "data" || (kind == "generic" && generic) || (kind == "singular" && !generic);
         } else if (n.resource_type == "unit_test") {
-          hit = value == "unit";
+          hit = kind == "unit";
         }
       } else if (method == "test_name") {
         if (const Value* md = n.data.as_dict().FindKey("test_metadata")) {
