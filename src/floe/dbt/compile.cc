@@ -150,12 +150,6 @@ bool CompileNodes(Project& project, Session& session, const std::set<std::string
     n.compiled_code = InjectCtes(sql, cte_sql);
     n.extra_ctes = Value(prepended);
     n.compiled = true;
-    if (n.resource_type == "operation" &&
-        n.compiled_code.find_first_not_of(" \t\r\n") == std::string::npos) {
-      n.compiled = false;  // a hook that renders to nothing has no compiled code (as in dbt)
-      state = 2;
-      return true;
-    }
     Dict& d = n.data.as_dict();
     if (!prepended.empty())
       d.Set(Value("_pre_injected_sql"), Value(sql));

@@ -1879,6 +1879,7 @@ void Parser::AddOperations() {
         std::string name = pkg->name + "-" + kind + "-" + std::to_string(index);
         Node* n = NewNode(*pkg, "operation", name, "hooks/" + name + ".sql", "./dbt_project.yml",
                           hook.Str());
+        n->raw_code = hook.Str();  // as written: hooks are not stripped as files are
         n->checksum = checksum;
         n->fqn = {pkg->name, "hooks", name};
         n->pos = {Display(*pkg, "dbt_project.yml"), 1, 1};
