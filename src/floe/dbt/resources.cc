@@ -191,6 +191,12 @@ Value NormalizeRows(const Value& rows, const std::string& format) {
     }
     return Value(std::move(out));
   }
+  if (rows.is_string() && !rows.as_string().empty() && rows.as_string().back() == '\n') {
+    // dbt renders YAML strings with Jinja, which drops one trailing newline
+    std::string text = rows.as_string();
+    text.pop_back();
+    return Value(std::move(text));
+  }
   return rows;
 }
 
