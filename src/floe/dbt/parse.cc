@@ -1101,36 +1101,11 @@ void Parser::LoadDocs(const Package& pkg) {
 }
 
 const Value* Parser::FindDoc(const std::string& package, const std::string& name) const {
-  if (const Value* d = m_.docs.FindKey("doc." + package + "." + name))
-    return d;
-  for (const auto& [k, v] : m_.docs.entries()) {
-    if (v.as_dict().FindKey("name")->Str() == name)
-      return &v;
-  }
-  return nullptr;
+  return FindDocBlock(m_, package, name);
 }
 
 Value Parser::DocRender(const Package& pkg, const Value& text) {
-  if (!text.is_string() || text.as_string().find("{{") == std::string::npos)
-    return text;
-  Dict ctx = session_.base;
-  const Package* p = &pkg;
-  ctx.Set(Value("doc"), Value::Function("doc", [this, p](jinja::Interpreter&, jinja::Arguments& a) {
-            std::string pkg_name = p->name;
-            std::string name = a.Get(0, "name").Str();
-            if (a.positional.size() >= 2) {
-              pkg_name = a.positional[0].Str();
-              name = a.positional[1].Str();
-            }
-            const Value* d = FindDoc(pkg_name, name);
-            if (d == nullptr)
-              throw CompilationError{"Documentation for '" + name + "' not found"};
-            return *d->as_dict().FindKey("block_contents");
-          }));
-  Diagnostics local;
-  Value v = RenderYamlValue(text, ctx, pkg.name, local);
-  diags_.Append(local);
-  return v.is_string() ? v : Value(v.Str());
+  return RenderDescription(project_, session_, pkg, text, diags_);
 }
 
 // The docs blocks a description uses: each `{{ doc('name') }}` (or doc('package', 'name')) that
@@ -2671,6 +2646,42 @@ void Parser::AddGenericTests() {
 }
 
 }  // namespace
+
+const Value* FindDocBlock(const Manifest& manifest, const std::string& package,
+                          const std::string& name) {
+  if (const Value* d = manifest.docs.FindKey("doc." + package + "." + name))
+    return d;
+  for (const auto& [k, v] : manifest.docs.entries()) {
+    if (v.as_dict().FindKey("name")->Str() == name)
+      return &v;
+  }
+  return nullptr;
+}
+
+Value RenderDescription(const Project& project, const Session& session, const Package& pkg,
+                        const Value& text, Diagnostics& diagnostics) {
+  if (!text.is_string() || text.as_string().find("{{") == std::string::npos)
+    return text;
+  Dict ctx = session.base;
+  const Package* p = &pkg;
+  const Manifest* m = &project.manifest;
+  ctx.Set(Value("doc"), Value::Function("doc", [m, p](jinja::Interpreter&, jinja::Arguments& a) {
+            std::string pkg_name = p->name;
+            std::string name = a.Get(0, "name").Str();
+            if (a.positional.size() >= 2) {
+              pkg_name = a.positional[0].Str();
+              name = a.positional[1].Str();
+            }
+            const Value* d = FindDocBlock(*m, pkg_name, name);
+            if (d == nullptr)
+              throw CompilationError{"Documentation for '" + name + "' not found"};
+            return *d->as_dict().FindKey("block_contents");
+          }));
+  Diagnostics local;
+  Value v = RenderYamlValue(text, ctx, pkg.name, local);
+  diagnostics.Append(local);
+  return v.is_string() ? v : Value(v.Str());
+}
 
 std::string ResolveRef(const Project& project, const Node& from, const RefCall& ref) {
   const Manifest& m = project.manifest;

@@ -23,6 +23,13 @@ void MergeConfig(Dict& into, const std::string& key, const Value& value);
 void ApplyTree(const Value& tree, const std::vector<std::string>& fqn, Dict& into,
                Dict* unrendered);
 
+/// The docs block `package.name` (or, failing that, any block of that name), or null.
+const Value* FindDocBlock(const Manifest& manifest, const std::string& package,
+                          const std::string& name);
+/// A description with its `{{ doc('…') }}` calls rendered (text without Jinja as it is).
+Value RenderDescription(const Project& project, const Session& session, const Package& pkg,
+                        const Value& text, Diagnostics& diagnostics);
+
 /// The `refs` and `sources` lists of a node's manifest entry (each source once).
 Value RefsValue(const Node& n);
 Value SourcesValue(const Node& n);

@@ -525,7 +525,9 @@ class Builder {
         owner = Value(std::move(o));
       }
       d.Append(Value("owner"), owner);
-      d.Append(Value("description"), OrDefault(e, "description", Value("")));
+      d.Append(Value("description"),
+               RenderDescription(project_, session_, *l.package,
+                                 OrDefault(e, "description", Value("")), diags_));
       d.Append(Value("label"), Get(e, "label"));
       d.Append(Value("maturity"), Get(e, "maturity"));
       d.Append(Value("meta"), Meta(e));
