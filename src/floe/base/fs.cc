@@ -13,6 +13,28 @@
 
 namespace floe {
 
+namespace {
+
+// Writes all of `content` to `fd` (retrying short writes and EINTR); false with errno set.
+bool WriteAll(int fd, std::string_view content) {
+  size_t written = 0;
+  while (written < content.size()) {
+    ssize_t n = ::write(fd, content.data() + written, content.size() - written);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n < 0)
+      return false;
+    if (n == 0) {
+      errno = EIO;
+      return false;
+    }
+    written += static_cast<size_t>(n);
+  }
+  return true;
+}
+
+}  // namespace
+
 bool ReadFile(const std::string& path, std::string& content, Diagnostics& diagnostics) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
@@ -66,18 +88,11 @@ bool WriteFileAtomic(const std::string& path, std::string_view content, Diagnost
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0)
     return fail("cannot create the file", errno);
-  size_t written = 0;
-  while (written < content.size()) {
-    ssize_t n = ::write(fd, content.data() + written, content.size() - written);
-    if (n < 0) {
-      if (errno == EINTR)
-        continue;
-      int err = errno;
-      ::close(fd);
-      ::unlink(tmp.c_str());
-      return fail("cannot write the file", err);
-    }
-    written += static_cast<size_t>(n);
+  if (!WriteAll(fd, content)) {
+    int err = errno;
+    ::close(fd);
+    ::unlink(tmp.c_str());
+    return fail("cannot write the file", err);
   }
   if ((durable && ::fsync(fd) != 0) || ::close(fd) != 0) {
     int err = errno;
@@ -132,16 +147,8 @@ bool WriteFileIfChanged(const std::string& path, std::string_view content,
   }
   if (fd < 0)  // it exists with other content, or cannot be created (the atomic write says why)
     return WriteFileAtomic(path, content, diagnostics, /*durable=*/false);
-  size_t written = 0;
-  while (written < content.size()) {
-    ssize_t n = ::write(fd, content.data() + written, content.size() - written);
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n <= 0)
-      break;
-    written += static_cast<size_t>(n);
-  }
-  if (::close(fd) != 0 || written != content.size()) {
+  bool complete = WriteAll(fd, content);
+  if (::close(fd) != 0 || !complete) {
     ::unlink(path.c_str());
     return WriteFileAtomic(path, content, diagnostics, /*durable=*/false);
   }

@@ -29,10 +29,6 @@ Value Fn(std::string name, jinja::NativeFunction f) {
   return Value::Function(std::move(name), std::move(f));
 }
 
-Value None() {
-  return Value::MakeNone();
-}
-
 std::string Quote(const std::string& s) {
   return "\"" + s + "\"";
 }

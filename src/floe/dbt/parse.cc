@@ -22,10 +22,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-Value None() {
-  return Value::MakeNone();
-}
-
 // ---------------------------------------------------------------------------------------------
 // Files
 
@@ -288,7 +284,8 @@ void MergeConfig(Dict& into, const std::string& raw_key, const Value& value) {
       Value* have = merged.Find(Value(privilege));
       if (extend && have != nullptr) {
         List items = have->as_list();
-        for (const Value& x : AsList(v).as_list())
+        Value more = AsList(v);  // held: a range-for over a temporary's list would dangle
+        for (const Value& x : more.as_list())
           items.push_back(x);
         *have = Value(std::move(items));
       } else {
@@ -643,14 +640,11 @@ List TagsOf(const Value& entry, bool with_config) {
   if (!entry.is_dict())
     return out;
   auto add = [&](const Value* t) {
-    if (t == nullptr || t->is_none())
+    if (t == nullptr)
       return;
-    if (t->is_list()) {
-      for (const Value& x : t->as_list())
-        out.push_back(x);
-    } else {
-      out.push_back(*t);
-    }
+    Value items = AsList(*t);  // held: a range-for over a temporary's list would dangle
+    for (const Value& x : items.as_list())
+      out.push_back(x);
   };
   add(entry.as_dict().FindKey("tags"));
   if (with_config) {
@@ -801,10 +795,7 @@ std::string ConstraintRepr(const Value& c, bool model_level) {
   if (!c.is_dict())
     return c.Repr();
   const Dict& d = c.as_dict();
-  auto get = [&](const char* k) {
-    const Value* v = d.FindKey(k);
-    return v ? *v : Value::MakeNone();
-  };
+  auto get = [&](const char* k) { return Get(d, k); };
   std::string type = get("type").Str();
   std::string out = std::string(model_level ? "ModelLevelConstraint" : "ColumnLevelConstraint") +
                     "(type=<ConstraintType." + type + ": '" + type +
@@ -943,7 +934,6 @@ class Parser {
   }
   Value DocRender(const Package& pkg, const Value& text);
   Value DocBlocks(const Package& pkg, const Value& text) const;
-  const Value* FindDoc(const std::string& package, const std::string& name) const;
 
   Project& project_;
   Session& session_;
@@ -1100,10 +1090,6 @@ void Parser::LoadDocs(const Package& pkg) {
   }
 }
 
-const Value* Parser::FindDoc(const std::string& package, const std::string& name) const {
-  return FindDocBlock(m_, package, name);
-}
-
 Value Parser::DocRender(const Package& pkg, const Value& text) {
   return RenderDescription(project_, session_, pkg, text, diags_);
 }
@@ -1130,7 +1116,8 @@ Value Parser::DocBlocks(const Package& pkg, const Value& text) const {
       }
       if (args.empty() || args.size() > 2)
         continue;
-      const Value* d = args.size() == 1 ? FindDoc(pkg.name, args[0]) : FindDoc(args[0], args[1]);
+      const Value* d = args.size() == 1 ? FindDocBlock(m_, pkg.name, args[0])
+                                        : FindDocBlock(m_, args[0], args[1]);
       if (d != nullptr)
         ids.push_back(*d->as_dict().FindKey("unique_id"));
     }
@@ -2455,9 +2442,11 @@ void Parser::AddTest(const List& inherited_tags, const Node& target, const Value
   d.Set(Value("description"), Value(description));
   // The node's tags: sorted(set(inherited tags + the test's own)); the project's follow later.
   List own_tags = inherited_tags;
-  if (const Value* t = config.FindKey("tags"))
-    for (const Value& x : AsList(*t).as_list())
+  if (const Value* t = config.FindKey("tags")) {
+    Value tags = AsList(*t);  // held: a range-for over a temporary's list would dangle
+    for (const Value& x : tags.as_list())
       own_tags.push_back(x);
+  }
   d.Set(Value("_test_tags"), Value(SortedUnique(own_tags)));
   n->config_call = Value(std::move(config));
   // unique and not_null are not rendered at parse (dbt's shortcut): their one dependency is
@@ -2492,12 +2481,14 @@ void Parser::InferPrimaryKeys() {
     if (n->resource_type != "model")
       continue;
     Dict& d = n->data.as_dict();
+    auto is_primary_key = [](const Value& c) {
+      return c.is_dict() && Get(c.as_dict(), "type").Str() == "primary_key";
+    };
     std::vector<std::string> key;
     bool constrained = false;
     if (const Value* cs = d.FindKey("constraints"); cs && cs->is_list()) {
       for (const Value& c : cs->as_list()) {
-        if (!constrained && c.is_dict() && c.as_dict().FindKey("type") &&
-            c.as_dict().FindKey("type")->Str() == "primary_key") {
+        if (!constrained && is_primary_key(c)) {
           if (const Value* cols = c.as_dict().FindKey("columns"); cols && cols->is_list())
             for (const Value& x : cols->as_list())
               key.push_back(x.Str());
@@ -2512,8 +2503,7 @@ void Parser::InferPrimaryKeys() {
         if (constrained || cs == nullptr || !cs->is_list())
           continue;
         for (const Value& c : cs->as_list()) {
-          if (c.is_dict() && c.as_dict().FindKey("type") &&
-              c.as_dict().FindKey("type")->Str() == "primary_key") {
+          if (is_primary_key(c)) {
             key = {name.Str()};
             constrained = true;
             break;

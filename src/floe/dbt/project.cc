@@ -12,6 +12,21 @@
 namespace floe::dbt {
 namespace fs = std::filesystem;
 
+Value None() {
+  return Value::MakeNone();
+}
+
+const Value& Get(const Dict& d, std::string_view key) {
+  static const Value kNone = Value::MakeNone();
+  const Value* v = d.FindKey(key);
+  return v ? *v : kNone;
+}
+
+Value OrDefault(const Dict& d, std::string_view key, Value fallback) {
+  const Value* v = d.FindKey(key);
+  return v && !v->is_none() ? *v : fallback;
+}
+
 Value FromYaml(const floe::Node& node) {
   switch (node.kind) {
     case floe::Node::Kind::kNull:

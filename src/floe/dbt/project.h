@@ -154,6 +154,12 @@ std::string ResolveRef(const Project& project, const Node& from, const RefCall& 
 /// Converts a YAML node into a template value (maps keep their order).
 Value FromYaml(const floe::Node& node);
 
+/// Small readers of YAML-shaped values: None; `d[key]` or None when absent; `d[key]` or
+/// `fallback` when absent or None.
+Value None();
+const Value& Get(const Dict& d, std::string_view key);
+Value OrDefault(const Dict& d, std::string_view key, Value fallback);
+
 /// dbt's messages name files relative to the root project, as the user wrote them.
 std::string DisplayPath(const Project& project, const Package& package, const std::string& rel);
 

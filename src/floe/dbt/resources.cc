@@ -10,21 +10,6 @@
 namespace floe::dbt {
 namespace {
 
-Value None() {
-  return Value::MakeNone();
-}
-
-const Value& Get(const Dict& d, const char* key) {
-  static const Value kNone = Value::MakeNone();
-  const Value* v = d.FindKey(key);
-  return v ? *v : kNone;
-}
-
-Value OrDefault(const Dict& d, const char* key, Value fallback) {
-  const Value* v = d.FindKey(key);
-  return v && !v->is_none() ? *v : fallback;
-}
-
 // The items of a list value (a scalar is a list of one): a copy, safe to iterate over.
 List Items(const Value& v) {
   if (v.is_list())
@@ -208,10 +193,7 @@ std::string FormatRepr(const Value& format) {
 }
 
 std::string FixtureRepr(const Dict& fixture, bool input) {
-  auto get = [&](const char* k) {
-    const Value* v = fixture.FindKey(k);
-    return v ? *v : Value::MakeNone();
-  };
+  auto get = [&](const char* k) { return Get(fixture, k); };
   std::string out = input ? "UnitTestInputFixture(input=" + get("input").Repr() + ", "
                           : std::string("UnitTestOutputFixture(");
   out += "rows=" + get("rows").Repr() + ", format=" + FormatRepr(get("format")) +
@@ -222,16 +204,12 @@ std::string FixtureRepr(const Dict& fixture, bool input) {
 // dbt's build_unit_test_checksum: sha256 of "{model}-{versions}-{given}-{expect}-{overrides}"
 // as Python formats those objects.
 std::string UnitTestChecksum(const Dict& d, const Value& versions) {
-  auto get = [&](const char* k) {
-    const Value* v = d.FindKey(k);
-    return v ? *v : Value::MakeNone();
-  };
+  auto get = [&](const char* k) { return Get(d, k); };
   std::string text = get("model").Str() + "-";
   if (versions.is_dict()) {
     const Dict& v = versions.as_dict();
-    text += "UnitTestNodeVersions(include=" +
-            (v.FindKey("include") ? v.FindKey("include")->Repr() : "None") +
-            ", exclude=" + (v.FindKey("exclude") ? v.FindKey("exclude")->Repr() : "None") + ")";
+    text += "UnitTestNodeVersions(include=" + Get(v, "include").Repr() +
+            ", exclude=" + Get(v, "exclude").Repr() + ")";
   } else {
     text += "None";
   }

@@ -12,6 +12,27 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// The entries of selectors.yml, or null without one.
+const List* SelectorEntries(const Project& project) {
+  const Value* list = project.selectors_yml.is_dict()
+                          ? project.selectors_yml.as_dict().FindKey("selectors")
+                          : nullptr;
+  return list != nullptr && list->is_list() ? &list->as_list() : nullptr;
+}
+
+// The definition of the selector named `name` (the last of that name), or null.
+const Value* SelectorDefinition(const Project& project, const std::string& name) {
+  const Value* found = nullptr;
+  if (const List* entries = SelectorEntries(project)) {
+    for (const Value& sel : *entries) {
+      const Value* n = sel.is_dict() ? sel.as_dict().FindKey("name") : nullptr;
+      if (n != nullptr && n->Str() == name)
+        found = sel.as_dict().FindKey("definition");
+    }
+  }
+  return found;
+}
+
 // dbt's config selector: `config.a.b:value` descends through the node's config by each dotted
 // part, then compares as Python does: a string equals the value, a list contains it, and
 // true/false (any case) match booleans. Numbers never equal the (string) value; severity is
@@ -430,19 +451,8 @@ Sets Selector::Definition(const Value& def, const std::string& indirect) {
   if (const Value* m = d.FindKey("method"); m && m->Str() == "selector") {
     // another selector's definition, as it is (its other keys are ignored, as by dbt)
     std::string name = d.FindKey("value") ? d.FindKey("value")->Str() : "";
-    const Value* list = project_.selectors_yml.is_dict()
-                            ? project_.selectors_yml.as_dict().FindKey("selectors")
-                            : nullptr;
-    if (list != nullptr && list->is_list()) {
-      for (const Value& sel : list->as_list()) {
-        if (!sel.is_dict())
-          continue;
-        const Value* n = sel.as_dict().FindKey("name");
-        const Value* other = sel.as_dict().FindKey("definition");
-        if (n != nullptr && n->Str() == name && other != nullptr)
-          return Definition(*other, indirect);
-      }
-    }
+    if (const Value* other = SelectorDefinition(project_, name))
+      return Definition(*other, indirect);
     diags_.Error(Code::kDbtSelector, {"selectors.yml", 0, 0},
                  "Existing selector definition for " + name + " not found.",
                  "define the selector before the one that uses it");
@@ -538,20 +548,13 @@ std::set<std::string> SelectNodes(const Project& project, const Selection& selec
   Sets chosen;
   const Value* selector_def = nullptr;
   std::string selector_name = selection.selector;
-  if (project.selectors_yml.is_dict()) {
-    const Value* list = project.selectors_yml.as_dict().FindKey("selectors");
-    if (list && list->is_list()) {
-      for (const Value& sel : list->as_list()) {
-        if (!sel.is_dict())
-          continue;
-        const Value* name = sel.as_dict().FindKey("name");
-        const Value* def = sel.as_dict().FindKey("definition");
-        const Value* is_default = sel.as_dict().FindKey("default");
-        if (!selector_name.empty() && name && name->Str() == selector_name)
-          selector_def = def;
-        if (selector_name.empty() && selection.select.empty() && is_default && is_default->Truthy())
-          selector_def = def;
-      }
+  if (!selector_name.empty()) {
+    selector_def = SelectorDefinition(project, selector_name);
+  } else if (const List* entries = SelectorEntries(project); entries && selection.select.empty()) {
+    for (const Value& sel : *entries) {  // the last `default: true` one
+      const Value* is_default = sel.is_dict() ? sel.as_dict().FindKey("default") : nullptr;
+      if (is_default && is_default->Truthy())
+        selector_def = sel.as_dict().FindKey("definition");
     }
   }
   if (!selector_name.empty() && selector_def == nullptr) {
