@@ -71,40 +71,66 @@ bool ReadFile(const std::string& path, std::string& content, Diagnostics& diagno
   return true;
 }
 
-bool WriteFileAtomic(const std::string& path, std::string_view content, Diagnostics& diagnostics,
-                     bool durable) {
+AtomicFile::AtomicFile(std::string path) : path_(std::move(path)) {
   namespace fs = std::filesystem;
   std::error_code ec;
-  fs::path target(path);
+  fs::path target(path_);
   if (target.has_parent_path())
     fs::create_directories(target.parent_path(), ec);
-  std::string tmp = path + ".tmp." + std::to_string(::getpid());
-  auto fail = [&](const char* what, int err) {
-    diagnostics.Error(Code::kFileUnwritable, {path, 0, 0},
-                      std::string(what) + ": " + std::strerror(err),
-                      "check that the folder exists and is writable");
+  tmp_ = path_ + ".tmp." + std::to_string(::getpid());
+  fd_ = ::open(tmp_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd_ < 0) {
+    error_ = errno;
+    failed_ = "cannot create the file";
+  }
+}
+
+AtomicFile::~AtomicFile() {
+  if (fd_ >= 0) {
+    ::close(fd_);
+    ::unlink(tmp_.c_str());
+  }
+}
+
+bool AtomicFile::Write(std::string_view piece) {
+  if (failed_ != nullptr)
     return false;
-  };
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0)
-    return fail("cannot create the file", errno);
-  if (!WriteAll(fd, content)) {
-    int err = errno;
-    ::close(fd);
-    ::unlink(tmp.c_str());
-    return fail("cannot write the file", err);
-  }
-  if ((durable && ::fsync(fd) != 0) || ::close(fd) != 0) {
-    int err = errno;
-    ::unlink(tmp.c_str());
-    return fail("cannot flush the file", err);
-  }
-  if (::rename(tmp.c_str(), path.c_str()) != 0) {
-    int err = errno;
-    ::unlink(tmp.c_str());
-    return fail("cannot move the file into place", err);
+  if (!WriteAll(fd_, piece)) {
+    error_ = errno;
+    failed_ = "cannot write the file";
+    return false;
   }
   return true;
+}
+
+bool AtomicFile::Commit(Diagnostics& diagnostics, bool durable) {
+  auto fail = [&](const char* what) {
+    if (failed_ == nullptr) {
+      error_ = errno;
+      failed_ = what;
+    }
+  };
+  if (failed_ == nullptr && durable && ::fsync(fd_) != 0)
+    fail("cannot flush the file");
+  if (fd_ >= 0 && ::close(fd_) != 0)
+    fail("cannot flush the file");
+  fd_ = -1;
+  if (failed_ == nullptr && ::rename(tmp_.c_str(), path_.c_str()) != 0)
+    fail("cannot move the file into place");
+  if (failed_ == nullptr)
+    return true;
+  ::unlink(tmp_.c_str());
+  diagnostics.Error(Code::kFileUnwritable, {path_, 0, 0},
+                    std::string(failed_) + ": " + std::strerror(error_),
+                    "check that the folder exists and is writable");
+  return false;
+}
+
+bool WriteFileAtomic(const std::string& path, std::string_view content, Diagnostics& diagnostics,
+                     bool durable) {
+  AtomicFile file(path);
+  file.Write(content);
+  return file.Commit(diagnostics, durable);
 }
 
 namespace {

@@ -24,6 +24,31 @@ bool ReadFile(const std::string& path, std::string& content, Diagnostics& diagno
 bool WriteFileAtomic(const std::string& path, std::string_view content, Diagnostics& diagnostics,
                      bool durable = true);
 
+/// A file written in pieces and put in place atomically: the pieces go to a temporary file in
+/// the same folder, and Commit() renames it over `path`. Until then readers see the old file (or
+/// none); a writer destroyed without Commit() removes its temporary file. For outputs too large
+/// to hold in memory whole (a large project's manifest.json).
+class AtomicFile {
+ public:
+  explicit AtomicFile(std::string path);
+  AtomicFile(const AtomicFile&) = delete;
+  AtomicFile& operator=(const AtomicFile&) = delete;
+  AtomicFile(AtomicFile&&) = delete;
+  AtomicFile& operator=(AtomicFile&&) = delete;
+  ~AtomicFile();
+
+  /// Appends `piece`; false once any write failed (Commit() then reports it).
+  bool Write(std::string_view piece);
+  /// fsyncs when `durable`, closes and renames into place; reports a failure in `diagnostics`.
+  bool Commit(Diagnostics& diagnostics, bool durable = true);
+
+ private:
+  std::string path_, tmp_;
+  int fd_ = -1;
+  int error_ = 0;                 // errno of the first failure
+  const char* failed_ = nullptr;  // what failed first
+};
+
 /// Writes `content` to `path` unless the file already holds exactly that (then it is not
 /// touched). A file it replaces is replaced atomically; a new one is written in place, since there
 /// is nothing to lose (an interrupted run leaves a file the next run rewrites). For regenerated

@@ -250,8 +250,15 @@ void NodeJson(std::string& out, const Node& n, const Project& project) {
 
 bool WriteManifest(const Project& project, const std::string& path, Diagnostics& diagnostics) {
   const Manifest& m = project.manifest;
+  // Streamed: the text goes to the file a megabyte at a time (a 50k-model manifest is ~450 MB).
+  AtomicFile file(path);
   std::string out;
-  out.reserve((1 << 20) + m.nodes.size() * 2048);  // a node's entry is ~2 KB
+  constexpr size_t kFlushAt = 1 << 20;
+  out.reserve(2 * kFlushAt);
+  auto flush = [&] {
+    file.Write(out);
+    out.clear();
+  };
   JsonStyle style;
   style.compact = true;
   auto key = [&](const char* k) {
@@ -300,19 +307,25 @@ bool WriteManifest(const Project& project, const std::string& path, Diagnostics&
         NodeJson(to, *picked[i], project);
       }
     };
-    // Entries are independent and read-only here: a large project's second half is written on
-    // another core.
-    size_t half = picked.size() >= 2000 ? picked.size() / 2 : picked.size();
-    std::string second;
-    std::thread helper;
-    if (half < picked.size()) {
-      second.reserve((picked.size() - half) * 2048);
-      helper = std::thread([&] { write(second, half, picked.size()); });
-    }
-    write(out, 0, half);
-    if (helper.joinable()) {
-      helper.join();
-      out += second;
+    // Entries are independent and read-only here: a large section goes in chunks, every other
+    // one written on another core, each pair sent to the file once written.
+    constexpr size_t kChunk = 1024;
+    std::string other;
+    for (size_t from = 0; from < picked.size(); from += 2 * kChunk) {
+      size_t mid = std::min(from + kChunk, picked.size());
+      size_t end = std::min(from + 2 * kChunk, picked.size());
+      std::thread helper;
+      if (mid < end) {
+        other.clear();
+        helper = std::thread([&, mid, end] { write(other, mid, end); });
+      }
+      write(out, from, mid);
+      if (helper.joinable()) {
+        helper.join();
+        out += other;
+      }
+      if (out.size() >= kFlushAt)
+        flush();
     }
     out += '}';
   };
@@ -432,11 +445,10 @@ bool WriteManifest(const Project& project, const std::string& path, Diagnostics&
   key("functions");
   out += "{}";
   out += '}';
-  std::error_code ec;
-  fs::create_directories(fs::path(path).parent_path(), ec);
+  flush();
   // Atomic (never half-written) but not synced: it is derived from the project and any parse
   // writes it again, as dbt does.
-  return WriteFileAtomic(path, out, diagnostics, /*durable=*/false);
+  return file.Commit(diagnostics, /*durable=*/false);
 }
 
 }  // namespace floe::dbt

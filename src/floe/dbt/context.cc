@@ -1212,6 +1212,7 @@ MacroIndex::MacroIndex(const Project& project) {
     if (namespaces_.find(p->name) == namespaces_.end())
       namespaces_[p->name] = Value(Dict());
   }
+  builtin_ref_and_source_ = !HasOverride("ref") && !HasOverride("source");
 }
 
 const Macro* MacroIndex::Find(const std::string& package, const std::string& name) const {
@@ -1230,6 +1231,18 @@ const Macro* MacroIndex::FindInternal(const std::string& name) const {
 const Value* MacroIndex::PackageNamespace(const std::string& package) const {
   auto it = namespaces_.find(package);
   return it == namespaces_.end() ? nullptr : &it->second;
+}
+
+const jinja::Template& Session::KwargTemplate(const std::string& text, const std::string& file) {
+  std::string key = file + '\n' + text;
+  // Bounded: the tests sharing a kwarg are neighbours in node order, so forgetting everything
+  // now and then loses little and keeps a large project's memory flat.
+  if (kwarg_templates_.size() >= 1024 && kwarg_templates_.find(key) == kwarg_templates_.end())
+    kwarg_templates_.clear();
+  auto& tpl = kwarg_templates_[key];
+  if (!tpl)
+    tpl = std::make_unique<const jinja::Template>(jinja::Parse(text, file));
+  return *tpl;
 }
 
 bool MacroIndex::HasOverride(const std::string& name) const {
@@ -1420,20 +1433,101 @@ Value RenderYamlValue(const Value& value, const Dict& context, const std::string
   return value;
 }
 
+// dbt's static parser in spirit: a template made only of text and `{{ ref('…') }}` /
+// `{{ source('…', '…') }}` calls with literal string arguments needs no context to parse (its
+// refs and sources are read off the tree) nor to compile (each call prints its relation).
+// Anything else (another name, an expression argument, an overridden ref or source, an
+// ephemeral or missing target) is rendered in full, which also gives the errors.
+bool RenderStatic(Session& session, Node& node, Phase phase, std::string* out) {
+  if (!session.macros->builtin_ref_and_source())
+    return false;
+  using jinja::Expr;
+  using jinja::Stmt;
+  auto literal_args = [](const Expr& call, size_t min, size_t max) {
+    if (!call.call.keywords.empty() || call.call.star || call.call.double_star ||
+        call.call.positional.size() < min || call.call.positional.size() > max)
+      return false;
+    for (const auto& a : call.call.positional) {
+      if (a->kind != Expr::Kind::kLiteral || !a->value.is_string())
+        return false;
+    }
+    return true;
+  };
+  for (const auto& st : node.tpl->body) {
+    if (st->kind == Stmt::Kind::kText)
+      continue;
+    if (st->kind != Stmt::Kind::kPrint || st->expr->kind != Expr::Kind::kCall)
+      return false;
+    const Expr& call = *st->expr;
+    if (!call.target || call.target->kind != Expr::Kind::kName)
+      return false;
+    const std::string& fn = call.target->name;
+    if (!(fn == "ref" && literal_args(call, 1, 2)) && !(fn == "source" && literal_args(call, 2, 2)))
+      return false;
+  }
+  const Project& p = *session.project;
+  std::vector<RefCall> refs;
+  std::vector<std::pair<std::string, std::string>> sources;
+  std::string text;
+  for (const auto& st : node.tpl->body) {
+    if (st->kind == Stmt::Kind::kText) {
+      text += st->text;
+      continue;
+    }
+    const auto& args = st->expr->call.positional;
+    if (st->expr->target->name == "ref") {
+      RefCall call;
+      call.package = args.size() == 2 ? args[0]->value.as_string() : "";
+      call.name = args.back()->value.as_string();
+      call.version = None();
+      if (phase == Phase::kCompile) {
+        std::string id = ResolveRef(p, node, call);
+        auto it = p.manifest.by_id.find(id);
+        if (it == p.manifest.by_id.end() || it->second->is_ephemeral())
+          return false;
+        text += RelationForNode(*it->second, p.root().quoting).Str();
+      }
+      refs.push_back(std::move(call));
+    } else {
+      sources.emplace_back(args[0]->value.as_string(), args[1]->value.as_string());
+      if (phase == Phase::kCompile) {
+        auto it = p.manifest.by_id.find("source." + p.root().name + "." + sources.back().first +
+                                        "." + sources.back().second);
+        if (it == p.manifest.by_id.end() && node.package != p.root().name)
+          it = p.manifest.by_id.find("source." + node.package + "." + sources.back().first + "." +
+                                     sources.back().second);
+        if (it == p.manifest.by_id.end())
+          return false;
+        text += RelationForNode(*it->second, p.root().quoting).Str();
+      }
+    }
+  }
+  if (phase == Phase::kParse) {
+    for (RefCall& r : refs)
+      node.refs.push_back(std::move(r));
+    for (auto& s : sources)
+      node.sources.push_back(std::move(s));
+  } else {
+    node.extra_ctes = Value(List{});
+  }
+  *out = std::move(text);
+  return true;
+}
+
 std::string RenderNode(Session& session, Node& node, Phase phase) {
   if (!node.tpl)
     return "";
+  if (std::string out; RenderStatic(session, node, phase, &out))
+    return out;
   if (node.resource_type == "test" && node.data.as_dict().FindKey("test_metadata") != nullptr) {
-    // Generic test: the rendered test kwargs are the one extra name of its context.
-    std::shared_ptr<NodeState> state;
+    // Generic test: the test kwargs, rendered in the node's context, are the one extra name of
+    // that context.
     const Value* md = node.data.as_dict().FindKey("test_metadata");
     const Value* kwargs = md->as_dict().FindKey("kwargs");
-    // Render kwargs natively in the node context.
-    auto st = std::make_shared<NodeState>(NodeState{&session, &node, phase, Dict(), {}});
-    Dict globals = NodeGlobals(session, st);
+    auto state = std::make_shared<NodeState>(NodeState{&session, &node, phase, Dict(), {}});
+    Dict globals = NodeGlobals(session, state);
     MacroResolver resolver(session, node.package, &globals);
     Interpreter in(globals, &resolver);
-
     std::function<Value(const Value&, bool)> render = [&](const Value& v, bool column) -> Value {
       if (v.is_string()) {
         if (column)
@@ -1443,8 +1537,7 @@ std::string RenderNode(Session& session, Node& node, Phase phase) {
           text = "{{ " + text + " }}";
         if (text.find("{{") == std::string::npos && text.find("{%") == std::string::npos)
           return LiteralOrString(text);
-        jinja::Template tpl = jinja::Parse(text, node.original_file_path);
-        return in.RenderValue(tpl);
+        return in.RenderValue(session.KwargTemplate(text, node.original_file_path));
       }
       if (v.is_list()) {
         List out;
@@ -1465,22 +1558,29 @@ std::string RenderNode(Session& session, Node& node, Phase phase) {
       for (const auto& [k, v] : kwargs->as_dict().entries())
         rendered.Set(k, render(v, k.Str() == "column_name"));
     }
-    Value key("_dbt_generic_test_kwargs");
-    Value val(std::move(rendered));
-    std::string out = RenderWith(session, node, phase, *node.tpl, &state, &key, &val);
-    if (phase == Phase::kParse) {
-      // refs found while rendering kwargs belong to the node too (st recorded them on `node`).
-    } else {
-      node.extra_ctes = Value(List{});
-      for (const std::string& id : state->ephemerals)
-        node.extra_ctes.as_list().emplace_back(id);
-      for (const std::string& id : st->ephemerals) {
-        bool seen = false;
-        for (const Value& e : node.extra_ctes.as_list())
-          seen = seen || e.Str() == id;
-        if (!seen)
-          node.extra_ctes.as_list().emplace_back(id);
+    // Ephemeral refs: the test's own first, then those of its kwargs.
+    std::vector<std::string> kwarg_ephemerals = std::move(state->ephemerals);
+    state->ephemerals.clear();
+    globals.Set(Value("_dbt_generic_test_kwargs"), Value(std::move(rendered)));
+    std::string out;
+    {
+      Interpreter test(globals, &resolver);
+      try {
+        out = test.Render(*node.tpl);
+      } catch (jinja::MacroReturn&) {
+        Fail("return() called outside of a macro");
       }
+    }
+    if (phase == Phase::kCompile) {
+      for (const std::string& id : kwarg_ephemerals) {
+        if (std::find(state->ephemerals.begin(), state->ephemerals.end(), id) ==
+            state->ephemerals.end())
+          state->ephemerals.push_back(id);
+      }
+      List ids;
+      for (const std::string& id : state->ephemerals)
+        ids.emplace_back(id);
+      node.extra_ctes = Value(std::move(ids));
     }
     return out;
   }

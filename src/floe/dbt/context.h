@@ -6,6 +6,7 @@
 
 #include <memory>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "floe/dbt/project.h"
@@ -53,11 +54,14 @@ class MacroIndex {
     return package == "dbt" || package == "dbt_duckdb" || package == "dbt_postgres";
   }
   bool HasOverride(const std::string& name) const;  // a non-internal macro of that name
+  /// No project or package overrides ref() or source() with a macro of that name.
+  bool builtin_ref_and_source() const { return builtin_ref_and_source_; }
 
  private:
   std::map<std::string, std::map<std::string, const Macro*, std::less<>>, std::less<>> by_package_;
   std::map<std::string, const Macro*, std::less<>> internal_;
   std::map<std::string, Value, std::less<>> namespaces_;
+  bool builtin_ref_and_source_ = true;
 };
 
 /// Shared state of one invocation's renders.
@@ -69,6 +73,13 @@ struct Session {
   Dict base;                 // the functions and values that do not depend on the node
   Value graph;               // the `graph` context value (compile)
   Value adapters[2];         // the `adapter` object per phase, built on first use
+
+  /// A generic test's kwarg as a template (`{{ get_where_subquery(ref('m')) }}`), parsed once
+  /// per text and file while it is recent: a model's tests share it.
+  const jinja::Template& KwargTemplate(const std::string& text, const std::string& file);
+
+ private:
+  std::unordered_map<std::string, std::unique_ptr<const jinja::Template>> kwarg_templates_;
 };
 
 /// Builds the node-independent part of the context (var without a package, env_var, target,

@@ -2161,6 +2161,8 @@ void Parser::Finalize(Node& n) {
     }
   }
   // Private keys used by the parser (raw YAML of sources for tests) stay out of the manifest.
+  d.ShrinkToFit();
+  cfg.ShrinkToFit();
   n.data = Value(std::move(d));
   n.config = &n.data.as_dict().Find(Value("config"))->as_dict();
 }
@@ -2944,23 +2946,25 @@ bool Parser::Run() {
     Value desc = *n->data.as_dict().FindKey("description");
     Value own_tags = *n->data.as_dict().FindKey("_test_tags");
     bool target_enabled = n->enabled;
-    ResolveConfig(*n, nullptr);
-    n->data.as_dict().Set(Value("test_metadata"), metadata);
-    n->data.as_dict().Set(Value("column_name"), column);
-    n->data.as_dict().Set(Value("file_key_name"), file_key);
-    n->data.as_dict().Set(Value("attached_node"), attached);
-    n->data.as_dict().Set(Value("description"), desc);
-    n->data.as_dict().Set(Value("_test_tags"), own_tags);
-    Finalize(*n);
+    auto resolve = [&] {  // the builder's keys survive the config's resolution
+      ResolveConfig(*n, nullptr);
+      Dict& d = n->data.as_dict();
+      d.Set(Value("test_metadata"), metadata);
+      d.Set(Value("column_name"), column);
+      d.Set(Value("file_key_name"), file_key);
+      d.Set(Value("attached_node"), attached);
+      d.Set(Value("description"), desc);
+      d.Set(Value("_test_tags"), own_tags);
+      Finalize(*n);
+    };
+    resolve();
     ParseRender(*n);
-    ResolveConfig(*n, nullptr);
-    n->data.as_dict().Set(Value("test_metadata"), metadata);
-    n->data.as_dict().Set(Value("column_name"), column);
-    n->data.as_dict().Set(Value("file_key_name"), file_key);
-    n->data.as_dict().Set(Value("attached_node"), attached);
-    n->data.as_dict().Set(Value("description"), desc);
-    n->data.as_dict().Set(Value("_test_tags"), own_tags);
-    Finalize(*n);
+    if (n->config_call_written.is_dict()) {
+      resolve();  // config() was called while rendering
+    } else {      // only the refs and sources found while rendering are new
+      n->data.as_dict().Set(Value("refs"), RefsValue(*n));
+      n->data.as_dict().Set(Value("sources"), SourcesValue(*n));
+    }
     n->enabled = n->enabled && target_enabled;
   }
   // Disabled nodes leave the graph.

@@ -167,6 +167,8 @@ class Dict {
   /// Adds an entry whose key the caller knows is not there yet (builders of known shapes).
   void Append(Value key, Value value);
   void Reserve(size_t n) { entries_.reserve(n); }
+  /// Gives back the capacity beyond the entries (dicts kept for a whole run: nodes, configs).
+  void ShrinkToFit() { entries_.shrink_to_fit(); }
   bool Erase(const Value& key);
   size_t size() const { return entries_.size(); }
   /// A `namespace()` object: the one kind of object `{% set ns.attr = … %}` may assign to.
