@@ -3,6 +3,7 @@
 
 #include <filesystem>
 #include <iostream>
+#include <mutex>
 
 #include "floe/base/heap.h"
 #include "floe/cli/context.h"
@@ -30,6 +31,7 @@ class DuckEngine : public dbt::Engine {
  public:
   explicit DuckEngine(std::string path) : path_(std::move(path)) {}
   bool Execute(const std::string& sql, dbt::QueryTable* result, std::string* error) override {
+    std::lock_guard<std::mutex> lock(mutex_);  // one connection; nodes render on several threads
     if (!conn_) {
       db_ = sql::DuckDatabase::Open(path_, error);
       if (!db_)
@@ -66,6 +68,7 @@ class DuckEngine : public dbt::Engine {
   std::string path_;
   std::unique_ptr<sql::DuckDatabase> db_;
   std::unique_ptr<sql::DuckConnection> conn_;
+  std::mutex mutex_;
 };
 
 void AddCommonFlags(CLI::App* cmd, DbtFlags& f) {

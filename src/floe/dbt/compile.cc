@@ -3,11 +3,14 @@
 #include <cstring>
 #include <filesystem>
 #include <functional>
+#include <iostream>
+#include <map>
 #include <thread>
 #include <unordered_map>
 
 #include "floe/base/fs.h"
 #include "floe/base/hash.h"
+#include "floe/base/parallel.h"
 #include "floe/dbt/json.h"
 #include "floe/dbt/resources.h"
 #include "floe/jinja/parser.h"
@@ -82,35 +85,90 @@ std::string TargetDir(const Project& project) {
   return p.lexically_normal().string();
 }
 
+namespace {
+
+// A node's rendering, done ahead on a worker: its SQL (before CTE injection), the problems it
+// had and the lines it logged.
+struct Rendered {
+  bool done = false;
+  bool ok = false;
+  std::string sql;
+  std::string log;
+  Diagnostics diagnostics;
+};
+
+Rendered Render(Session& session, Node& n) {
+  Rendered r;
+  r.done = true;
+  LogCapture capture(&r.log);
+  try {
+    r.sql = RenderNode(session, n, Phase::kCompile);
+    r.ok = true;
+  } catch (const jinja::TemplateError& e) {
+    r.diagnostics.Error(Code::kDbtJinja, {n.pos.path, e.pos.line, e.pos.column},
+                        "Compilation Error in " + n.resource_type + " " + n.name + " (" +
+                            n.original_file_path + ")\n  " + e.message);
+  } catch (const CompilationError& e) {
+    r.diagnostics.Error(Code::kDbtCompilation, {n.pos.path, 0, 0},
+                        "Compilation Error in " + n.resource_type + " " + n.name + " (" +
+                            n.original_file_path + ")\n  " + e.message);
+  } catch (const jinja::MacroReturn&) {
+    r.ok = true;
+  } catch (const std::exception& e) {  // a worker thread must not throw
+    r.diagnostics.Error(
+        Code::kInternal, {n.pos.path, 0, 0},
+        std::string("internal error while compiling ") + n.unique_id + ": " + e.what());
+  }
+  return r;
+}
+
+}  // namespace
+
 bool CompileNodes(Project& project, Session& session, const std::set<std::string>* selected,
                   BackgroundWriter& files, Diagnostics& diagnostics) {
   Manifest& m = project.manifest;
-  std::map<std::string, int> done;  // 0 new, 1 compiling, 2 done
   std::string target = TargetDir(project);
+  std::vector<Node*> order;  // the selected nodes that compile, in manifest order
+  for (const auto& n : m.nodes) {
+    if (ManifestSection(n->resource_type) != "nodes" || n->resource_type == "seed")
+      continue;
+    if (selected != nullptr && selected->count(n->unique_id) == 0)
+      continue;
+    order.push_back(n.get());
+  }
+  // Rendering reads the shared session and writes only its own node: every core renders; the
+  // order-dependent work (CTEs, messages, files) comes after.
+  std::vector<Rendered> ahead(order.size());
+  ParallelFor(order.size(), [&](size_t i) { ahead[i] = Render(session, *order[i]); });
+  std::unordered_map<const Node*, Rendered*> rendered;
+  rendered.reserve(order.size());
+  for (size_t i = 0; i < order.size(); ++i)
+    rendered[order[i]] = &ahead[i];
+
+  // In order, as dbt: a node's problems and log lines, then its ephemeral dependencies
+  // (rendered now if no worker did), their CTEs injected.
+  std::unordered_map<const Node*, int> done;  // 0 new, 1 compiling, 2 done
+  done.reserve(order.size());
   std::function<bool(Node&)> compile = [&](Node& n) -> bool {
-    int& state = done[n.unique_id];
+    int& state = done[&n];
     if (state == 2)
       return true;
     if (state == 1)
       return false;
     state = 1;
-    std::string sql;
-    try {
-      sql = RenderNode(session, n, Phase::kCompile);
-    } catch (const jinja::TemplateError& e) {
-      diagnostics.Error(Code::kDbtJinja, {n.pos.path, e.pos.line, e.pos.column},
-                        "Compilation Error in " + n.resource_type + " " + n.name + " (" +
-                            n.original_file_path + ")\n  " + e.message);
-      done[n.unique_id] = 2;
+    Rendered own;
+    auto it = rendered.find(&n);
+    Rendered& r = it != rendered.end() ? *it->second : own;
+    if (!r.done)
+      r = Render(session, n);
+    if (!r.log.empty())
+      std::cerr << r.log;
+    diagnostics.Append(r.diagnostics);
+    if (!r.ok) {
+      done[&n] = 2;
       return false;
-    } catch (const CompilationError& e) {
-      diagnostics.Error(Code::kDbtCompilation, {n.pos.path, 0, 0},
-                        "Compilation Error in " + n.resource_type + " " + n.name + " (" +
-                            n.original_file_path + ")\n  " + e.message);
-      done[n.unique_id] = 2;
-      return false;
-    } catch (const jinja::MacroReturn&) {
     }
+    std::string sql = std::move(r.sql);
     // Ephemeral CTEs: each dependency compiled first, its own CTEs before it, deduplicated.
     List prepended;  // {id, sql}
     std::vector<std::string> ids;
@@ -125,7 +183,9 @@ bool CompileNodes(Project& project, Session& session, const std::set<std::string
       d.Set(Value("sql"), Value(cte_sql));
       prepended.emplace_back(std::move(d));
     };
-    List direct = n.extra_ctes.is_list() ? n.extra_ctes.as_list() : List{};
+    List direct;
+    if (n.extra_ctes.is_list())
+      direct.swap(n.extra_ctes.as_list());
     for (const Value& id_v : direct) {
       std::string id = id_v.Str();
       auto it = m.by_id.find(id);
@@ -144,15 +204,18 @@ bool CompileNodes(Project& project, Session& session, const std::set<std::string
       std::string body = pre ? pre->Str() : dep.compiled_code;
       add(id, " __dbt__cte__" + dep.name + " as (\n" + body + "\n)");
     }
-    std::vector<std::string> cte_sql;
-    for (const Value& c : prepended)
-      cte_sql.push_back(c.as_dict().FindKey("sql")->Str());
-    n.compiled_code = InjectCtes(sql, cte_sql);
-    n.extra_ctes = Value(prepended);
+    if (prepended.empty()) {
+      n.compiled_code = std::move(sql);
+    } else {
+      std::vector<std::string> cte_sql;
+      for (const Value& c : prepended)
+        cte_sql.push_back(c.as_dict().FindKey("sql")->Str());
+      n.compiled_code = InjectCtes(sql, cte_sql);
+      n.data.as_dict().Set(Value("_pre_injected_sql"), Value(std::move(sql)));
+    }
+    n.extra_ctes = Value(std::move(prepended));
     n.compiled = true;
-    Dict& d = n.data.as_dict();
-    if (!prepended.empty())
-      d.Set(Value("_pre_injected_sql"), Value(sql));
+    const Dict& d = n.data.as_dict();
     bool pseudo = (n.resource_type == "test" && d.FindKey("test_metadata")) ||
                   n.resource_type == "operation";  // no file of their own: under the YAML's
     std::string rel = pseudo ? n.original_file_path + "/" + n.path : n.original_file_path;
@@ -162,16 +225,12 @@ bool CompileNodes(Project& project, Session& session, const std::set<std::string
   };
   bool ok = true;
   std::vector<const Node*> written;
-  for (const auto& n : m.nodes) {
-    if (ManifestSection(n->resource_type) != "nodes" || n->resource_type == "seed")
-      continue;
-    if (selected != nullptr && selected->count(n->unique_id) == 0)
-      continue;
+  for (Node* n : order) {
     if (!compile(*n))
       ok = false;
     if (n->is_ephemeral() || n->resource_type == "snapshot" || !n->compiled)
       continue;  // dbt compile writes no file for these
-    written.push_back(n.get());
+    written.push_back(n);
   }
   // Ephemeral nodes that were compiled for others get their files too (dbt writes them).
   for (const auto& n : m.nodes) {

@@ -949,6 +949,16 @@ Value ApiObject() {
   return Value(std::move(api));
 }
 
+thread_local std::string* t_log_buffer = nullptr;
+
+// One write per line, so that lines of threads that print at once do not mix.
+void WriteLogLine(const std::string& line) {
+  if (t_log_buffer != nullptr)
+    *t_log_buffer += line + "\n";
+  else
+    std::cerr << line + "\n";
+}
+
 Value ExceptionsObject() {
   Dict e;
   e.Set(Value("raise_compiler_error"),
@@ -958,7 +968,7 @@ Value ExceptionsObject() {
         Fn("raise_not_implemented",
            [](Interpreter&, Arguments& a) -> Value { Fail(a.Get(0, "msg").Str()); }));
   e.Set(Value("warn"), Fn("warn", [](Interpreter&, Arguments& a) {
-          std::cerr << "Warning: " << a.Get(0, "msg").Str() << "\n";
+          WriteLogLine("Warning: " + a.Get(0, "msg").Str());
           return Value("");
         }));
   for (const char* name :
@@ -1128,10 +1138,7 @@ Dict NodeGlobals(Session& session, const std::shared_ptr<NodeState>& state) {
   const Value* schema = node.data.as_dict().FindKey("schema");
   g.Set(Value("database"), db ? *db : None());
   g.Set(Value("schema"), schema ? *schema : None());
-  Value& adapter = session.adapters[state->phase == Phase::kParse ? 0 : 1];
-  if (adapter.is_undefined())
-    adapter = AdapterObject(s, state->phase);
-  g.Set(Value("adapter"), adapter);
+  g.Set(Value("adapter"), session.Adapter(state->phase));
   g.Set(Value("load_result"), Fn("load_result", [st](Interpreter&, Arguments& a) -> Value {
           const Value* v = st->results.Find(a.Get(0, "name"));
           return v ? *v : None();
@@ -1233,16 +1240,36 @@ const Value* MacroIndex::PackageNamespace(const std::string& package) const {
   return it == namespaces_.end() ? nullptr : &it->second;
 }
 
-const jinja::Template& Session::KwargTemplate(const std::string& text, const std::string& file) {
+const Value& Session::Adapter(Phase phase) {
+  size_t i = phase == Phase::kParse ? 0 : 1;
+  std::call_once(adapter_once_[i], [&] { adapters_[i] = AdapterObject(this, phase); });
+  return adapters_[i];
+}
+
+std::shared_ptr<const jinja::Template> Session::KwargTemplate(const std::string& text,
+                                                              const std::string& file) {
   std::string key = file + '\n' + text;
+  {
+    std::lock_guard<std::mutex> lock(kwarg_mutex_);
+    auto it = kwarg_templates_.find(key);
+    if (it != kwarg_templates_.end())
+      return it->second;
+  }
+  auto tpl = std::make_shared<const jinja::Template>(jinja::Parse(text, file));
+  std::lock_guard<std::mutex> lock(kwarg_mutex_);
   // Bounded: the tests sharing a kwarg are neighbours in node order, so forgetting everything
   // now and then loses little and keeps a large project's memory flat.
-  if (kwarg_templates_.size() >= 1024 && kwarg_templates_.find(key) == kwarg_templates_.end())
+  if (kwarg_templates_.size() >= 1024)
     kwarg_templates_.clear();
-  auto& tpl = kwarg_templates_[key];
-  if (!tpl)
-    tpl = std::make_unique<const jinja::Template>(jinja::Parse(text, file));
-  return *tpl;
+  kwarg_templates_.emplace(std::move(key), tpl);
+  return tpl;
+}
+
+LogCapture::LogCapture(std::string* buffer) : previous_(t_log_buffer) {
+  t_log_buffer = buffer;
+}
+LogCapture::~LogCapture() {
+  t_log_buffer = previous_;
 }
 
 bool MacroIndex::HasOverride(const std::string& name) const {
@@ -1295,11 +1322,11 @@ Dict BaseContext(const Project& project, Session* session) {
         }));
   b.Set(Value("log"), Fn("log", [](Interpreter&, Arguments& a) {
           if (a.Get(1, "info", Value(false)).Truthy())
-            std::cerr << a.Get(0, "msg").Str() << "\n";
+            WriteLogLine(a.Get(0, "msg").Str());
           return Value("");
         }));
   b.Set(Value("print"), Fn("print", [](Interpreter&, Arguments& a) {
-          std::cerr << (a.positional.empty() ? std::string() : a.positional[0].Str()) << "\n";
+          WriteLogLine(a.positional.empty() ? std::string() : a.positional[0].Str());
           return Value("");
         }));
   b.Set(Value("set"), Fn("set", [](Interpreter&, Arguments& a) -> Value {
@@ -1537,7 +1564,7 @@ std::string RenderNode(Session& session, Node& node, Phase phase) {
           text = "{{ " + text + " }}";
         if (text.find("{{") == std::string::npos && text.find("{%") == std::string::npos)
           return LiteralOrString(text);
-        return in.RenderValue(session.KwargTemplate(text, node.original_file_path));
+        return in.RenderValue(*session.KwargTemplate(text, node.original_file_path));
       }
       if (v.is_list()) {
         List out;

@@ -5,6 +5,7 @@
 // compile (execute=True, renders SQL with relations and may query the engine).
 
 #include <memory>
+#include <mutex>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -30,7 +31,7 @@ class Engine {
   Engine(Engine&&) = delete;
   Engine& operator=(Engine&&) = delete;
   virtual ~Engine() = default;
-  /// Runs `sql`; on failure returns false with the engine's message.
+  /// Runs `sql`; on failure returns false with the engine's message. Called from any thread.
   virtual bool Execute(const std::string& sql, QueryTable* result, std::string* error) = 0;
 };
 
@@ -64,7 +65,8 @@ class MacroIndex {
   bool builtin_ref_and_source_ = true;
 };
 
-/// Shared state of one invocation's renders.
+/// Shared state of one invocation's renders. Nodes may render on several threads at once: what
+/// is built on first use here is built once, under a lock.
 struct Session {
   Project* project = nullptr;
   std::unique_ptr<MacroIndex> macro_index;  // built by ParseProject once macros are loaded
@@ -72,14 +74,35 @@ struct Session {
   Engine* engine = nullptr;  // null at parse, or when no engine could be opened
   Dict base;                 // the functions and values that do not depend on the node
   Value graph;               // the `graph` context value (compile)
-  Value adapters[2];         // the `adapter` object per phase, built on first use
 
+  /// The `adapter` object of a phase.
+  const Value& Adapter(Phase phase);
   /// A generic test's kwarg as a template (`{{ get_where_subquery(ref('m')) }}`), parsed once
   /// per text and file while it is recent: a model's tests share it.
-  const jinja::Template& KwargTemplate(const std::string& text, const std::string& file);
+  std::shared_ptr<const jinja::Template> KwargTemplate(const std::string& text,
+                                                       const std::string& file);
 
  private:
-  std::unordered_map<std::string, std::unique_ptr<const jinja::Template>> kwarg_templates_;
+  std::once_flag adapter_once_[2];
+  Value adapters_[2];
+  std::mutex kwarg_mutex_;
+  std::unordered_map<std::string, std::shared_ptr<const jinja::Template>> kwarg_templates_;
+};
+
+/// While alive, log(), print() and exceptions.warn() of this thread's renders go to `buffer`
+/// instead of stderr: workers rendering nodes in parallel keep each node's lines, which are
+/// printed in node order afterwards, so output does not depend on thread timing.
+class LogCapture {
+ public:
+  explicit LogCapture(std::string* buffer);
+  LogCapture(const LogCapture&) = delete;
+  LogCapture& operator=(const LogCapture&) = delete;
+  LogCapture(LogCapture&&) = delete;
+  LogCapture& operator=(LogCapture&&) = delete;
+  ~LogCapture();
+
+ private:
+  std::string* previous_;
 };
 
 /// Builds the node-independent part of the context (var without a package, env_var, target,

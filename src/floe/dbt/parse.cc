@@ -6,6 +6,8 @@
 #include <ctime>
 #include <filesystem>
 #include <functional>
+#include <iostream>
+#include <mutex>
 #include <optional>
 #include <regex>
 #include <set>
@@ -13,6 +15,7 @@
 
 #include "floe/base/fs.h"
 #include "floe/base/hash.h"
+#include "floe/base/parallel.h"
 #include "floe/dbt/macro_library.h"
 #include "floe/dbt/resources.h"
 #include "floe/jinja/parser.h"
@@ -874,10 +877,13 @@ Value DeprecationDate(const Value& raw) {
   return Value(std::string(buf));
 }
 
+// The problems of the node this thread parses inside Parser::ParseEach (null elsewhere).
+thread_local Diagnostics* t_node_diags = nullptr;
+
 class Parser {
  public:
   Parser(Project& project, Session& session, Diagnostics& diagnostics)
-      : project_(project), session_(session), diags_(diagnostics), m_(project.manifest) {}
+      : project_(project), session_(session), all_diags_(diagnostics), m_(project.manifest) {}
 
   bool Run();
 
@@ -925,9 +931,15 @@ class Parser {
   }
   std::string RefHint(const std::string& name) const;
   std::string Alias(Node& n, const Value& custom);
+  // Where problems go: the project's list, or the current node's while workers parse nodes.
+  Diagnostics& diags() { return t_node_diags != nullptr ? *t_node_diags : all_diags_; }
+  // Runs `parse` on every node of `nodes` on every core; each node's problems and log lines are
+  // reported afterwards in node order, as if the nodes had been parsed one after another.
+  void ParseEach(const std::vector<Node*>& nodes, const std::function<void(Node&)>& parse);
+
   void Error(Code code, const std::string& file, jinja::Position pos, std::string message,
              std::string hint = {}) {
-    diags_.Error(code, {file, pos.line, pos.column}, std::move(message), std::move(hint));
+    diags().Error(code, {file, pos.line, pos.column}, std::move(message), std::move(hint));
   }
   std::string Display(const Package& pkg, const std::string& rel) {
     return DisplayPath(project_, pkg, rel);
@@ -937,7 +949,8 @@ class Parser {
 
   Project& project_;
   Session& session_;
-  Diagnostics& diags_;
+  Diagnostics& all_diags_;
+  std::mutex templates_mutex_;  // test_templates_, shared by the workers of ParseEach
   Manifest& m_;
   std::vector<Patch> patches_;
   std::vector<std::unique_ptr<Patch>> version_patches_;  // one per version of a versioned model
@@ -1027,7 +1040,7 @@ void Parser::LoadMacros() {
       for (const std::string& f : FilesUnder(pkg->dir + "/" + dir, {".sql"})) {
         std::string rel = JoinPath(dir, f);
         std::string text;
-        if (!ReadFile(pkg->dir + "/" + rel, text, diags_))
+        if (!ReadFile(pkg->dir + "/" + rel, text, diags()))
           continue;
         LoadMacroFile(pkg.get(), rel, text, false);
       }
@@ -1036,7 +1049,7 @@ void Parser::LoadMacros() {
       for (const std::string& f : FilesUnder(pkg->dir + "/" + dir + "/generic", {".sql"})) {
         std::string rel = JoinPath(dir, "generic/" + f);
         std::string text;
-        if (!ReadFile(pkg->dir + "/" + rel, text, diags_))
+        if (!ReadFile(pkg->dir + "/" + rel, text, diags()))
           continue;
         LoadMacroFile(pkg.get(), rel, text, true);
       }
@@ -1063,7 +1076,7 @@ void Parser::LoadDocs(const Package& pkg) {
       if (!seen_files.insert(rel).second)
         continue;
       std::string text;
-      if (!ReadFile(pkg.dir + "/" + rel, text, diags_))
+      if (!ReadFile(pkg.dir + "/" + rel, text, diags()))
         continue;
       std::string error;
       jinja::Position pos;
@@ -1091,7 +1104,7 @@ void Parser::LoadDocs(const Package& pkg) {
 }
 
 Value Parser::DocRender(const Package& pkg, const Value& text) {
-  return RenderDescription(project_, session_, pkg, text, diags_);
+  return RenderDescription(project_, session_, pkg, text, diags());
 }
 
 // The docs blocks a description uses: each `{{ doc('name') }}` (or doc('package', 'name')) that
@@ -1140,13 +1153,13 @@ void Parser::LoadProperties(const Package& pkg) {
       Document doc;
       Diagnostics local;
       std::string text;
-      if (!ReadFile(pkg.dir + "/" + rel, text, diags_))
+      if (!ReadFile(pkg.dir + "/" + rel, text, diags()))
         continue;
       if (!ParseYaml(text, doc, local)) {
         for (Diagnostic d : local.items()) {
           d.code = Code::kDbtYaml;
           d.location.file = Display(pkg, rel);
-          diags_.Add(d);
+          diags().Add(d);
         }
         continue;
       }
@@ -1199,7 +1212,7 @@ void Parser::LoadProperties(const Package& pkg) {
               }
             }
           }
-          diags_.Append(local);
+          diags().Append(local);
           AddSources(pkg, rel, sources);
         } else if (key == "version") {
           continue;
@@ -1239,7 +1252,7 @@ Node* Parser::NewNode(const Package& pkg, const std::string& type, const std::st
 
 void Parser::LoadSqlNodes(const Package& pkg) {
   auto read = [&](const std::string& rel, std::string& text) {
-    return ReadFile(pkg.dir + "/" + rel, text, diags_);
+    return ReadFile(pkg.dir + "/" + rel, text, diags());
   };
   for (const std::string& dir : pkg.model_paths) {
     for (const std::string& f : FilesUnder(pkg.dir + "/" + dir, {".sql", ".py"})) {
@@ -1593,7 +1606,7 @@ void Parser::ResolveConfig(Node& n, const Value* yaml_config) {
     cfg.as_dict().Set(Value("pre-hook"), pre);
     cfg.as_dict().Set(Value("post-hook"), post);
   }
-  diags_.Append(local);
+  diags().Append(local);
   n.data.as_dict().Set(Value("config"), cfg);
   n.data.as_dict().Set(Value("unrendered_config"), Value(std::move(unrendered)));
   n.config = &n.data.as_dict().Find(Value("config"))->as_dict();
@@ -1862,13 +1875,19 @@ void Parser::ParseRender(Node& n) {
       origin = {static_cast<uint32_t>(l->as_int()),
                 static_cast<uint32_t>(n.data.as_dict().FindKey("_origin_col")->as_int())};
     if (!n.tpl) {
-      auto it = test_templates_.find(n.raw_code);
-      if (it != test_templates_.end()) {
-        n.tpl = it->second;
-      } else {
+      bool generic_test = n.resource_type == "test" && n.data.as_dict().FindKey("test_metadata");
+      if (generic_test) {  // generic tests share a few texts: parsed once
+        std::lock_guard<std::mutex> lock(templates_mutex_);
+        auto it = test_templates_.find(n.raw_code);
+        if (it != test_templates_.end())
+          n.tpl = it->second;
+      }
+      if (!n.tpl) {
         n.tpl = std::make_shared<jinja::Template>(jinja::Parse(n.raw_code, n.pos.path, origin));
-        if (n.resource_type == "test" && n.data.as_dict().FindKey("test_metadata"))
-          test_templates_[n.raw_code] = n.tpl;
+        if (generic_test) {
+          std::lock_guard<std::mutex> lock(templates_mutex_);
+          test_templates_.emplace(n.raw_code, n.tpl);
+        }
       }
     }
     const Value* md = n.data.as_dict().FindKey("test_metadata");
@@ -2879,6 +2898,29 @@ void Parser::Link() {
   }
 }
 
+void Parser::ParseEach(const std::vector<Node*>& nodes, const std::function<void(Node&)>& parse) {
+  struct Outcome {
+    Diagnostics diagnostics;
+    std::string log;
+  };
+  std::vector<Outcome> outcomes(nodes.size());
+  ParallelFor(nodes.size(), [&](size_t i) {
+    t_node_diags = &outcomes[i].diagnostics;
+    LogCapture capture(&outcomes[i].log);
+    try {
+      parse(*nodes[i]);
+    } catch (const std::exception& e) {
+      Error(Code::kInternal, nodes[i]->pos.path, {}, std::string("internal error: ") + e.what());
+    }
+    t_node_diags = nullptr;
+  });
+  for (const Outcome& o : outcomes) {
+    if (!o.log.empty())
+      std::cerr << o.log;
+    all_diags_.Append(o.diagnostics);
+  }
+}
+
 bool Parser::Run() {
   LoadMacros();
   session_.macro_index = std::make_unique<MacroIndex>(project_);
@@ -2910,7 +2952,8 @@ bool Parser::Run() {
     if (n->resource_type != "source")
       file_nodes.push_back(n.get());
   }
-  for (Node* n : file_nodes) {
+  ParseEach(file_nodes, [&](Node& node) {
+    Node* n = &node;
     auto it = patch_by_key_.find(PatchKey(*n));
     const Value* yaml_config = nullptr;
     if (it != patch_by_key_.end()) {
@@ -2933,11 +2976,15 @@ bool Parser::Run() {
       n->data.as_dict().Set(Value("refs"), RefsValue(*n));
       n->data.as_dict().Set(Value("sources"), SourcesValue(*n));
     }
-  }
+  });
   AddGenericTests();
+  std::vector<Node*> generic_tests;
   for (const auto& n : m_.nodes) {
-    if (n->resource_type != "test" || n->data.as_dict().FindKey("test_metadata") == nullptr)
-      continue;
+    if (n->resource_type == "test" && n->data.as_dict().FindKey("test_metadata") != nullptr)
+      generic_tests.push_back(n.get());
+  }
+  ParseEach(generic_tests, [&](Node& node) {
+    Node* n = &node;
     const Value* metadata_v = n->data.as_dict().FindKey("test_metadata");
     Value metadata = *metadata_v;
     Value column = *n->data.as_dict().FindKey("column_name");
@@ -2966,7 +3013,7 @@ bool Parser::Run() {
       n->data.as_dict().Set(Value("sources"), SourcesValue(*n));
     }
     n->enabled = n->enabled && target_enabled;
-  }
+  });
   // Disabled nodes leave the graph.
   std::vector<std::unique_ptr<Node>> kept;
   for (auto& n : m_.nodes) {
@@ -3019,9 +3066,9 @@ bool Parser::Run() {
     if (n->resource_type == "model" || n->resource_type == "seed" || n->resource_type == "snapshot")
       m_.refable[n->name].push_back(n.get());
   }
-  AddYamlResources(project_, session_, yaml_resources_, diags_);
+  AddYamlResources(project_, session_, yaml_resources_, diags());
   Link();
-  return !diags_.has_errors();
+  return !diags().has_errors();
 }
 
 }  // namespace

@@ -318,7 +318,7 @@ namespace {
 constexpr size_t kIndexFrom = 48;
 }  // namespace
 
-void Dict::BuildIndex() const {
+void Dict::BuildIndex() {
   index_ = std::make_unique<Index>();
   index_->reserve(entries_.size() * 2);
   for (size_t i = 0; i < entries_.size(); ++i) {
@@ -328,8 +328,6 @@ void Dict::BuildIndex() const {
 }
 
 std::ptrdiff_t Dict::Position(std::string_view key) const {
-  if (index_ == nullptr && entries_.size() >= kIndexFrom)
-    BuildIndex();
   if (index_ != nullptr) {
     auto it = index_->find(key);
     return it == index_->end() ? -1 : static_cast<std::ptrdiff_t>(it->second);
@@ -372,15 +370,31 @@ void Dict::Set(Value key, Value value) {
     *existing = std::move(value);
     return;
   }
-  if (index_ != nullptr && key.is_string())
-    index_->emplace(key.as_string(), entries_.size());
-  entries_.emplace_back(std::move(key), std::move(value));
+  Append(std::move(key), std::move(value));
 }
 
 void Dict::Append(Value key, Value value) {
   if (index_ != nullptr && key.is_string())
     index_->emplace(key.as_string(), entries_.size());
   entries_.emplace_back(std::move(key), std::move(value));
+  if (index_ == nullptr && entries_.size() >= kIndexFrom)
+    BuildIndex();
+}
+
+Dict::Dict(const Dict& other) : entries_(other.entries_), namespace_(other.namespace_) {
+  if (other.index_ != nullptr)
+    BuildIndex();
+}
+
+Dict& Dict::operator=(const Dict& other) {
+  if (this != &other) {
+    entries_ = other.entries_;
+    namespace_ = other.namespace_;
+    index_.reset();
+    if (other.index_ != nullptr)
+      BuildIndex();
+  }
+  return *this;
 }
 
 bool Dict::Erase(const Value& key) {
@@ -388,6 +402,8 @@ bool Dict::Erase(const Value& key) {
     if (it->first.Equals(key)) {
       entries_.erase(it);
       index_.reset();
+      if (entries_.size() >= kIndexFrom)
+        BuildIndex();
       return true;
     }
   }

@@ -147,15 +147,8 @@ class Value {
 class Dict {
  public:
   Dict() = default;
-  Dict(const Dict& other) : entries_(other.entries_), namespace_(other.namespace_) {}
-  Dict& operator=(const Dict& other) {
-    if (this != &other) {
-      entries_ = other.entries_;
-      namespace_ = other.namespace_;
-      index_.reset();
-    }
-    return *this;
-  }
+  Dict(const Dict& other);
+  Dict& operator=(const Dict& other);
   Dict(Dict&&) noexcept = default;
   Dict& operator=(Dict&&) noexcept = default;
   ~Dict() = default;
@@ -182,14 +175,15 @@ class Dict {
     size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
   };
   using Index = std::unordered_map<std::string, size_t, Hash, std::equal_to<>>;
-  // Positions of string keys, built once a dict grows large (collections of many nodes);
-  // dicts of a few dozen entries (a node, a config) are searched linearly.
-  void BuildIndex() const;
+  // Positions of string keys, built as a dict grows large (collections of many nodes) and kept
+  // up to date by every change, so that lookups never write (dicts are read from several
+  // threads); dicts of a few dozen entries (a node, a config) are searched linearly.
+  void BuildIndex();
   std::ptrdiff_t Position(std::string_view key) const;
 
   std::vector<std::pair<Value, Value>> entries_;
   bool namespace_ = false;
-  mutable std::unique_ptr<Index> index_;
+  std::unique_ptr<Index> index_;
 };
 
 /// Positional and keyword arguments of a call.
