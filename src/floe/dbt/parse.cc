@@ -915,9 +915,10 @@ class Parser {
   void AddSources(const Package& pkg, const std::string& file, const Value& sources);
   void AddGenericTests();
   void InferPrimaryKeys();
-  void AddTest(const List& inherited_tags, const Node& target, const Value& test,
-               const Value* column, const std::string& file, const Package& pkg,
-               const std::string& target_kind);
+  // Builds the generic test `test` of `target` (a node of its own) into `out`.
+  void AddTest(std::vector<std::unique_ptr<Node>>& out, const List& inherited_tags,
+               const Node& target, const Value& test, const Value* column, const std::string& file,
+               const Package& pkg, const std::string& target_kind);
   void Link();
   std::string Schema(Node& n, const Value& custom);
   std::string UndefinedHint(const std::string& message);
@@ -935,7 +936,7 @@ class Parser {
   Diagnostics& diags() { return t_node_diags != nullptr ? *t_node_diags : all_diags_; }
   // Runs `parse` on every node of `nodes` on every core; each node's problems and log lines are
   // reported afterwards in node order, as if the nodes had been parsed one after another.
-  void ParseEach(const std::vector<Node*>& nodes, const std::function<void(Node&)>& parse);
+  void ParseEach(const std::vector<Node*>& nodes, const std::function<void(Node&, size_t)>& parse);
 
   void Error(Code code, const std::string& file, jinja::Position pos, std::string message,
              std::string hint = {}) {
@@ -2265,9 +2266,9 @@ constexpr const char* kTestConfigArgs[] = {
     "severity",  "tags",           "enabled",           "where", "limit",    "warn_if", "error_if",
     "fail_calc", "store_failures", "store_failures_as", "meta",  "database", "schema",  "alias"};
 
-void Parser::AddTest(const List& inherited_tags, const Node& target, const Value& test,
-                     const Value* column, const std::string& file, const Package& pkg,
-                     const std::string& target_kind) {
+void Parser::AddTest(std::vector<std::unique_ptr<Node>>& out, const List& inherited_tags,
+                     const Node& target, const Value& test, const Value* column,
+                     const std::string& file, const Package& pkg, const std::string& target_kind) {
   std::string display = Display(pkg, file);
   std::string test_name;
   Dict args;
@@ -2483,24 +2484,29 @@ void Parser::AddTest(const List& inherited_tags, const Node& target, const Value
     n->refs.push_back(r);
   }
   n->enabled = target.enabled;
-  m_.nodes.push_back(std::move(n));
+  out.push_back(std::move(n));
 }
 
 // dbt's infer_primary_key: a primary_key constraint (model level, then column level); else the
 // columns with both a unique (enabled or not) and a not_null test; else those with an enabled
 // unique test; else a disabled one. unique_combination_of_columns counts as unique. Sorted.
 void Parser::InferPrimaryKeys() {
-  std::map<std::string, std::vector<const Node*>> tests_of;
+  std::unordered_map<std::string_view, std::vector<const Node*>> tests_of;
+  std::vector<Node*> models;
   for (const auto* nodes : {&m_.nodes, &m_.disabled}) {
     for (const auto& t : *nodes) {
+      if (t->resource_type == "model" && nodes == &m_.nodes)
+        models.push_back(t.get());
+      if (t->resource_type != "test")
+        continue;
       const Value* attached = t->data.as_dict().FindKey("attached_node");
-      if (t->resource_type == "test" && attached && attached->is_string())
+      if (attached && attached->is_string())
         tests_of[attached->as_string()].push_back(t.get());
     }
   }
-  for (const auto& n : m_.nodes) {
-    if (n->resource_type != "model")
-      continue;
+  static const std::vector<const Node*> kNoTests;
+  ParseEach(models, [&](Node& model, size_t) {
+    Node* n = &model;
     Dict& d = n->data.as_dict();
     auto is_primary_key = [](const Value& c) {
       return c.is_dict() && Get(c.as_dict(), "type").Str() == "primary_key";
@@ -2534,7 +2540,8 @@ void Parser::InferPrimaryKeys() {
     }
     if (!constrained) {
       std::set<std::string> unique_on, unique_off, not_null;
-      for (const Node* t : tests_of[n->unique_id]) {
+      auto tests = tests_of.find(n->unique_id);
+      for (const Node* t : tests == tests_of.end() ? kNoTests : tests->second) {
         const Value* md = t->data.as_dict().FindKey("test_metadata");
         if (md == nullptr || !md->is_dict())
           continue;
@@ -2574,7 +2581,7 @@ void Parser::InferPrimaryKeys() {
     for (const std::string& k : key)
       out.emplace_back(k);
     d.Set(Value("primary_key"), Value(std::move(out)));
-  }
+  });
 }
 
 void Parser::AddGenericTests() {
@@ -2584,7 +2591,9 @@ void Parser::AddGenericTests() {
     targets.push_back(n.get());
   for (const auto& n : m_.disabled)
     targets.push_back(n.get());
-  for (Node* t : targets) {
+  std::vector<std::vector<std::unique_ptr<Node>>> made(targets.size());  // each target's tests
+  ParseEach(targets, [&](Node& target, size_t i) {
+    Node* t = &target;
     if (t->resource_type == "source") {
       Value src = t->data.as_dict().FindKey("_tests_source")
                       ? *t->data.as_dict().FindKey("_tests_source")
@@ -2595,7 +2604,7 @@ void Parser::AddGenericTests() {
       t->data.as_dict().Erase(Value("_tests_source"));
       t->data.as_dict().Erase(Value("_tests_table"));
       if (!tbl.is_dict())
-        continue;
+        return;
       const Package& pkg = *project_.FindPackage(t->package);
       // Source tests inherit the top-level tags of the source and the table (not config.tags).
       List source_tags = TagsOf(src, false);
@@ -2604,7 +2613,7 @@ void Parser::AddGenericTests() {
       for (const char* key : {"data_tests", "tests"}) {
         if (const Value* tests = tbl.as_dict().FindKey(key); tests && tests->is_list()) {
           for (const Value& test : tests->as_list())
-            AddTest(source_tags, *t, test, nullptr, t->original_file_path, pkg, "sources");
+            AddTest(made[i], source_tags, *t, test, nullptr, t->original_file_path, pkg, "sources");
         }
       }
       if (const Value* cols = tbl.as_dict().FindKey("columns"); cols && cols->is_list()) {
@@ -2619,23 +2628,23 @@ void Parser::AddGenericTests() {
                 List tags = source_tags;
                 for (const Value& x : TagsOf(c, true))
                   tags.push_back(x);
-                AddTest(tags, *t, test, cname, t->original_file_path, pkg, "sources");
+                AddTest(made[i], tags, *t, test, cname, t->original_file_path, pkg, "sources");
               }
             }
           }
         }
       }
-      continue;
+      return;
     }
     auto it = patch_by_key_.find(PatchKey(*t));
     if (it == patch_by_key_.end())
-      continue;
+      return;
     const Patch& p = *it->second;
     const Dict& e = p.entry.as_dict();
     for (const char* key : {"data_tests", "tests"}) {
       if (const Value* tests = e.FindKey(key); tests && tests->is_list()) {
         for (const Value& test : tests->as_list())
-          AddTest({}, *t, test, nullptr, p.file, *p.package, p.yaml_key);
+          AddTest(made[i], {}, *t, test, nullptr, p.file, *p.package, p.yaml_key);
       }
     }
     if (const Value* cols = e.FindKey("columns"); cols && cols->is_list()) {
@@ -2647,12 +2656,16 @@ void Parser::AddGenericTests() {
         for (const char* key : {"data_tests", "tests"}) {
           if (const Value* tests = c.as_dict().FindKey(key); tests && tests->is_list()) {
             for (const Value& test : tests->as_list())
-              AddTest(SortedUnique(TagsOf(c, true)), *t, test, cname, p.file, *p.package,
+              AddTest(made[i], SortedUnique(TagsOf(c, true)), *t, test, cname, p.file, *p.package,
                       p.yaml_key);
           }
         }
       }
     }
+  });
+  for (auto& tests : made) {
+    for (auto& n : tests)
+      m_.nodes.push_back(std::move(n));
   }
 }
 
@@ -2772,8 +2785,11 @@ std::string Parser::RefHint(const std::string& name) const {
 }
 
 void Parser::Link() {
-  // Index refable names once: ResolveRef is called per ref.
-  for (auto& n : m_.nodes) {
+  std::vector<Node*> all;
+  for (auto& n : m_.nodes)
+    all.push_back(n.get());
+  ParseEach(all, [&](Node& node, size_t) {
+    Node* n = &node;
     std::vector<std::string> deps;
     std::vector<std::string> ref_deps;
     for (const RefCall& r : n->refs) {
@@ -2844,61 +2860,84 @@ void Parser::Link() {
     Value* dep = n->data.as_dict().Find(Value("depends_on"));
     if (dep && dep->is_dict() && n->resource_type != "seed")
       dep->as_dict().Set(Value("nodes"), Value(nodes));
-  }
+  });
+  // parent_map: each graph member's parents; child_map: the reverse; both sorted. Built from
+  // a list sorted once, appended at the map's end (a map insert per node otherwise compares
+  // long unique_ids a dozen times).
+  std::vector<const Node*> members;
   for (const auto& n : m_.nodes) {
-    if (n->resource_type == "group")
-      continue;  // groups are not graph members
-    m_.parent_map[n->unique_id];
-    m_.child_map[n->unique_id];
+    if (n->resource_type != "group")  // groups are not graph members
+      members.push_back(n.get());
   }
-  for (const auto& n : m_.nodes) {
-    for (const std::string& p : n->depends_on) {
-      m_.parent_map[n->unique_id].push_back(p);
-      m_.child_map[p].push_back(n->unique_id);
+  std::sort(members.begin(), members.end(),
+            [](const Node* a, const Node* b) { return a->unique_id < b->unique_id; });
+  std::unordered_map<std::string_view, size_t> position;
+  position.reserve(members.size());
+  for (size_t i = 0; i < members.size(); ++i)
+    position.emplace(members[i]->unique_id, i);
+  std::vector<std::vector<size_t>> parents(members.size()), children(members.size());
+  for (size_t i = 0; i < members.size(); ++i) {
+    for (const std::string& p : members[i]->depends_on) {
+      auto it = position.find(p);
+      if (it == position.end())
+        continue;
+      parents[i].push_back(it->second);
+      children[it->second].push_back(i);
     }
   }
-  for (auto& [k, v] : m_.parent_map)
-    std::sort(v.begin(), v.end());
-  for (auto& [k, v] : m_.child_map)
-    std::sort(v.begin(), v.end());
-  // Cycles: depth-first search over parents.
-  std::unordered_map<std::string, int> state;
-  std::vector<std::string> stack;
-  std::function<bool(const std::string&)> visit = [&](const std::string& id) -> bool {
-    state[id] = 1;
-    stack.push_back(id);
-    auto parents = m_.parent_map.find(id);  // find: the search must not add map entries
-    if (parents == m_.parent_map.end()) {
-      stack.pop_back();
-      state[id] = 2;
-      return false;
-    }
-    for (const std::string& p : parents->second) {
-      if (state[p] == 1) {
-        auto at = std::find(stack.begin(), stack.end(), p);
-        std::string cycle;
-        for (auto it = at; it != stack.end(); ++it)
-          cycle += *it + " --> ";
-        cycle += p;
-        const Node* n = m_.by_id.count(id) ? m_.by_id[id] : nullptr;
-        Error(Code::kDbtCycle, n ? n->pos.path : "", {}, "Found a cycle: " + cycle,
-              "remove one of the refs of the cycle");
-        return true;
-      }
-      if (state[p] == 0 && visit(p))
-        return true;
-    }
-    stack.pop_back();
-    state[id] = 2;
-    return false;
+  auto ids = [&](std::vector<size_t>& of) {
+    std::sort(of.begin(), of.end());  // positions sort as the ids do
+    std::vector<std::string> out;
+    out.reserve(of.size());
+    for (size_t j : of)
+      out.push_back(members[j]->unique_id);
+    return out;
   };
-  for (const auto& n : m_.nodes) {
-    if (state[n->unique_id] == 0 && visit(n->unique_id))
-      break;
+  for (size_t i = 0; i < members.size(); ++i) {
+    m_.parent_map.emplace_hint(m_.parent_map.end(), members[i]->unique_id, ids(parents[i]));
+    m_.child_map.emplace_hint(m_.child_map.end(), members[i]->unique_id, ids(children[i]));
+  }
+  // Cycles: depth-first search over parents (in sorted order), from each node in parse order;
+  // the first cycle found is reported.
+  std::vector<uint8_t> state(members.size(), 0);  // 0 new, 1 on the path, 2 done
+  std::vector<std::pair<size_t, size_t>> path;    // node, next parent to visit
+  for (const auto& start : m_.nodes) {
+    auto from = position.find(start->unique_id);
+    if (from == position.end() || state[from->second] != 0)
+      continue;
+    path.push_back({from->second, 0});
+    state[from->second] = 1;
+    while (!path.empty()) {
+      auto& [at, next] = path.back();
+      if (next == parents[at].size()) {
+        state[at] = 2;
+        path.pop_back();
+        continue;
+      }
+      size_t p = parents[at][next++];
+      if (state[p] == 0) {
+        state[p] = 1;
+        path.push_back({p, 0});
+        continue;
+      }
+      if (state[p] != 1)
+        continue;
+      std::string cycle;
+      size_t first = 0;
+      while (path[first].first != p)
+        ++first;
+      for (size_t k = first; k < path.size(); ++k)
+        cycle += members[path[k].first]->unique_id + " --> ";
+      cycle += members[p]->unique_id;
+      Error(Code::kDbtCycle, members[path.back().first]->pos.path, {}, "Found a cycle: " + cycle,
+            "remove one of the refs of the cycle");
+      return;
+    }
   }
 }
 
-void Parser::ParseEach(const std::vector<Node*>& nodes, const std::function<void(Node&)>& parse) {
+void Parser::ParseEach(const std::vector<Node*>& nodes,
+                       const std::function<void(Node&, size_t)>& parse) {
   struct Outcome {
     Diagnostics diagnostics;
     std::string log;
@@ -2908,7 +2947,7 @@ void Parser::ParseEach(const std::vector<Node*>& nodes, const std::function<void
     t_node_diags = &outcomes[i].diagnostics;
     LogCapture capture(&outcomes[i].log);
     try {
-      parse(*nodes[i]);
+      parse(*nodes[i], i);
     } catch (const std::exception& e) {
       Error(Code::kInternal, nodes[i]->pos.path, {}, std::string("internal error: ") + e.what());
     }
@@ -2952,7 +2991,7 @@ bool Parser::Run() {
     if (n->resource_type != "source")
       file_nodes.push_back(n.get());
   }
-  ParseEach(file_nodes, [&](Node& node) {
+  ParseEach(file_nodes, [&](Node& node, size_t) {
     Node* n = &node;
     auto it = patch_by_key_.find(PatchKey(*n));
     const Value* yaml_config = nullptr;
@@ -2983,7 +3022,7 @@ bool Parser::Run() {
     if (n->resource_type == "test" && n->data.as_dict().FindKey("test_metadata") != nullptr)
       generic_tests.push_back(n.get());
   }
-  ParseEach(generic_tests, [&](Node& node) {
+  ParseEach(generic_tests, [&](Node& node, size_t) {
     Node* n = &node;
     const Value* metadata_v = n->data.as_dict().FindKey("test_metadata");
     Value metadata = *metadata_v;
