@@ -189,29 +189,34 @@ BackgroundWriter::~BackgroundWriter() {
 }
 
 void BackgroundWriter::Add(std::string path, std::string content) {
+  bool was_empty;
   {
     std::lock_guard<std::mutex> lock(mutex_);
+    was_empty = queue_.empty();
     queue_.emplace_back(std::move(path), std::move(content));
   }
-  wake_.notify_one();
+  if (was_empty)  // the worker waits only for an empty queue
+    wake_.notify_one();
 }
 
 void BackgroundWriter::Work() {
+  std::deque<std::pair<std::string, std::string>> jobs;
   for (;;) {
-    std::pair<std::string, std::string> job;
     {
       std::unique_lock<std::mutex> lock(mutex_);
       wake_.wait(lock, [this] { return closing_ || !queue_.empty(); });
       if (queue_.empty())
-        return;  // closing, and everything is written
-      job = std::move(queue_.front());
-      queue_.pop_front();
+        return;           // closing, and everything is written
+      jobs.swap(queue_);  // everything queued so far, taken at once
     }
-    Diagnostics d;
-    if (!WriteFileIfChanged(job.first, job.second, d)) {
-      std::lock_guard<std::mutex> lock(mutex_);
-      failures_.Append(d);
+    for (auto& [path, content] : jobs) {
+      Diagnostics d;
+      if (!WriteFileIfChanged(path, content, d)) {
+        std::lock_guard<std::mutex> lock(mutex_);
+        failures_.Append(d);
+      }
     }
+    jobs.clear();
   }
 }
 

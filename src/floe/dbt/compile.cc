@@ -92,11 +92,33 @@ namespace {
 struct Rendered {
   bool done = false;
   bool ok = false;
+  bool completed = false;  // no CTEs to inject: Complete() has run
   std::string sql;
   std::string log;
   Diagnostics diagnostics;
 };
 
+// Records a node's compiled SQL: `sql` with the CTEs of `prepended` ({id, sql} dicts) injected.
+void Complete(Node& n, std::string sql, List prepended) {
+  if (prepended.empty()) {
+    n.compiled_code = std::move(sql);
+  } else {
+    std::vector<std::string> cte_sql;
+    for (const Value& c : prepended)
+      cte_sql.push_back(c.as_dict().FindKey("sql")->Str());
+    n.compiled_code = InjectCtes(sql, cte_sql);
+    n.data.as_dict().Set(Value("_pre_injected_sql"), Value(std::move(sql)));
+  }
+  n.extra_ctes = Value(std::move(prepended));
+  n.compiled = true;
+  const Dict& d = n.data.as_dict();
+  bool pseudo = (n.resource_type == "test" && d.FindKey("test_metadata")) ||
+                n.resource_type == "operation";  // no file of their own: under the YAML's
+  std::string rel = pseudo ? n.original_file_path + "/" + n.path : n.original_file_path;
+  n.compiled_sql_path = "compiled/" + n.package + "/" + rel;
+}
+
+// Renders a node; one that uses no ephemeral model is completed here too (on the worker).
 Rendered Render(Session& session, Node& n) {
   Rendered r;
   r.done = true;
@@ -104,6 +126,10 @@ Rendered Render(Session& session, Node& n) {
   try {
     r.sql = RenderNode(session, n, Phase::kCompile);
     r.ok = true;
+    if (!n.extra_ctes.is_list() || n.extra_ctes.as_list().empty()) {
+      Complete(n, std::move(r.sql), {});
+      r.completed = true;
+    }
   } catch (const jinja::TemplateError& e) {
     r.diagnostics.Error(Code::kDbtJinja, {n.pos.path, e.pos.line, e.pos.column},
                         "Compilation Error in " + n.resource_type + " " + n.name + " (" +
@@ -164,9 +190,9 @@ bool CompileNodes(Project& project, Session& session, const std::set<std::string
     if (!r.log.empty())
       std::cerr << r.log;
     diagnostics.Append(r.diagnostics);
-    if (!r.ok) {
-      done[&n] = 2;
-      return false;
+    if (!r.ok || r.completed) {
+      state = 2;
+      return r.ok;
     }
     std::string sql = std::move(r.sql);
     // Ephemeral CTEs: each dependency compiled first, its own CTEs before it, deduplicated.
@@ -204,22 +230,7 @@ bool CompileNodes(Project& project, Session& session, const std::set<std::string
       std::string body = pre ? pre->Str() : dep.compiled_code;
       add(id, " __dbt__cte__" + dep.name + " as (\n" + body + "\n)");
     }
-    if (prepended.empty()) {
-      n.compiled_code = std::move(sql);
-    } else {
-      std::vector<std::string> cte_sql;
-      for (const Value& c : prepended)
-        cte_sql.push_back(c.as_dict().FindKey("sql")->Str());
-      n.compiled_code = InjectCtes(sql, cte_sql);
-      n.data.as_dict().Set(Value("_pre_injected_sql"), Value(std::move(sql)));
-    }
-    n.extra_ctes = Value(std::move(prepended));
-    n.compiled = true;
-    const Dict& d = n.data.as_dict();
-    bool pseudo = (n.resource_type == "test" && d.FindKey("test_metadata")) ||
-                  n.resource_type == "operation";  // no file of their own: under the YAML's
-    std::string rel = pseudo ? n.original_file_path + "/" + n.path : n.original_file_path;
-    n.compiled_sql_path = "compiled/" + n.package + "/" + rel;
+    Complete(n, std::move(sql), std::move(prepended));
     state = 2;
     return true;
   };
@@ -259,6 +270,7 @@ namespace {
 // (replacing the data's keys of those names in place, or appended after them).
 void NodeJson(std::string& out, const Node& n, const Project& project) {
   std::vector<std::pair<std::string_view, Value>> results;
+  size_t code_at = SIZE_MAX;  // compiled_code is written from the node (not copied into a Value)
   if (ManifestSection(n.resource_type) == "nodes" && n.resource_type != "seed") {
     bool has_file = n.compiled && n.resource_type != "snapshot";
     results.emplace_back("compiled_path",
@@ -266,7 +278,8 @@ void NodeJson(std::string& out, const Node& n, const Project& project) {
                                   : Value::MakeNone());
     if (n.compiled) {
       results.emplace_back("compiled", Value(true));
-      results.emplace_back("compiled_code", Value(n.compiled_code));
+      code_at = results.size();
+      results.emplace_back("compiled_code", Value());
       results.emplace_back("extra_ctes_injected", Value(true));
       results.emplace_back("extra_ctes", n.extra_ctes.is_list() ? n.extra_ctes : Value(List{}));
     }
@@ -282,7 +295,10 @@ void NodeJson(std::string& out, const Node& n, const Project& project) {
     first = false;
     AppendJsonString(out, key);
     out += ':';
-    AppendJson(out, v, style);
+    if (code_at < results.size() && &v == &results[code_at].second)
+      AppendJsonString(out, n.compiled_code);
+    else
+      AppendJson(out, v, style);
   };
   for (const auto& [k, v] : n.data.as_dict().entries()) {
     std::string other;

@@ -111,7 +111,10 @@ void AppendJson(std::string& out, const Value& v, const JsonStyle& style, int de
       if (style.indent > 0)
         Newline(out, style, depth + 1);
       const Value& k = entries[i].first;
-      AppendJsonString(out, k.is_string() ? k.as_string() : k.Str());
+      if (k.is_string())  // (not a ?: of both: that would copy every key)
+        AppendJsonString(out, k.as_string());
+      else
+        AppendJsonString(out, k.Str());
       out += style.compact ? ":" : ": ";
       AppendJson(out, entries[i].second, style, depth + 1);
     }
