@@ -2050,7 +2050,11 @@ void Parser::Finalize(Node& n) {
   std::string alias = Alias(n, cfg.FindKey("alias") ? *cfg.FindKey("alias") : None());
 
   Dict d;
-  d.Reserve(48);
+  // Nodes of a type have the same keys: the last one's count sizes the dict exactly (no growth
+  // and no shrinking copy; the dicts live for the whole run).
+  thread_local std::map<std::string, size_t, std::less<>> keys_of_type;
+  size_t& expected = keys_of_type[n.resource_type];
+  d.Reserve(expected > 0 ? expected : 48);
   auto set = [&](const char* k, Value v) { d.Append(Value(k), std::move(v)); };
   set("database", Value(database));
   set("schema", Value(schema));
@@ -2181,8 +2185,18 @@ void Parser::Finalize(Node& n) {
     }
   }
   // Private keys used by the parser (raw YAML of sources for tests) stay out of the manifest.
-  d.ShrinkToFit();
-  cfg.ShrinkToFit();
+  expected = d.size();
+  if (d.capacity() > d.size())
+    d.ShrinkToFit();
+  // Configs and defaults repeat from node to node (every test of a project has nearly the same
+  // config): each is stored once. These parts are not changed after this point; what is (the
+  // node's refs, depends_on, columns and constraints) is not shared.
+  thread_local jinja::ValueInterner interner;
+  for (const char* k : {"config", "unrendered_config", "checksum", "tags", "meta", "docs",
+                        "contract", "doc_blocks", "metrics", "functions"}) {
+    if (Value* v = d.Find(Value(k)))
+      *v = interner.Intern(*v);
+  }
   n.data = Value(std::move(d));
   n.config = &n.data.as_dict().Find(Value("config"))->as_dict();
 }

@@ -410,6 +410,82 @@ bool Dict::Erase(const Value& key) {
   return false;
 }
 
+namespace {
+
+// A text that equals another value's exactly when the values are equal and of the same types
+// (lists and tuples, ints and floats, None and Undefined apart); false for host objects.
+bool CanonicalText(const Value& v, std::string& out) {
+  auto text = [&](char tag, const std::string& s) {
+    out += tag;
+    out += std::to_string(s.size());
+    out += ':';
+    out += s;
+  };
+  if (v.is_undefined()) {
+    out += 'U';
+  } else if (v.is_none()) {
+    out += 'N';
+  } else if (v.is_bool()) {
+    out += v.as_bool() ? 'T' : 'F';
+  } else if (v.is_int()) {
+    text('i', std::to_string(v.as_int()));
+  } else if (v.is_float()) {
+    text('f', FormatFloat(v.as_double()));
+  } else if (v.is_string()) {
+    text('s', v.as_string());
+  } else if (v.is_list()) {
+    out += v.is_tuple() ? '(' : '[';
+    for (const Value& x : v.as_list()) {
+      if (!CanonicalText(x, out))
+        return false;
+    }
+    out += ']';
+  } else if (v.is_dict()) {
+    out += v.as_dict().is_namespace() ? '<' : '{';
+    for (const auto& [k, x] : v.as_dict().entries()) {
+      if (!CanonicalText(k, out) || !CanonicalText(x, out))
+        return false;
+    }
+    out += '}';
+  } else {
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+Value ValueInterner::Intern(const Value& v) {
+  if (!v.is_list() && !v.is_dict())
+    return v;
+  std::string key;
+  if (!CanonicalText(v, key))
+    return v;
+  auto it = seen_.find(key);
+  if (it != seen_.end())
+    return it->second;
+  // New: its parts are interned too, so that equal parts of different values are shared.
+  Value stored;
+  if (v.is_list()) {
+    List items;
+    items.reserve(v.as_list().size());
+    for (const Value& x : v.as_list())
+      items.push_back(Intern(x));
+    stored = Value(std::move(items), v.is_tuple());
+  } else {
+    Dict d;
+    d.Reserve(v.as_dict().size());
+    d.set_namespace(v.as_dict().is_namespace());
+    for (const auto& [k, x] : v.as_dict().entries())
+      d.Append(k, Intern(x));
+    stored = Value(std::move(d));
+  }
+  if (seen_.size() >= capacity_)
+    seen_.clear();
+  seen_.emplace(std::move(key), stored);
+  return stored;
+}
+
 Value Arguments::Get(size_t index, std::string_view name, Value fallback) {
   if (index < positional.size())
     return positional[index];

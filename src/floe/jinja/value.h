@@ -164,6 +164,7 @@ class Dict {
   void ShrinkToFit() { entries_.shrink_to_fit(); }
   bool Erase(const Value& key);
   size_t size() const { return entries_.size(); }
+  size_t capacity() const { return entries_.capacity(); }
   /// A `namespace()` object: the one kind of object `{% set ns.attr = … %}` may assign to.
   bool is_namespace() const { return namespace_; }
   void set_namespace(bool on) { namespace_ = on; }
@@ -184,6 +185,21 @@ class Dict {
   std::vector<std::pair<Value, Value>> entries_;
   bool namespace_ = false;
   std::unique_ptr<Index> index_;
+};
+
+/// Stores equal lists and dicts once: Intern() returns an earlier value equal to `v` (same types
+/// all the way down) when there is one, else `v` itself, remembered. For the many equal configs
+/// and defaults of a large project's nodes. The values it returns are shared: whoever interns a
+/// value must not change it afterwards. Values holding host objects are returned as they are.
+/// Not thread-safe (one per thread); forgets everything once it holds `capacity` values.
+class ValueInterner {
+ public:
+  explicit ValueInterner(size_t capacity = 4096) : capacity_(capacity) {}
+  Value Intern(const Value& v);
+
+ private:
+  std::unordered_map<std::string, Value> seen_;  // canonical text of the value -> the value
+  size_t capacity_;
 };
 
 /// Positional and keyword arguments of a call.

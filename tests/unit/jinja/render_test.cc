@@ -62,3 +62,60 @@ TEST(Jinja, ErrorsNameTheTemplateLineAndColumn) {
 
 }  // namespace
 }  // namespace floe::jinja
+
+namespace floe::jinja {
+namespace {
+
+Value ConfigLike(Value severity) {
+  Dict meta;
+  meta.Set(Value("owner"), Value("data"));
+  Dict d;
+  d.Set(Value("severity"), std::move(severity));
+  d.Set(Value("tags"), Value(List{Value("a")}));
+  d.Set(Value("meta"), Value(std::move(meta)));
+  return Value(std::move(d));
+}
+
+TEST(ValueInterner, EqualValuesAreStoredOnce) {
+  ValueInterner interner;
+  Value a = interner.Intern(ConfigLike(Value("ERROR")));
+  Value b = interner.Intern(ConfigLike(Value("ERROR")));
+  EXPECT_TRUE(a.SameAs(b));
+  Value c = interner.Intern(ConfigLike(Value("warn")));
+  EXPECT_FALSE(a.SameAs(c));
+  EXPECT_TRUE(c.Equals(ConfigLike(Value("warn"))));
+  // equal parts of different values are shared too
+  EXPECT_TRUE(a.as_dict().FindKey("meta")->SameAs(*c.as_dict().FindKey("meta")));
+}
+
+TEST(ValueInterner, TypesStayApart) {
+  ValueInterner interner;
+  Value list = interner.Intern(Value(List{Value(1)}));
+  Value tuple = interner.Intern(Value(List{Value(1)}, /*tuple=*/true));
+  Value floats = interner.Intern(Value(List{Value(1.0)}));
+  Value none = interner.Intern(Value(List{Value::MakeNone()}));
+  Value undefined = interner.Intern(Value(List{Value()}));
+  EXPECT_FALSE(list.SameAs(tuple));
+  EXPECT_TRUE(tuple.is_tuple());
+  EXPECT_FALSE(list.SameAs(floats));
+  EXPECT_FALSE(none.SameAs(undefined));
+}
+
+TEST(ValueInterner, HostObjectsAndScalarsAreReturnedAsTheyAre) {
+  ValueInterner interner;
+  Value f = Value::Function("f", [](Interpreter&, Arguments&) { return Value(); });
+  Value with_object(List{f});
+  EXPECT_TRUE(interner.Intern(with_object).SameAs(with_object));
+  EXPECT_EQ(interner.Intern(Value("x")).as_string(), "x");
+}
+
+TEST(ValueInterner, ForgetsWhenFull) {
+  ValueInterner interner(2);
+  Value first = interner.Intern(Value(List{Value(1)}));
+  interner.Intern(Value(List{Value(2)}));
+  interner.Intern(Value(List{Value(3)}));  // full: forgets, then remembers this one
+  EXPECT_FALSE(interner.Intern(Value(List{Value(1)})).SameAs(first));
+}
+
+}  // namespace
+}  // namespace floe::jinja
