@@ -486,8 +486,7 @@ bool WriteManifest(const Project& project, const std::string& path, Diagnostics&
     }
     AppendJson(out, Value(std::move(disabled)), style);
   }
-  auto write_map = [&](const char* name,
-                       const std::map<std::string, std::vector<std::string>>& map) {
+  auto write_map = [&](const char* name, const Manifest::GraphMap& map) {
     out += ',';
     key(name);
     out += '{';

@@ -2901,7 +2901,7 @@ void Parser::Link() {
   }
   auto ids = [&](std::vector<size_t>& of) {
     std::sort(of.begin(), of.end());  // positions sort as the ids do
-    std::vector<std::string> out;
+    std::vector<std::string_view> out;
     out.reserve(of.size());
     for (size_t j : of)
       out.push_back(members[j]->unique_id);

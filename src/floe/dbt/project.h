@@ -5,6 +5,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "floe/base/diagnostic.h"
@@ -125,7 +126,10 @@ struct Manifest {
   std::vector<std::unique_ptr<Node>> disabled;
   std::vector<std::unique_ptr<Macro>> macros;
   Dict docs;  // doc unique_id -> dict
-  std::map<std::string, std::vector<std::string>> parent_map, child_map;
+  /// unique_id -> the unique_ids of its parents (children), sorted; the ids are views of the
+  /// nodes' own unique_id strings.
+  using GraphMap = std::map<std::string_view, std::vector<std::string_view>, std::less<>>;
+  GraphMap parent_map, child_map;
   Value selectors;  // dict
 };
 

@@ -165,7 +165,8 @@ class Selector {
       if (parents.empty())
         continue;
       bool any = false, all = true, all_buildable = true;
-      for (const std::string& p : parents) {
+      for (std::string_view parent : parents) {
+        std::string p(parent);
         bool in = nodes.count(p) > 0;
         any = any || in;
         all = all && in;
@@ -214,8 +215,8 @@ class Selector {
       auto it = map.find(cur);
       if (it == map.end())
         continue;
-      for (const std::string& next : it->second) {
-        if (out.insert(next).second)
+      for (std::string_view next : it->second) {
+        if (out.emplace(next).second)
           frontier.emplace_back(next, d + 1);
       }
     }
