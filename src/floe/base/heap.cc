@@ -11,10 +11,16 @@
 #  include <sys/mman.h>
 #endif
 
+// Defined when jemalloc is the allocator (the floe executable links it): then there is
+// nothing to tune here, since its arenas already use huge pages (malloc_conf in cli/main.cc).
+extern "C" int mallctl(const char*, void*, size_t*, void*, size_t) __attribute__((weak));
+
 namespace floe {
 
 void TuneHeapForOneShotCommand() {
 #if defined(__GLIBC__) && !defined(FLOE_FREE_AT_EXIT)
+  if (mallctl != nullptr)
+    return;
   constexpr size_t kStep = size_t{256} << 20;
   mallopt(M_TOP_PAD, static_cast<int>(kStep));
   mallopt(M_TRIM_THRESHOLD, static_cast<int>(kStep));
