@@ -11,7 +11,6 @@ namespace floe {
 /// every call has returned. `body` must be safe to run concurrently for different indexes, and
 /// must not throw. Small counts (fewer than `min_per_thread` per extra thread) run on fewer
 /// threads, down to the calling thread alone.
-void ParallelFor(size_t count, const std::function<void(size_t)>& body,
-                 size_t min_per_thread = 64);
+void ParallelFor(size_t count, const std::function<void(size_t)>& body, size_t min_per_thread = 64);
 
 }  // namespace floe

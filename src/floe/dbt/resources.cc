@@ -407,6 +407,29 @@ class Builder {
     return Value(std::move(cfg));
   }
 
+  // dbt's UnrenderedConfigGenerator: the configs of the project's `tree_key:` tree for the
+  // resource's fqn, as written; then its own `config:`; then, for a package's resource, the root
+  // project's tree again.
+  Value UnrenderedConfig(const Node& n, const char* tree_key, const Value& own_config) {
+    Dict unrendered;
+    auto apply_tree = [&](const Package& p) {
+      if (const Value* tree = p.configs.FindKey(tree_key)) {
+        Dict ignored;
+        ApplyTree(*tree, n.fqn, ignored, &unrendered);
+      }
+    };
+    const Package* own = project_.FindPackage(n.package);
+    if (own != nullptr)
+      apply_tree(*own);
+    if (own_config.is_dict()) {
+      for (const auto& [k, v] : own_config.as_dict().entries())
+        unrendered.Set(k, v);
+    }
+    if (own != &project_.root())
+      apply_tree(project_.root());
+    return Value(std::move(unrendered));
+  }
+
   Value Group(const Dict& entry) {
     const Value& cfg = Get(entry, "config");
     if (cfg.is_dict() && cfg.as_dict().FindKey("group"))
@@ -511,7 +534,7 @@ class Builder {
       d.Append(Value("meta"), Meta(e));
       d.Append(Value("tags"), Value(tag_list));
       d.Append(Value("config"), cfg);
-      d.Append(Value("unrendered_config"), Value(Dict()));
+      d.Append(Value("unrendered_config"), UnrenderedConfig(*n, "exposures", Get(e, "config")));
       d.Append(Value("url"), Get(e, "url"));
       d.Append(Value("depends_on"), DependsOn());
       d.Append(Value("refs"), RefsValue(*n));
@@ -630,7 +653,8 @@ class Builder {
       d.Append(Value("refs"), RefsValue(*n));
       d.Append(Value("created_at"), Value(0.0));
       d.Append(Value("config"), Config(e, false, group));
-      d.Append(Value("unrendered_config"), Value(Dict()));
+      d.Append(Value("unrendered_config"),
+               UnrenderedConfig(*n, "semantic_models", Get(e, "config")));
       d.Append(Value("primary_entity"), Get(e, "primary_entity"));
       d.Append(Value("group"), group);
       n->config = &d.Find(Value("config"))->as_dict();
@@ -646,6 +670,11 @@ class Builder {
         metric.Append(Value("description"), OrDefault(measure, "description",
                                                       Value("Metric created from measure " +
                                                             Get(measure, "name").Str())));
+        // dbt's _create_metric: enabled as the semantic model, its config's meta
+        Dict config;
+        config.Append(Value("enabled"), Value(true));
+        config.Append(Value("meta"), *n->config->FindKey("meta"));
+        metric.Append(Value("config"), Value(std::move(config)));
         AddMetric(*list, metric);
       }
       created_metrics_.clear();
@@ -716,7 +745,7 @@ class Builder {
       cache.Append(Value("enabled"), Value(false));
       cfg.as_dict().Set(Value("cache"), Value(std::move(cache)));
       d.Append(Value("config"), cfg);
-      d.Append(Value("unrendered_config"), Value(Dict()));
+      d.Append(Value("unrendered_config"), UnrenderedConfig(*n, "saved_queries", Get(e, "config")));
       d.Append(Value("group"), group);
       d.Append(Value("depends_on"), DependsOn());
       d.Append(Value("created_at"), Value(0.0));
@@ -871,7 +900,7 @@ class Builder {
     d.Append(Value("meta"), Meta(e));
     d.Append(Value("tags"), ListOf(Get(e, "tags")));
     d.Append(Value("config"), Config(e, false, group));
-    d.Append(Value("unrendered_config"), Value(Dict()));
+    d.Append(Value("unrendered_config"), UnrenderedConfig(*n, "metrics", Get(e, "config")));
     d.Append(Value("sources"), Value(List{}));
     d.Append(Value("depends_on"), DependsOn());
     d.Append(Value("refs"), Value(List{}));

@@ -6,6 +6,7 @@
 #include <regex>
 
 #include "floe/dbt/json.h"
+#include "floe/dbt/resources.h"
 
 namespace floe::dbt {
 namespace fs = std::filesystem;
@@ -353,9 +354,15 @@ class Selector {
                   GlobMatch(parts[2], n.name);
         }
       } else if (method == "config") {
-        hit = n.config != nullptr && ConfigMatches(*n.config, arg, value);
+        // dbt's configurable nodes: the graph's nodes and sources
+        bool configurable =
+            ManifestSection(n.resource_type) == "nodes" || n.resource_type == "source";
+        hit = configurable && n.config != nullptr && ConfigMatches(*n.config, arg, value);
       } else if (method == "group") {
-        hit = field(n, "group") == value;
+        // dbt's groupable nodes: the graph's nodes and metrics
+        bool groupable = ManifestSection(n.resource_type) == "nodes" || n.resource_type == "metric";
+        std::string group = groupable ? field(n, "group") : "";
+        hit = !group.empty() && GlobMatch(value, group);
       } else if (method == "access") {
         hit = n.resource_type == "model" && field(n, "access") == value;
       } else if (method == "version") {
