@@ -1046,6 +1046,8 @@ class MacroResolver : public jinja::NameResolver {
   const Dict* node_globals_;
 };
 
+}  // namespace
+
 // dbt wraps a test argument written as a call of env_var, ref, var, source or doc in {{ }}
 // (its regex ^\s*(env_var|ref|var|source|doc)\s*\(.+\)\s*$).
 bool LooksLikeFunction(const std::string& text) {
@@ -1067,6 +1069,8 @@ bool LooksLikeFunction(const std::string& text) {
     --end;
   return end > i + 2 && text[end - 1] == ')' && text.find('\n') == std::string::npos;
 }
+
+namespace {
 
 Dict NodeGlobals(Session& session, const std::shared_ptr<NodeState>& state) {
   Node& node = *state->node;
@@ -1460,12 +1464,8 @@ Value RenderYamlValue(const Value& value, const Dict& context, const std::string
   return value;
 }
 
-// dbt's static parser in spirit: a template made only of text and `{{ ref('…') }}` /
-// `{{ source('…', '…') }}` calls with literal string arguments needs no context to parse (its
-// refs and sources are read off the tree) nor to compile (each call prints its relation).
-// Anything else (another name, an expression argument, an overridden ref or source, an
-// ephemeral or missing target) is rendered in full, which also gives the errors.
-bool RenderStatic(Session& session, Node& node, Phase phase, std::string* out) {
+bool StaticCalls(const Session& session, const jinja::Template& tpl,
+                 std::vector<StaticCall>* calls) {
   if (!session.macros->builtin_ref_and_source())
     return false;
   using jinja::Expr;
@@ -1480,7 +1480,7 @@ bool RenderStatic(Session& session, Node& node, Phase phase, std::string* out) {
     }
     return true;
   };
-  for (const auto& st : node.tpl->body) {
+  for (const auto& st : tpl.body) {
     if (st->kind == Stmt::Kind::kText)
       continue;
     if (st->kind != Stmt::Kind::kPrint || st->expr->kind != Expr::Kind::kCall)
@@ -1492,54 +1492,74 @@ bool RenderStatic(Session& session, Node& node, Phase phase, std::string* out) {
     if (!(fn == "ref" && literal_args(call, 1, 2)) && !(fn == "source" && literal_args(call, 2, 2)))
       return false;
   }
-  const Project& p = *session.project;
-  std::vector<RefCall> refs;
-  std::vector<std::pair<std::string, std::string>> sources;
-  std::string text;
-  for (const auto& st : node.tpl->body) {
+  for (const auto& st : tpl.body) {
+    StaticCall c;
     if (st->kind == Stmt::Kind::kText) {
-      text += st->text;
-      continue;
-    }
-    const auto& args = st->expr->call.positional;
-    if (st->expr->target->name == "ref") {
-      RefCall call;
-      call.package = args.size() == 2 ? args[0]->value.as_string() : "";
-      call.name = args.back()->value.as_string();
-      call.version = None();
-      if (phase == Phase::kCompile) {
-        std::string id = ResolveRef(p, node, call);
-        auto it = p.manifest.by_id.find(id);
-        if (it == p.manifest.by_id.end() || it->second->is_ephemeral())
-          return false;
-        text += RelationForNode(*it->second, p.root().quoting).Str();
-      }
-      refs.push_back(std::move(call));
+      c.text = &st->text;
     } else {
-      sources.emplace_back(args[0]->value.as_string(), args[1]->value.as_string());
-      if (phase == Phase::kCompile) {
-        auto it = p.manifest.by_id.find("source." + p.root().name + "." + sources.back().first +
-                                        "." + sources.back().second);
-        if (it == p.manifest.by_id.end() && node.package != p.root().name)
-          it = p.manifest.by_id.find("source." + node.package + "." + sources.back().first + "." +
-                                     sources.back().second);
-        if (it == p.manifest.by_id.end())
-          return false;
-        text += RelationForNode(*it->second, p.root().quoting).Str();
+      const auto& args = st->expr->call.positional;
+      if (st->expr->target->name == "ref") {
+        c.kind = StaticCall::kRef;
+        c.ref.package = args.size() == 2 ? args[0]->value.as_string() : "";
+        c.ref.name = args.back()->value.as_string();
+        c.ref.version = None();
+      } else {
+        c.kind = StaticCall::kSource;
+        c.source = {args[0]->value.as_string(), args[1]->value.as_string()};
       }
+    }
+    calls->push_back(std::move(c));
+  }
+  return true;
+}
+
+namespace {
+
+// A template StaticCalls() can read needs no context to parse (its refs and sources are read off
+// the tree) nor to compile (each call prints its relation). Anything else, and an ephemeral or
+// missing target, is rendered in full, which also gives the errors.
+bool RenderStatic(Session& session, Node& node, Phase phase, std::string* out) {
+  std::vector<StaticCall> calls;
+  if (!StaticCalls(session, *node.tpl, &calls))
+    return false;
+  const Project& p = *session.project;
+  std::string text;
+  for (const StaticCall& c : calls) {
+    if (c.kind == StaticCall::kText) {
+      text += *c.text;
+    } else if (phase == Phase::kParse) {
+      continue;
+    } else if (c.kind == StaticCall::kRef) {
+      auto it = p.manifest.by_id.find(ResolveRef(p, node, c.ref));
+      if (it == p.manifest.by_id.end() || it->second->is_ephemeral())
+        return false;
+      text += RelationForNode(*it->second, p.root().quoting).Str();
+    } else {
+      auto it = p.manifest.by_id.find("source." + p.root().name + "." + c.source.first + "." +
+                                      c.source.second);
+      if (it == p.manifest.by_id.end() && node.package != p.root().name)
+        it = p.manifest.by_id.find("source." + node.package + "." + c.source.first + "." +
+                                   c.source.second);
+      if (it == p.manifest.by_id.end())
+        return false;
+      text += RelationForNode(*it->second, p.root().quoting).Str();
     }
   }
   if (phase == Phase::kParse) {
-    for (RefCall& r : refs)
-      node.refs.push_back(std::move(r));
-    for (auto& s : sources)
-      node.sources.push_back(std::move(s));
+    for (const StaticCall& c : calls) {
+      if (c.kind == StaticCall::kRef)
+        node.refs.push_back(c.ref);
+      else if (c.kind == StaticCall::kSource)
+        node.sources.push_back(c.source);
+    }
   } else {
     node.extra_ctes = Value(List{});
   }
   *out = std::move(text);
   return true;
 }
+
+}  // namespace
 
 std::string RenderNode(Session& session, Node& node, Phase phase) {
   if (!node.tpl)

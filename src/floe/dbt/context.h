@@ -114,6 +114,23 @@ Dict BaseContext(const Project& project, Session* session);
 Value RenderYamlValue(const Value& value, const Dict& context, const std::string& file,
                       Diagnostics& diagnostics);
 
+/// Whether dbt wraps a test argument in {{ }} before rendering it: a call of env_var, ref,
+/// var, source or doc on one line (dbt's regex ^\s*(env_var|ref|var|source|doc)\s*\(.+\)\s*$).
+bool LooksLikeFunction(const std::string& text);
+
+/// One piece of a template made only of text and `{{ ref('…') }}` / `{{ source('…', '…') }}`
+/// calls with literal string arguments: what dbt's static parser reads without rendering.
+struct StaticCall {
+  enum Kind : uint8_t { kText, kRef, kSource } kind = kText;
+  const std::string* text = nullptr;           // kText: the template's own text
+  RefCall ref;                                 // kRef
+  std::pair<std::string, std::string> source;  // kSource
+};
+/// The pieces of `tpl` in order, when it is only such text and calls and no project or package
+/// macro overrides ref() or source(); false (and `calls` unusable) otherwise.
+bool StaticCalls(const Session& session, const jinja::Template& tpl,
+                 std::vector<StaticCall>* calls);
+
 /// Renders a node's raw code in `phase`. At parse it records refs, sources and config() calls
 /// on the node; at compile it sets compiled_code. Throws CompilationError or jinja errors
 /// (TemplateError), which the caller reports with the node's file.

@@ -915,6 +915,9 @@ class Parser {
   void AddSources(const Package& pkg, const std::string& file, const Value& sources);
   void AddGenericTests();
   void InferPrimaryKeys();
+  // Whether rendering the test argument `v` would only call ref()/source() with literal
+  // arguments (or nothing): appends those calls to `calls`.
+  bool StaticArgument(const Value& v, std::vector<StaticCall>* calls);
   // Builds the generic test `test` of `target` (a node of its own) into `out`.
   void AddTest(std::vector<std::unique_ptr<Node>>& out, const List& inherited_tags,
                const Node& target, const Value& test, const Value* column, const std::string& file,
@@ -1891,15 +1894,7 @@ void Parser::ParseRender(Node& n) {
         }
       }
     }
-    const Value* md = n.data.as_dict().FindKey("test_metadata");
-    bool builtin_shortcut = false;
-    if (md != nullptr) {
-      std::string tname = md->as_dict().FindKey("name")->Str();
-      const Value* ns = md->as_dict().FindKey("namespace");
-      builtin_shortcut = (tname == "unique" || tname == "not_null") && ns->is_none() &&
-                         !session_.macros->HasOverride("test_" + tname);
-    }
-    if (!builtin_shortcut)
+    if (!n.refs_known)
       RenderNode(session_, n, Phase::kParse);
   } catch (const jinja::TemplateError& e) {
     Error(Code::kDbtJinja, n.pos.path, e.pos,
@@ -2280,6 +2275,44 @@ constexpr const char* kTestConfigArgs[] = {
     "severity",  "tags",           "enabled",           "where", "limit",    "warn_if", "error_if",
     "fail_calc", "store_failures", "store_failures_as", "meta",  "database", "schema",  "alias"};
 
+bool Parser::StaticArgument(const Value& v, std::vector<StaticCall>* calls) {
+  if (v.is_list()) {
+    for (const Value& x : v.as_list()) {
+      if (!StaticArgument(x, calls))
+        return false;
+    }
+    return true;
+  }
+  if (v.is_dict()) {
+    for (const auto& [k, x] : v.as_dict().entries()) {
+      if (!StaticArgument(x, calls))
+        return false;
+    }
+    return true;
+  }
+  if (!v.is_string())
+    return true;
+  std::string text = v.as_string();
+  if (LooksLikeFunction(text))
+    text = "{{ " + text + " }}";
+  if (text.find("{{") == std::string::npos && text.find("{%") == std::string::npos &&
+      text.find("{#") == std::string::npos)
+    return true;  // plain text: rendering finds nothing
+  try {
+    jinja::Template tpl = jinja::Parse(text, "");
+    std::vector<StaticCall> pieces;
+    if (!StaticCalls(session_, tpl, &pieces))
+      return false;
+    for (StaticCall& c : pieces) {
+      if (c.kind != StaticCall::kText)
+        calls->push_back(std::move(c));
+    }
+    return true;
+  } catch (const jinja::TemplateError&) {
+    return false;  // the render reports it
+  }
+}
+
 void Parser::AddTest(std::vector<std::unique_ptr<Node>>& out, const List& inherited_tags,
                      const Node& target, const Value& test, const Value* column,
                      const std::string& file, const Package& pkg, const std::string& target_kind) {
@@ -2485,17 +2518,49 @@ void Parser::AddTest(std::vector<std::unique_ptr<Node>>& out, const List& inheri
   }
   d.Set(Value("_test_tags"), Value(SortedUnique(own_tags)));
   n->config_call = Value(std::move(config));
-  // unique and not_null are not rendered at parse (dbt's shortcut): their one dependency is
-  // recorded here; other tests record theirs while their kwargs render.
-  bool shortcut = (name == "unique" || name == "not_null") && ns.empty() &&
-                  !session_.macros->HasOverride("test_" + name);
-  if (shortcut && target.resource_type == "source") {
-    n->sources.emplace_back(target.data.as_dict().FindKey("source_name")->Str(), target.name);
-  } else if (shortcut) {
-    RefCall r;
-    r.name = target.name;
-    r.version = versioned ? *version : None();
-    n->refs.push_back(r);
+  // dbt renders a generic test while parsing to find its refs (its kwargs, then its macro),
+  // except unique and not_null: their one dependency, the tested node, is known (dbt's
+  // shortcut). accepted_values and relationships without a config take the same shortcut here
+  // when no project macro replaces theirs and every other argument is plain or a literal
+  // ref()/source(): a render would find exactly those (their macros call neither ref nor config).
+  StaticCall tested;  // the `model` argument's call
+  if (target.resource_type == "source") {
+    tested.kind = StaticCall::kSource;
+    tested.source = {target.data.as_dict().FindKey("source_name")->Str(), target.name};
+  } else {
+    tested.kind = StaticCall::kRef;
+    tested.ref.name = target.name;
+    tested.ref.version = versioned ? *version : None();
+  }
+  std::vector<StaticCall> found;  // the calls a render would make, in argument order
+  bool shortcut = false;
+  if (ns.empty() && !session_.macros->HasOverride("test_" + name)) {
+    if (name == "unique" || name == "not_null") {
+      shortcut = true;
+      found.push_back(tested);
+    } else if ((name == "accepted_values" || name == "relationships") &&
+               n->config_call.as_dict().size() == 0 &&
+               !session_.macros->HasOverride("default__test_" + name) &&
+               !session_.macros->HasOverride(project_.target.type() + "__test_" + name)) {
+      shortcut = true;
+      if (versioned)  // rendered from the `model` argument's text: version='2' is a string
+        tested.ref.version = Value(version->Str());
+      for (const auto& [k, v] : args.entries()) {
+        if (k.Str() == "model")
+          found.push_back(tested);
+        else if (k.Str() != "column_name" && !StaticArgument(v, &found))  // (never rendered)
+          shortcut = false;
+      }
+    }
+  }
+  if (shortcut) {
+    for (StaticCall& c : found) {
+      if (c.kind == StaticCall::kRef)
+        n->refs.push_back(std::move(c.ref));
+      else if (c.kind == StaticCall::kSource)
+        n->sources.push_back(std::move(c.source));
+    }
+    n->refs_known = true;
   }
   n->enabled = target.enabled;
   out.push_back(std::move(n));

@@ -97,6 +97,7 @@ struct Node {
   Value config_call;          // dict: configs from {{ config() }} and from the test builder
   Value config_call_written;  // dict: the same as written (for unrendered_config), or Undefined
   bool enabled = true;
+  bool refs_known = false;  // a generic test whose refs were read off its YAML: not parse-rendered
   bool compiled = false;
   std::string compiled_code;
   std::string compiled_sql_path;  // relative to the target path
