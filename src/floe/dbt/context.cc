@@ -8,6 +8,7 @@
 #include "floe/base/hash.h"
 #include "floe/dbt/json.h"
 #include "floe/dbt/pydatetime.h"
+#include "floe/dbt/resources.h"
 #include "floe/jinja/builtins.h"
 #include "floe/jinja/parser.h"
 
@@ -1170,7 +1171,8 @@ Dict NodeGlobals(Session& session, const std::shared_ptr<NodeState>& state) {
           st->results.Set(a.Get(0, "name"), Value(std::move(r)));
           return Value("");
         }));
-  g.Set(Value("graph"), session.graph.is_undefined() ? Value(Dict()) : session.graph);
+  // dbt builds its flat graph once parsing is done: while parsing, templates see it empty
+  g.Set(Value("graph"), state->phase == Phase::kCompile ? session.Graph() : Value(Dict()));
   return g;
 }
 
@@ -1248,6 +1250,22 @@ const Value& Session::Adapter(Phase phase) {
   size_t i = phase == Phase::kParse ? 0 : 1;
   std::call_once(adapter_once_[i], [&] { adapters_[i] = AdapterObject(this, phase); });
   return adapters_[i];
+}
+
+const Value& Session::Graph() {
+  std::call_once(graph_once_, [&] {
+    Dict sections;
+    for (const char* name : {"exposures", "functions", "groups", "metrics", "nodes", "sources",
+                             "semantic_models", "saved_queries"})
+      sections.Append(Value(name), Value(Dict()));
+    for (const auto& n : project->manifest.nodes) {
+      std::string section = ManifestSection(n->resource_type);
+      if (Value* into = sections.Find(Value(section)))
+        into->as_dict().Append(Value(n->unique_id), n->data);
+    }
+    graph_ = Value(std::move(sections));
+  });
+  return graph_;
 }
 
 std::shared_ptr<const jinja::Template> Session::KwargTemplate(const std::string& text,

@@ -73,10 +73,13 @@ struct Session {
   const MacroIndex* macros = nullptr;
   Engine* engine = nullptr;  // null at parse, or when no engine could be opened
   Dict base;                 // the functions and values that do not depend on the node
-  Value graph;               // the `graph` context value (compile)
 
   /// The `adapter` object of a phase.
   const Value& Adapter(Phase phase);
+  /// The `graph` context value while compiling: dbt's flat graph, {nodes, sources, exposures,
+  /// metrics, groups, semantic_models, saved_queries, functions}, each unique_id -> the node's
+  /// manifest dict (the nodes' own dicts, shared: templates read them). Built on first use.
+  const Value& Graph();
   /// A generic test's kwarg as a template (`{{ get_where_subquery(ref('m')) }}`), parsed once
   /// per text and file while it is recent: a model's tests share it.
   std::shared_ptr<const jinja::Template> KwargTemplate(const std::string& text,
@@ -85,6 +88,8 @@ struct Session {
  private:
   std::once_flag adapter_once_[2];
   Value adapters_[2];
+  std::once_flag graph_once_;
+  Value graph_;
   std::mutex kwarg_mutex_;
   std::unordered_map<std::string, std::shared_ptr<const jinja::Template>> kwarg_templates_;
 };
