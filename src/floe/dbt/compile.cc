@@ -12,6 +12,7 @@
 #include "floe/base/hash.h"
 #include "floe/base/parallel.h"
 #include "floe/dbt/json.h"
+#include "floe/dbt/parse.h"
 #include "floe/dbt/resources.h"
 #include "floe/jinja/parser.h"
 
@@ -133,7 +134,8 @@ Rendered Render(Session& session, Node& n) {
   } catch (const jinja::TemplateError& e) {
     r.diagnostics.Error(Code::kDbtJinja, {n.pos.path, e.pos.line, e.pos.column},
                         "Compilation Error in " + n.resource_type + " " + n.name + " (" +
-                            n.original_file_path + ")\n  " + e.message);
+                            n.original_file_path + ")\n  " + e.message,
+                        UndefinedHint(session.project->manifest, e.message));
   } catch (const CompilationError& e) {
     r.diagnostics.Error(Code::kDbtCompilation, {n.pos.path, 0, 0},
                         "Compilation Error in " + n.resource_type + " " + n.name + " (" +

@@ -1185,6 +1185,7 @@ std::string RenderWith(Session& session, Node& node, Phase phase, const jinja::T
     globals.Set(*extra_key, *extra_value);
   MacroResolver resolver(session, node.package, &globals);
   Interpreter in(globals, &resolver);
+  in.set_lenient_undefined(phase == Phase::kParse);
   std::string out;
   try {
     out = in.Render(tpl);
@@ -1593,6 +1594,7 @@ std::string RenderNode(Session& session, Node& node, Phase phase) {
     Dict globals = NodeGlobals(session, state);
     MacroResolver resolver(session, node.package, &globals);
     Interpreter in(globals, &resolver);
+    in.set_lenient_undefined(phase == Phase::kParse);
     std::function<Value(const Value&, bool)> render = [&](const Value& v, bool column) -> Value {
       if (v.is_string()) {
         if (column)
@@ -1630,6 +1632,7 @@ std::string RenderNode(Session& session, Node& node, Phase phase) {
     std::string out;
     {
       Interpreter test(globals, &resolver);
+      test.set_lenient_undefined(phase == Phase::kParse);
       try {
         out = test.Render(*node.tpl);
       } catch (jinja::MacroReturn&) {

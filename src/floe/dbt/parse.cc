@@ -924,7 +924,6 @@ class Parser {
                const Package& pkg, const std::string& target_kind);
   void Link();
   std::string Schema(Node& n, const Value& custom);
-  std::string UndefinedHint(const std::string& message);
   void ApplyVersions();
   void AddYamlSnapshots();
   void AddOperations();
@@ -1669,13 +1668,15 @@ std::string Parser::Alias(Node& n, const Value& custom) {
 }
 
 // For "'x' is undefined": the closest macro names, and what to check.
-std::string Parser::UndefinedHint(const std::string& message) {
+}  // namespace
+
+std::string UndefinedHint(const Manifest& manifest, const std::string& message) {
   static const std::regex kUndefined("'([A-Za-z_][A-Za-z0-9_]*)' is undefined");
   std::smatch m;
   if (!std::regex_search(message, m, kUndefined))
     return {};
   std::vector<std::string> names;
-  for (const auto& mac : m_.macros) {
+  for (const auto& mac : manifest.macros) {
     if (mac->name.rfind("default__", 0) != 0 && mac->name.rfind("duckdb__", 0) != 0)
       names.push_back(mac->name);
   }
@@ -1685,6 +1686,8 @@ std::string Parser::UndefinedHint(const std::string& message) {
     hint = "did you mean `" + close[0] + "`? No macro or variable `" + m[1].str() + "` exists";
   return hint + " (a package's macro needs the package in packages.yml)";
 }
+
+namespace {
 
 // A models: entry with `versions:` turns model files into versioned nodes: each version's file
 // (defined_in, or <name>_v<v>, or <name> for the latest) becomes model.<pkg>.<name>.v<v> named
@@ -1900,7 +1903,7 @@ void Parser::ParseRender(Node& n) {
     Error(Code::kDbtJinja, n.pos.path, e.pos,
           "Compilation Error in " + n.resource_type + " " + n.name + " (" + n.original_file_path +
               ")\n  " + e.message,
-          UndefinedHint(e.message));
+          UndefinedHint(m_, e.message));
   } catch (const CompilationError& e) {
     Error(Code::kDbtCompilation, n.pos.path, {},
           "Compilation Error in " + n.resource_type + " " + n.name + " (" + n.original_file_path +

@@ -30,6 +30,10 @@ const Value* FindDocBlock(const Manifest& manifest, const std::string& package,
 Value RenderDescription(const Project& project, const Session& session, const Package& pkg,
                         const Value& text, Diagnostics& diagnostics);
 
+/// The hint for a Jinja "'x' is undefined" message: the closest macro name, and that a
+/// package's macros need the package; empty for other messages.
+std::string UndefinedHint(const Manifest& manifest, const std::string& message);
+
 /// The `refs` and `sources` lists of a node's manifest entry (each source once).
 Value RefsValue(const Node& n);
 Value SourcesValue(const Node& n);

@@ -447,8 +447,11 @@ Value Interpreter::CallValue(const Value& callee, Arguments& args, Position pos)
     return Value::MakeNone();
   if (callee.is_callable())
     return callee.as_callable()->Call(*this, args);
-  if (callee.is_undefined())
+  if (callee.is_undefined()) {
+    if (Lenient())
+      return callee;
     Throw(pos, "'" + callee.undefined_name() + "' is undefined");
+  }
   Throw(pos, "'" + callee.TypeName() + "' object is not callable");
 }
 
@@ -480,7 +483,7 @@ Value Interpreter::Eval(const Expr& e) {
     case Expr::Kind::kCall: {
       Value callee = Eval(*e.target);
       Arguments args = EvalArgs(e.call);
-      if (callee.is_undefined() && e.target->kind == Expr::Kind::kGetattr) {
+      if (callee.is_undefined() && e.target->kind == Expr::Kind::kGetattr && !Lenient()) {
         Value owner = Eval(*e.target->target);
         Throw(e.pos, "'" + owner.TypeName() + "' object has no attribute '" + e.target->name + "'");
       }
@@ -552,8 +555,11 @@ Value Interpreter::EvalCompare(const Expr& e) {
 }
 
 Value Interpreter::GetAttr(const Value& target, const std::string& name, Position pos) {
-  if (target.is_undefined())
+  if (target.is_undefined()) {
+    if (Lenient())
+      return Value::MakeUndefined(name);
     Throw(pos, "'" + target.undefined_name() + "' is undefined");
+  }
   if (target.is_object())
     return target.as_object()->Attr(name);
   Value method = BoundMethod(target, name);
@@ -567,8 +573,11 @@ Value Interpreter::GetAttr(const Value& target, const std::string& name, Positio
 }
 
 Value Interpreter::GetItem(const Value& target, const Value& key, Position pos) {
-  if (target.is_undefined())
+  if (target.is_undefined()) {
+    if (Lenient())
+      return target;
     Throw(pos, "'" + target.undefined_name() + "' is undefined");
+  }
   if (target.is_dict()) {
     if (const Value* v = target.as_dict().Find(key))
       return *v;

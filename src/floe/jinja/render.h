@@ -92,6 +92,11 @@ class Interpreter {
 
   const std::string& template_name() const { return template_name_; }
 
+  /// dbt's parse-time rendering (its capture_macros mode): in the template's own code, outside
+  /// macros, an attribute, item or call of an undefined value is undefined too rather than an
+  /// error (`{{ some_package.macro() }}` parses before `dbt deps`). Macro bodies stay strict.
+  void set_lenient_undefined(bool on) { lenient_undefined_ = on; }
+
   /// Ends the innermost macro being rendered with `value` (dbt's `return()`): the statement
   /// running finishes without calling anything more, and the macro returns `value` instead of its
   /// text. A flag rather than an exception: dbt macros return this way on every call.
@@ -125,6 +130,8 @@ class Interpreter {
   std::vector<Scope> scopes_;  // [0] is the template's top level
   std::string template_name_;
   int depth_ = 0;
+  bool lenient_undefined_ = false;
+  bool Lenient() const { return lenient_undefined_ && depth_ == 0; }
   bool returning_ = false;
   Value return_value_;
   /// Throws MacroReturn when a top-level statement returned.

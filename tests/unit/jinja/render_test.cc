@@ -119,3 +119,34 @@ TEST(ValueInterner, ForgetsWhenFull) {
 
 }  // namespace
 }  // namespace floe::jinja
+
+namespace floe::jinja {
+namespace {
+
+std::string RenderLenient(const std::string& source) {
+  Template tpl = Parse(source, "t.sql");
+  Dict globals;
+  Interpreter in(globals);
+  in.set_lenient_undefined(true);
+  return in.Render(tpl);
+}
+
+TEST(LenientUndefined, TopLevelAttributesItemsAndCallsOfUndefinedAreUndefined) {
+  EXPECT_EQ(RenderLenient("a{{ missing_macro('x') }}b{{ pkg.helper(1).y[0] }}c"), "abc");
+  EXPECT_EQ(RenderLenient("{% for x in graph.nodes.values() %}{{ x }}{% endfor %}n"), "n");
+}
+
+TEST(LenientUndefined, MacroBodiesStayStrict) {
+  EXPECT_THROW(RenderLenient("{% macro m() %}{{ missing_macro() }}{% endmacro %}{{ m() }}"),
+               TemplateError);
+}
+
+TEST(LenientUndefined, OffByDefault) {
+  Template tpl = Parse("{{ missing_macro() }}", "t.sql");
+  Dict globals;
+  Interpreter in(globals);
+  EXPECT_THROW(in.Render(tpl), TemplateError);
+}
+
+}  // namespace
+}  // namespace floe::jinja
