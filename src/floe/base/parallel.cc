@@ -14,7 +14,7 @@ void ParallelFor(size_t count, const std::function<void(size_t)>& body, size_t m
       body(i);
   };
   size_t cores = std::max(1U, std::thread::hardware_concurrency());
-  size_t workers = std::min(cores, count / std::max<size_t>(min_per_thread, 1) + 1);
+  size_t workers = std::clamp<size_t>(count / std::max<size_t>(min_per_thread, 1), 1, cores);
   std::vector<std::thread> helpers;
   for (size_t i = 1; i < workers; ++i)
     helpers.emplace_back(work);

@@ -4,7 +4,6 @@
 #include <filesystem>
 #include <functional>
 #include <iostream>
-#include <map>
 #include <thread>
 #include <unordered_map>
 

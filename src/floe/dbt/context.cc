@@ -1119,17 +1119,8 @@ Dict NodeGlobals(Session& session, const std::shared_ptr<NodeState>& state) {
       n.sources.emplace_back(src, table);
       return RelationForNode(n, s->project->root().quoting);
     }
-    const Project& p = *s->project;
-    for (const std::string& pkg : {p.root().name, n.package}) {
-      auto it = p.manifest.by_id.find("source." + pkg + "." + src + "." + table);
-      if (it != p.manifest.by_id.end())
-        return RelationForNode(*it->second, p.root().quoting);
-    }
-    for (const auto& other : p.manifest.nodes) {
-      if (other->resource_type == "source" && other->fqn.size() >= 2 && other->name == table &&
-          other->data.as_dict().FindKey("source_name")->Str() == src)
-        return RelationForNode(*other, p.root().quoting);
-    }
+    if (const Node* found = FindSource(*s->project, n, src, table))
+      return RelationForNode(*found, s->project->root().quoting);
     Fail("Model '" + n.unique_id + "' (" + n.original_file_path + ") depends on a source named '" +
          src + "." + table + "' which was not found");
   });
@@ -1176,22 +1167,24 @@ Dict NodeGlobals(Session& session, const std::shared_ptr<NodeState>& state) {
   return g;
 }
 
-std::string RenderWith(Session& session, Node& node, Phase phase, const jinja::Template& tpl,
-                       std::shared_ptr<NodeState>* state_out, const Value* extra_key = nullptr,
-                       const Value* extra_value = nullptr) {
-  auto state = std::make_shared<NodeState>(NodeState{&session, &node, phase, Dict(), {}});
-  Dict globals = NodeGlobals(session, state);
-  if (extra_key != nullptr)
-    globals.Set(*extra_key, *extra_value);
-  MacroResolver resolver(session, node.package, &globals);
+// Renders `tpl` as a node's own template: while parsing, in dbt's lenient-undefined mode.
+std::string RenderTop(const Dict& globals, const MacroResolver& resolver, Phase phase,
+                      const jinja::Template& tpl) {
   Interpreter in(globals, &resolver);
   in.set_lenient_undefined(phase == Phase::kParse);
-  std::string out;
   try {
-    out = in.Render(tpl);
+    return in.Render(tpl);
   } catch (jinja::MacroReturn&) {
     Fail("return() called outside of a macro");
   }
+}
+
+std::string RenderWith(Session& session, Node& node, Phase phase, const jinja::Template& tpl,
+                       std::shared_ptr<NodeState>* state_out) {
+  auto state = std::make_shared<NodeState>(NodeState{&session, &node, phase, Dict(), {}});
+  Dict globals = NodeGlobals(session, state);
+  MacroResolver resolver(session, node.package, &globals);
+  std::string out = RenderTop(globals, resolver, phase, tpl);
   if (state_out != nullptr)
     *state_out = state;
   return out;
@@ -1269,22 +1262,22 @@ const Value& Session::Graph() {
   return graph_;
 }
 
-std::shared_ptr<const jinja::Template> Session::KwargTemplate(const std::string& text,
-                                                              const std::string& file) {
+std::shared_ptr<const jinja::Template> Session::SharedTemplate(const std::string& text,
+                                                               const std::string& file) {
   std::string key = file + '\n' + text;
   {
-    std::lock_guard<std::mutex> lock(kwarg_mutex_);
-    auto it = kwarg_templates_.find(key);
-    if (it != kwarg_templates_.end())
+    std::lock_guard<std::mutex> lock(templates_mutex_);
+    auto it = shared_templates_.find(key);
+    if (it != shared_templates_.end())
       return it->second;
   }
   auto tpl = std::make_shared<const jinja::Template>(jinja::Parse(text, file));
-  std::lock_guard<std::mutex> lock(kwarg_mutex_);
-  // Bounded: the tests sharing a kwarg are neighbours in node order, so forgetting everything
+  std::lock_guard<std::mutex> lock(templates_mutex_);
+  // Bounded: the tests sharing a text are neighbours in node order, so forgetting everything
   // now and then loses little and keeps a large project's memory flat.
-  if (kwarg_templates_.size() >= 1024)
-    kwarg_templates_.clear();
-  kwarg_templates_.emplace(std::move(key), tpl);
+  if (shared_templates_.size() >= 1024)
+    shared_templates_.clear();
+  shared_templates_.emplace(std::move(key), tpl);
   return tpl;
 }
 
@@ -1554,14 +1547,10 @@ bool RenderStatic(Session& session, Node& node, Phase phase, std::string* out) {
         return false;
       text += RelationForNode(*it->second, p.root().quoting).Str();
     } else {
-      auto it = p.manifest.by_id.find("source." + p.root().name + "." + c.source.first + "." +
-                                      c.source.second);
-      if (it == p.manifest.by_id.end() && node.package != p.root().name)
-        it = p.manifest.by_id.find("source." + node.package + "." + c.source.first + "." +
-                                   c.source.second);
-      if (it == p.manifest.by_id.end())
+      const Node* source = FindSource(p, node, c.source.first, c.source.second);
+      if (source == nullptr)
         return false;
-      text += RelationForNode(*it->second, p.root().quoting).Str();
+      text += RelationForNode(*source, p.root().quoting).Str();
     }
   }
   if (phase == Phase::kParse) {
@@ -1604,7 +1593,7 @@ std::string RenderNode(Session& session, Node& node, Phase phase) {
           text = "{{ " + text + " }}";
         if (text.find("{{") == std::string::npos && text.find("{%") == std::string::npos)
           return LiteralOrString(text);
-        return in.RenderValue(*session.KwargTemplate(text, node.original_file_path));
+        return in.RenderValue(*session.SharedTemplate(text, node.original_file_path));
       }
       if (v.is_list()) {
         List out;
@@ -1629,16 +1618,7 @@ std::string RenderNode(Session& session, Node& node, Phase phase) {
     std::vector<std::string> kwarg_ephemerals = std::move(state->ephemerals);
     state->ephemerals.clear();
     globals.Set(Value("_dbt_generic_test_kwargs"), Value(std::move(rendered)));
-    std::string out;
-    {
-      Interpreter test(globals, &resolver);
-      test.set_lenient_undefined(phase == Phase::kParse);
-      try {
-        out = test.Render(*node.tpl);
-      } catch (jinja::MacroReturn&) {
-        Fail("return() called outside of a macro");
-      }
-    }
+    std::string out = RenderTop(globals, resolver, phase, *node.tpl);
     if (phase == Phase::kCompile) {
       for (const std::string& id : kwarg_ephemerals) {
         if (std::find(state->ephemerals.begin(), state->ephemerals.end(), id) ==

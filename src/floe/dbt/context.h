@@ -80,18 +80,19 @@ struct Session {
   /// metrics, groups, semantic_models, saved_queries, functions}, each unique_id -> the node's
   /// manifest dict (the nodes' own dicts, shared: templates read them). Built on first use.
   const Value& Graph();
-  /// A generic test's kwarg as a template (`{{ get_where_subquery(ref('m')) }}`), parsed once
-  /// per text and file while it is recent: a model's tests share it.
-  std::shared_ptr<const jinja::Template> KwargTemplate(const std::string& text,
-                                                       const std::string& file);
+  /// A generic test's text as a template (its `{{ test_unique(**…) }}` code, a kwarg such as
+  /// `{{ get_where_subquery(ref('m')) }}`), parsed once per text and file while it is recent:
+  /// many tests share them.
+  std::shared_ptr<const jinja::Template> SharedTemplate(const std::string& text,
+                                                        const std::string& file);
 
  private:
   std::once_flag adapter_once_[2];
   Value adapters_[2];
   std::once_flag graph_once_;
   Value graph_;
-  std::mutex kwarg_mutex_;
-  std::unordered_map<std::string, std::shared_ptr<const jinja::Template>> kwarg_templates_;
+  std::mutex templates_mutex_;
+  std::unordered_map<std::string, std::shared_ptr<const jinja::Template>> shared_templates_;
 };
 
 /// While alive, log(), print() and exceptions.warn() of this thread's renders go to `buffer`

@@ -953,12 +953,10 @@ class Parser {
   Project& project_;
   Session& session_;
   Diagnostics& all_diags_;
-  std::mutex templates_mutex_;  // test_templates_, shared by the workers of ParseEach
   Manifest& m_;
   std::vector<Patch> patches_;
   std::vector<std::unique_ptr<Patch>> version_patches_;  // one per version of a versioned model
   std::map<std::string, const Patch*> patch_by_key_;     // "<pkg>:<type>:<name>"
-  std::map<std::string, std::shared_ptr<const jinja::Template>> test_templates_;
   std::vector<YamlResources> yaml_resources_;
 };
 
@@ -1883,19 +1881,9 @@ void Parser::ParseRender(Node& n) {
                 static_cast<uint32_t>(n.data.as_dict().FindKey("_origin_col")->as_int())};
     if (!n.tpl) {
       bool generic_test = n.resource_type == "test" && n.data.as_dict().FindKey("test_metadata");
-      if (generic_test) {  // generic tests share a few texts: parsed once
-        std::lock_guard<std::mutex> lock(templates_mutex_);
-        auto it = test_templates_.find(n.raw_code);
-        if (it != test_templates_.end())
-          n.tpl = it->second;
-      }
-      if (!n.tpl) {
-        n.tpl = std::make_shared<jinja::Template>(jinja::Parse(n.raw_code, n.pos.path, origin));
-        if (generic_test) {
-          std::lock_guard<std::mutex> lock(templates_mutex_);
-          test_templates_.emplace(n.raw_code, n.tpl);
-        }
-      }
+      n.tpl = generic_test  // generic tests share a few texts: parsed once
+                  ? session_.SharedTemplate(n.raw_code, n.pos.path)
+                  : std::make_shared<jinja::Template>(jinja::Parse(n.raw_code, n.pos.path, origin));
     }
     if (!n.refs_known)
       RenderNode(session_, n, Phase::kParse);
@@ -2298,9 +2286,8 @@ bool Parser::StaticArgument(const Value& v, std::vector<StaticCall>* calls) {
   std::string text = v.as_string();
   if (LooksLikeFunction(text))
     text = "{{ " + text + " }}";
-  if (text.find("{{") == std::string::npos && text.find("{%") == std::string::npos &&
-      text.find("{#") == std::string::npos)
-    return true;  // plain text: rendering finds nothing
+  if (text.find("{{") == std::string::npos && text.find("{%") == std::string::npos)
+    return true;  // plain text, which the render takes as it is (RenderNode)
   try {
     jinja::Template tpl = jinja::Parse(text, "");
     std::vector<StaticCall> pieces;
@@ -2789,6 +2776,22 @@ Value RenderDescription(const Project& project, const Session& session, const Pa
   return v.is_string() ? v : Value(v.Str());
 }
 
+const Node* FindSource(const Project& project, const Node& from, const std::string& source,
+                       const std::string& table) {
+  const Manifest& m = project.manifest;
+  for (const std::string& pkg : {project.root().name, from.package}) {
+    auto it = m.by_id.find("source." + pkg + "." + source + "." + table);
+    if (it != m.by_id.end())
+      return it->second;
+  }
+  for (const auto& other : m.nodes) {
+    if (other->resource_type == "source" && other->fqn.size() >= 2 && other->name == table &&
+        other->data.as_dict().FindKey("source_name")->Str() == source)
+      return other.get();
+  }
+  return nullptr;
+}
+
 std::string ResolveRef(const Project& project, const Node& from, const RefCall& ref) {
   const Manifest& m = project.manifest;
   std::vector<std::string> packages;
@@ -2891,24 +2894,8 @@ void Parser::Link() {
         ref_deps.push_back(id);
     }
     for (const auto& [src, table] : n->sources) {
-      std::string found;
-      for (const std::string& pkg : {project_.root().name, n->package}) {
-        std::string id = "source." + pkg + "." + src + "." + table;
-        if (m_.by_id.count(id)) {
-          found = id;
-          break;
-        }
-      }
-      if (found.empty()) {
-        for (const auto& other : m_.nodes) {
-          if (other->resource_type == "source" && other->name == table &&
-              other->data.as_dict().FindKey("source_name")->Str() == src) {
-            found = other->unique_id;
-            break;
-          }
-        }
-      }
-      if (found.empty()) {
+      const Node* source = FindSource(project_, *n, src, table);
+      if (source == nullptr) {
         Error(Code::kDbtRefNotFound, n->pos.path, CallSite(*n, "source", table),
               std::string(n->resource_type == "test" ? "Test" : "Model") + " '" + n->unique_id +
                   "' (" + n->original_file_path + ") depends on a source named '" + src + "." +
@@ -2916,8 +2903,8 @@ void Parser::Link() {
               "declare it under `sources:` in a properties file");
         continue;
       }
-      if (std::find(deps.begin(), deps.end(), found) == deps.end())
-        deps.push_back(found);
+      if (std::find(deps.begin(), deps.end(), source->unique_id) == deps.end())
+        deps.push_back(source->unique_id);
     }
     // dbt links sources before refs.
     for (const std::string& id : ref_deps) {

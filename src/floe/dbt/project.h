@@ -156,6 +156,11 @@ std::unique_ptr<Project> LoadProject(const Invocation& invocation, Diagnostics& 
 /// node's package, then any package; the latest version unless one is asked); empty if none.
 std::string ResolveRef(const Project& project, const Node& from, const RefCall& ref);
 
+/// The source a source() of `from` points at: the root project's, then the node's package's,
+/// then any package's; null if none.
+const Node* FindSource(const Project& project, const Node& from, const std::string& source,
+                       const std::string& table);
+
 /// Converts a YAML node into a template value (maps keep their order).
 Value FromYaml(const floe::Node& node);
 
