@@ -303,7 +303,7 @@ void NodeJson(std::string& out, const Node& n, const Project& project) {
   };
   for (const auto& [k, v] : n.data.as_dict().entries()) {
     std::string other;
-    const std::string& key = k.is_string() ? k.as_string() : (other = k.Str());
+    std::string_view key = k.is_string() ? k.as_string() : std::string_view(other = k.Str());
     if (!key.empty() && key[0] == '_')
       continue;
     const Value* value = &v;

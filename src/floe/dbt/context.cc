@@ -108,7 +108,7 @@ class Relation : public Callable {
   Value Item(const Value& key) override {
     if (!key.is_string())
       return Value::MakeUndefined(key.Str());
-    const std::string& k = key.as_string();
+    std::string k(key.as_string());
     if (k == "path")
       return Value(PathDict());
     if (k == "metadata")
@@ -377,7 +377,7 @@ void ApplyQuoting(Relation& r, const Value& quoting) {
 Value RelationForNode(const Node& n, const Value& project_quoting) {
   auto get = [&](const char* key) {
     const Value* v = n.data.as_dict().FindKey(key);
-    return v && v->is_string() ? v->as_string() : std::string();
+    return v && v->is_string() ? v->Str() : std::string();
   };
   if (n.resource_type == "source") {
     Value rel = MakeRelation(get("database"), get("schema"), get("identifier"), "table");
@@ -715,7 +715,7 @@ Value Dispatch(Session* session, Interpreter& in, const std::string& macro_name,
   std::vector<std::string> search;
   bool by_name = false;
   if (ns.is_string()) {
-    std::string space = ns.as_string();
+    std::string space(ns.as_string());
     bool configured = false;
     for (const auto& pkg : project.packages) {
       if (!pkg->root || !pkg->dispatch.is_list())
@@ -766,7 +766,7 @@ Value Dispatch(Session* session, Interpreter& in, const std::string& macro_name,
   for (const std::string& s : searched)
     list += (list.empty() ? "" : ", ") + ("'" + s + "'");
   Fail("In dispatch: No macro named '" + macro_name + "' found within namespace: '" +
-       (ns.is_string() ? ns.as_string() : std::string("None")) + "'\n    Searched for: " + list);
+       (ns.is_string() ? ns.Str() : std::string("None")) + "'\n    Searched for: " + list);
 }
 
 Value ColumnsOf(Session* session, const Value& relation) {
@@ -1443,7 +1443,7 @@ Value RenderYamlValue(const Value& value, const Dict& context, const std::string
   if (!HasJinja(value))
     return value;  // nothing to render: keep the value (and save copying it)
   if (value.is_string()) {
-    const std::string& s = value.as_string();
+    std::string s(value.as_string());
     if (s.find("{{") == std::string::npos && s.find("{%") == std::string::npos)
       return value;
     try {
@@ -1452,7 +1452,7 @@ Value RenderYamlValue(const Value& value, const Dict& context, const std::string
       Value v = in.RenderValue(tpl);
       if (v.is_string() &&
           !(tpl.body.size() == 1 && tpl.body[0]->kind == jinja::Stmt::Kind::kPrint))
-        return LiteralOrString(v.as_string());
+        return LiteralOrString(v.Str());
       return v;
     } catch (const jinja::TemplateError& e) {
       diagnostics.Error(Code::kDbtJinja, {file, 0, 0}, "Could not render " + s + ": " + e.message);
@@ -1517,7 +1517,7 @@ bool StaticCalls(const Session& session, const jinja::Template& tpl,
         c.ref.version = None();
       } else {
         c.kind = StaticCall::kSource;
-        c.source = {args[0]->value.as_string(), args[1]->value.as_string()};
+        c.source = {args[0]->value.Str(), args[1]->value.Str()};
       }
     }
     calls->push_back(std::move(c));
@@ -1588,7 +1588,7 @@ std::string RenderNode(Session& session, Node& node, Phase phase) {
       if (v.is_string()) {
         if (column)
           return v;
-        std::string text = v.as_string();
+        std::string text(v.as_string());
         if (LooksLikeFunction(text))
           text = "{{ " + text + " }}";
         if (text.find("{{") == std::string::npos && text.find("{%") == std::string::npos)

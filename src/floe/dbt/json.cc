@@ -229,7 +229,7 @@ void AppendYamlScalar(std::string& out, const Value& v) {
   } else if (v.is_list()) {
     out += "[]";
   } else {
-    AppendYamlString(out, v.is_string() ? v.as_string() : v.Str());
+    AppendYamlString(out, v.Str());
   }
 }
 

@@ -568,7 +568,7 @@ std::optional<ForeignKeyTarget> ForeignKeyOf(const Value& constraint) {
   if (type == nullptr || type->Str() != "foreign_key" || to == nullptr || !to->is_string())
     return std::nullopt;
   ForeignKeyTarget t;
-  if (!StaticRefOrSource(to->as_string(), &t.ref, &t.source, &t.is_source))
+  if (!StaticRefOrSource(to->Str(), &t.ref, &t.source, &t.is_source))
     return std::nullopt;
   return t;
 }
@@ -852,7 +852,7 @@ std::string ContractChecksum(const Dict& node, const std::string& materialized) 
 Value DeprecationDate(const Value& raw) {
   if (!raw.is_string())
     return raw;
-  const std::string& t = raw.as_string();
+  std::string t(raw.as_string());
   int y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0;
   char rest[16] = {0};
   int fields =
@@ -1834,7 +1834,7 @@ void Parser::AddYamlSnapshots() {
                              ? p.file.substr(p.dir.size() + 1)
                              : p.file;
     Node* n = NewNode(*p.package, "snapshot", name, in_dir + "/" + name + ".sql", p.file,
-                      "select * from {{ " + relation->as_string() + " }}");
+                      "select * from {{ " + relation->Str() + " }}");
     n->checksum = p.file_checksum;
     n->fqn.push_back(p.package->name);
     for (const std::string& d : DirsOf(in_dir))
@@ -2283,7 +2283,7 @@ bool Parser::StaticArgument(const Value& v, std::vector<StaticCall>* calls) {
   }
   if (!v.is_string())
     return true;
-  std::string text = v.as_string();
+  std::string text(v.as_string());
   if (LooksLikeFunction(text))
     text = "{{ " + text + " }}";
   if (text.find("{{") == std::string::npos && text.find("{%") == std::string::npos)
@@ -2436,7 +2436,7 @@ void Parser::AddTest(std::vector<std::unique_ptr<Node>>& out, const List& inheri
       if (k == "model")
         continue;
       const Value& v = *args.FindKey(k);
-      auto str = [](const Value& x) { return x.is_string() ? x.as_string() : x.Repr(); };
+      auto str = [](const Value& x) { return x.is_string() ? x.Str() : x.Repr(); };
       if (v.is_dict()) {
         for (const auto& [dk, dv] : v.as_dict().entries())
           flat.push_back(str(dv));
@@ -2622,11 +2622,11 @@ void Parser::InferPrimaryKeys() {
           const Value* column = kwargs->as_dict().FindKey("column_name");
           const Value* combination = kwargs->as_dict().FindKey("combination_of_columns");
           if (column && column->is_string()) {
-            cols.push_back(column->as_string());
+            cols.emplace_back(column->as_string());
           } else if (combination && combination->is_list()) {
             for (const Value& x : combination->as_list())
               if (x.is_string())
-                cols.push_back(x.as_string());
+                cols.emplace_back(x.as_string());
           }
         }
         for (const std::string& c : cols) {

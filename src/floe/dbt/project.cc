@@ -105,7 +105,7 @@ std::string Node::materialized() const {
   if (config == nullptr)
     return "";
   const Value* v = config->FindKey("materialized");
-  return v && v->is_string() ? v->as_string() : "";
+  return v && v->is_string() ? v->Str() : "";
 }
 
 Package* Project::FindPackage(const std::string& name) const {

@@ -58,7 +58,7 @@ Value MetricInput(const Value& v) {
     Value window = Get(in, "offset_window");
     if (window.is_string()) {
       // "7 days" -> {count: 7, granularity: day}
-      std::string w = window.as_string();
+      std::string w(window.as_string());
       size_t sp = w.find(' ');
       Dict o;
       o.Append(Value("count"), Value(static_cast<int64_t>(std::atoll(w.substr(0, sp).c_str()))));
@@ -121,7 +121,7 @@ Value NormalizeRows(const Value& rows, const std::string& format) {
     std::vector<std::string> record;
     std::string field;
     bool quoted = false;
-    const std::string& text = rows.as_string();
+    std::string text(rows.as_string());
     for (size_t i = 0; i <= text.size(); ++i) {
       char c = i < text.size() ? text[i] : '\n';
       if (quoted) {
@@ -178,7 +178,7 @@ Value NormalizeRows(const Value& rows, const std::string& format) {
   }
   if (rows.is_string() && !rows.as_string().empty() && rows.as_string().back() == '\n') {
     // dbt renders YAML strings with Jinja, which drops one trailing newline
-    std::string text = rows.as_string();
+    std::string text(rows.as_string());
     text.pop_back();
     return Value(std::move(text));
   }

@@ -61,7 +61,7 @@ bool ConfigMatches(const Dict& config, const std::string& path, const std::strin
   auto equals = [&](const Value& x) {
     if (x.is_string()) {
       if (path == "severity") {
-        std::string xs = x.as_string();
+        std::string xs(x.as_string());
         std::transform(xs.begin(), xs.end(), xs.begin(),
                        [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
         return xs == lower;
@@ -442,7 +442,7 @@ class Selector {
 Sets Selector::Definition(const Value& def, const std::string& indirect) {
   Sets out;
   if (def.is_string())  // one spec: selectors.yml never splits on commas or spaces
-    return Expand(Criteria(def.as_string()), indirect);
+    return Expand(Criteria(def.Str()), indirect);
   if (!def.is_dict())
     return out;
   const Dict& d = def.as_dict();

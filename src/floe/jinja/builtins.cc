@@ -107,7 +107,7 @@ List Split(const std::string& s, const Value& sep, int64_t maxsplit) {
     }
     return out;
   }
-  const std::string& d = sep.as_string();
+  std::string d(sep.as_string());
   size_t pos = 0;
   int64_t n = 0;
   for (;;) {
@@ -504,7 +504,7 @@ Value AttributeOf(Interpreter& in, const Value& item, const Value& attribute, Po
 bool SortLess(const Value& a, const Value& b, bool case_sensitive, Position pos) {
   bool ok = true;
   if (!case_sensitive && a.is_string() && b.is_string())
-    return Lower(a.as_string()) < Lower(b.as_string());
+    return Lower(a.Str()) < Lower(b.Str());
   bool r = a.Less(b, &ok);
   if (!ok)
     Throw(pos, "'<' not supported between instances of '" + a.TypeName() + "' and '" +
@@ -595,7 +595,7 @@ std::string ToJsonText(const Value& v, int indent, int depth) {
   if (v.is_float())
     return FormatFloat(v.as_double());
   if (v.is_string())
-    return JsonString(v.as_string());
+    return JsonString(v.Str());
   std::string nl =
       indent > 0 ? "\n" + std::string(static_cast<size_t>(indent * (depth + 1)), ' ') : "";
   std::string close_nl =
@@ -778,7 +778,7 @@ const std::map<std::string, Filter>& Filters() {
       if (v.is_number())
         return Value(v.as_double());
       if (v.is_string()) {
-        const std::string& s = v.as_string();
+        std::string s(v.as_string());
         char* end = nullptr;
         double d = std::strtod(s.c_str(), &end);
         std::string rest = Strip(end, Value(), true, true);
@@ -795,7 +795,7 @@ const std::map<std::string, Filter>& Filters() {
       if (v.is_int() || v.is_bool())
         return Value(v.as_int());
       if (v.is_string()) {
-        std::string s = Strip(v.as_string(), Value(), true, true);
+        std::string s = Strip(v.Str(), Value(), true, true);
         char* end = nullptr;
         long long i = std::strtoll(s.c_str(), &end, static_cast<int>(base));
         if (!s.empty() && *end == '\0')
@@ -818,7 +818,7 @@ const std::map<std::string, Filter>& Filters() {
     f["indent"] = [](Interpreter&, const Value& v, Arguments& a, Position pos) {
       Value width = a.Get(0, "width", Value(4));
       std::string pad = width.is_string()
-                            ? width.as_string()
+                            ? width.Str()
                             : std::string(static_cast<size_t>(ToInt(width, pos, "width")), ' ');
       bool first = a.Get(1, "first", Value(false)).Truthy();
       bool blank = a.Get(2, "blank", Value(false)).Truthy();
@@ -867,7 +867,7 @@ const std::map<std::string, Filter>& Filters() {
     };
     f["length"] = [](Interpreter&, const Value& v, Arguments&, Position pos) {
       if (v.is_string())
-        return Value(Utf8Chars(v.as_string()).size());
+        return Value(Utf8Chars(v.Str()).size());
       if (v.is_list())
         return Value(v.as_list().size());
       if (v.is_dict())
@@ -970,7 +970,7 @@ const std::map<std::string, Filter>& Filters() {
     };
     f["reverse"] = [](Interpreter&, const Value& v, Arguments&, Position pos) {
       if (v.is_string()) {
-        List chars = Utf8Chars(v.as_string());
+        List chars = Utf8Chars(v.Str());
         std::string out;
         for (auto it = chars.rbegin(); it != chars.rend(); ++it)
           out += it->as_string();
@@ -1027,8 +1027,8 @@ const std::map<std::string, Filter>& Filters() {
       // attribute="a,b" sorts by a, then b.
       List keys;
       if (attribute.is_string()) {
-        for (const Value& k : Split(attribute.as_string(), Value(","), -1)) {
-          keys.emplace_back(Strip(k.as_string(), Value(), true, true));
+        for (const Value& k : Split(attribute.Str(), Value(","), -1)) {
+          keys.emplace_back(Strip(k.Str(), Value(), true, true));
         }
       } else if (!attribute.is_undefined()) {
         keys.push_back(attribute);
@@ -1065,7 +1065,7 @@ const std::map<std::string, Filter>& Filters() {
       List words = Split(out, Value(), -1);
       std::string joined;
       for (size_t i = 0; i < words.size(); ++i)
-        joined += (i ? " " : "") + words[i].as_string();
+        joined += (i ? " " : "") + words[i].Str();
       return Value(joined);
     };
     f["sum"] = [](Interpreter& in, const Value& v, Arguments& a, Position pos) {
@@ -1120,7 +1120,7 @@ const std::map<std::string, Filter>& Filters() {
       for (const Value& item : Iterate(v, pos)) {
         Value key = attribute.is_undefined() ? item : AttributeOf(in, item, attribute, pos);
         if (!case_sensitive && key.is_string())
-          key = Value(Lower(key.as_string()));
+          key = Value(Lower(key.Str()));
         bool dup =
             std::any_of(seen.begin(), seen.end(), [&](const Value& s) { return s.Equals(key); });
         if (dup)
@@ -1224,12 +1224,10 @@ const std::map<std::string, Test>& Tests() {
              (v.is_object() && v.as_object()->mapping());
     };
     t["lower"] = [](Interpreter&, const Value& v, Arguments&, Position) {
-      return v.is_string() && Lower(v.as_string()) == v.as_string() &&
-             Upper(v.as_string()) != v.as_string();
+      return v.is_string() && Lower(v.Str()) == v.as_string() && Upper(v.Str()) != v.as_string();
     };
     t["upper"] = [](Interpreter&, const Value& v, Arguments&, Position) {
-      return v.is_string() && Upper(v.as_string()) == v.as_string() &&
-             Lower(v.as_string()) != v.as_string();
+      return v.is_string() && Upper(v.Str()) == v.as_string() && Lower(v.Str()) != v.as_string();
     };
     t["mapping"] = [](Interpreter&, const Value& v, Arguments&, Position) {
       return v.is_dict() || (v.is_object() && v.as_object()->mapping());
@@ -1244,7 +1242,7 @@ const std::map<std::string, Test>& Tests() {
     };
     t["string"] = [](Interpreter&, const Value& v, Arguments&, Position) { return v.is_string(); };
     t["filter"] = [](Interpreter&, const Value& v, Arguments&, Position) {
-      return v.is_string() && Filters().count(v.as_string()) > 0;
+      return v.is_string() && Filters().count(v.Str()) > 0;
     };
     return t;
   }();
@@ -1385,7 +1383,7 @@ Value StringMethod(const std::string& s, const std::string& name) {
       if (maxsplit < 0 || !sep.is_string())
         return Value(Split(s, sep.is_none() ? Value() : sep, maxsplit));
       List out;
-      const std::string& d = sep.as_string();
+      std::string d(sep.as_string());
       size_t end = s.size();
       int64_t n = 0;
       while (n < maxsplit) {
@@ -1680,7 +1678,7 @@ List Iterate(const Value& v, Position pos) {
     return keys;
   }
   if (v.is_string())
-    return Utf8Chars(v.as_string());
+    return Utf8Chars(v.Str());
   if (v.is_undefined())
     return {};
   if (v.is_object() && v.as_object()->mapping())
@@ -1703,10 +1701,10 @@ Value Arithmetic(const std::string& op, const Value& l, const Value& r, Position
                    r.TypeName() + "'");
   };
   if (op == "%" && l.is_string())
-    return Value(Percent(l.as_string(), r, pos));
+    return Value(Percent(l.Str(), r, pos));
   if (op == "+") {
     if (l.is_string() && r.is_string())
-      return Value(l.as_string() + r.as_string());
+      return Value(std::string(l.as_string()).append(r.as_string()));
     if (l.is_list() && r.is_list()) {
       if (l.is_tuple() != r.is_tuple())
         return unsupported();
@@ -1824,7 +1822,7 @@ bool Compare(const std::string& op, const Value& l, const Value& r, Position pos
 
 Value BoundMethod(const Value& target, const std::string& name) {
   if (target.is_string())
-    return StringMethod(target.as_string(), name);
+    return StringMethod(target.Str(), name);
   if (target.is_list() && !target.is_tuple())
     return ListMethod(target, name);
   if (target.is_tuple() && (name == "index" || name == "count"))
@@ -1870,7 +1868,7 @@ Value CallFilter(Interpreter& in, const std::string& name, const Value& input, A
 bool CallTest(Interpreter& in, const std::string& name, const Value& input, Arguments& args,
               Position pos) {
   if (name == "test")
-    return input.is_string() && Tests().count(input.as_string()) > 0;
+    return input.is_string() && Tests().count(input.Str()) > 0;
   const auto& tests = Tests();
   auto it = tests.find(name);
   if (it == tests.end())

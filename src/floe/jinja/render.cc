@@ -582,7 +582,7 @@ Value Interpreter::GetItem(const Value& target, const Value& key, Position pos) 
     if (const Value* v = target.as_dict().Find(key))
       return *v;
     if (key.is_string())
-      return BoundMethod(target, key.as_string());
+      return BoundMethod(target, key.Str());
     return Value::MakeUndefined(key.Str());
   }
   if (target.is_object())
@@ -598,7 +598,7 @@ Value Interpreter::GetItem(const Value& target, const Value& key, Position pos) 
     return items[static_cast<size_t>(i)];
   }
   if (target.is_string() && (key.is_int() || key.is_bool())) {
-    List items = Utf8Chars(target.as_string());
+    List items = Utf8Chars(target.Str());
     int64_t i = key.as_int();
     auto n = static_cast<int64_t>(items.size());
     if (i < 0)
@@ -608,7 +608,7 @@ Value Interpreter::GetItem(const Value& target, const Value& key, Position pos) 
     return items[static_cast<size_t>(i)];
   }
   if (key.is_string())
-    return GetAttr(target, key.as_string(), pos);
+    return GetAttr(target, key.Str(), pos);
   return Value::MakeUndefined(key.Str());
 }
 
@@ -625,7 +625,7 @@ Value Interpreter::Slice(const Value& target, const Expr& e) {
       Throw(e.pos, "slice indices must be integers or None");
     return v.as_int();
   };
-  List items = target.is_list() ? target.as_list() : Utf8Chars(target.as_string());
+  List items = target.is_list() ? target.as_list() : Utf8Chars(target.Str());
   List out = SliceList(items, bound(0), bound(1), bound(2), e.pos);
   if (target.is_string()) {
     std::string s;

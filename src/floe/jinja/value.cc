@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <new>
 
 namespace floe::jinja {
 
@@ -12,7 +13,7 @@ Value Callable::Attr(const std::string& /*name*/) {
 }
 
 Value Callable::Item(const Value& key) {
-  return key.is_string() ? Attr(key.as_string()) : Value::MakeUndefined(key.Str());
+  return key.is_string() ? Attr(std::string(key.as_string())) : Value::MakeUndefined(key.Str());
 }
 
 std::vector<Value> Callable::Keys() const {
@@ -32,7 +33,7 @@ class NativeCallable : public Callable {
   NativeFunction f_;
 };
 
-std::string ReprString(const std::string& s) {
+std::string ReprString(std::string_view s) {
   // Python picks single quotes unless the text contains one and no double quote.
   bool single = s.find('\'') == std::string::npos || s.find('"') != std::string::npos;
   char q = single ? '\'' : '"';
@@ -117,22 +118,103 @@ std::string FormatFloat(double d) {
   return negative ? "-" + out : out;
 }
 
-Value::Value(Dict dict) : v_(std::make_shared<Dict>(std::move(dict))) {}
+struct Value::TextRep : Rep {
+  uint32_t size = 0;
+  char* data() { return reinterpret_cast<char*>(this + 1); }  // the text follows the header
+};
+struct Value::ListRep : Rep {
+  List items;
+};
+struct Value::DictRep : Rep {
+  Dict dict;
+};
+struct Value::ObjectRep : Rep {
+  std::shared_ptr<Callable> object;
+};
+
+void Value::SetText(std::string_view s) {
+  if (s.size() <= kShortText) {
+    std::memcpy(bytes_, s.data(), s.size());
+    len_ = static_cast<uint8_t>(s.size());
+    return;
+  }
+  void* block = ::operator new(sizeof(TextRep) + s.size());
+  auto* rep = new (block) TextRep;
+  rep->size = static_cast<uint32_t>(s.size());
+  std::memcpy(rep->data(), s.data(), s.size());
+  Put<Rep*>(rep);
+  len_ = kLongText;
+}
+
+std::string_view Value::Text() const {
+  if (len_ != kLongText)
+    return {bytes_, len_};
+  auto* rep = static_cast<TextRep*>(Get<Rep*>());
+  return {rep->data(), rep->size};
+}
+
+void Value::Destroy(Rep* r) noexcept {
+  switch (kind_) {
+    case Kind::kUndefined:
+    case Kind::kString: {
+      auto* t = static_cast<TextRep*>(r);
+      t->~TextRep();
+      ::operator delete(t);
+      break;
+    }
+    case Kind::kList:
+    case Kind::kTuple:
+      delete static_cast<ListRep*>(r);
+      break;
+    case Kind::kDict:
+      delete static_cast<DictRep*>(r);
+      break;
+    case Kind::kObject:
+      delete static_cast<ObjectRep*>(r);
+      break;
+    default:
+      break;
+  }
+}
+
+Value::Value(List items, bool tuple) : kind_(tuple ? Kind::kTuple : Kind::kList) {
+  auto* rep = new ListRep;
+  rep->items = std::move(items);
+  Put<Rep*>(rep);
+}
+
+Value::Value(Dict dict) : kind_(Kind::kDict) {
+  auto* rep = new DictRep;
+  rep->dict = std::move(dict);
+  Put<Rep*>(rep);
+}
+
+Value::Value(std::shared_ptr<Callable> f) : kind_(Kind::kObject) {
+  auto* rep = new ObjectRep;
+  rep->object = std::move(f);
+  Put<Rep*>(rep);
+}
+
+List& Value::as_list() const {
+  return static_cast<ListRep*>(Get<Rep*>())->items;
+}
+
+Dict& Value::as_dict() const {
+  return static_cast<DictRep*>(Get<Rep*>())->dict;
+}
+
+const std::shared_ptr<Callable>& Value::as_callable() const {
+  return static_cast<ObjectRep*>(Get<Rep*>())->object;
+}
 
 Value Value::Function(std::string name, NativeFunction f) {
   return Value(
       std::shared_ptr<Callable>(std::make_shared<NativeCallable>(std::move(name), std::move(f))));
 }
 
-int64_t Value::as_int() const {
-  if (is_bool())
-    return as_bool() ? 1 : 0;
-  return std::get<int64_t>(v_);
-}
-
 double Value::as_double() const {
   if (is_float())
-    return std::get<double>(v_);
+    return Get<double>();
   return static_cast<double>(as_int());
 }
 
@@ -158,7 +240,7 @@ std::string Value::Str() const {
   if (is_undefined())
     return "";
   if (is_string())
-    return as_string();
+    return std::string(as_string());
   if (is_object())
     return as_object()->str();
   return Repr();
@@ -306,7 +388,7 @@ bool Value::Less(const Value& other, bool* ok) const {
 
 bool Value::SameAs(const Value& other) const {
   if (is_list() && other.is_list())
-    return std::get<ListRef>(v_).items == std::get<ListRef>(other.v_).items;
+    return &as_list() == &other.as_list();
   if (is_dict() && other.is_dict())
     return &as_dict() == &other.as_dict();
   if (is_bool() != other.is_bool())
@@ -323,7 +405,7 @@ void Dict::BuildIndex() {
   index_->reserve(entries_.size() * 2);
   for (size_t i = 0; i < entries_.size(); ++i) {
     if (entries_[i].first.is_string())
-      index_->emplace(entries_[i].first.as_string(), i);
+      index_->emplace(std::string(entries_[i].first.as_string()), i);
   }
 }
 
@@ -336,7 +418,7 @@ std::ptrdiff_t Dict::Position(std::string_view key) const {
     const Value& k = entries_[i].first;
     if (!k.is_string())
       continue;
-    const std::string& s = k.as_string();
+    std::string_view s = k.as_string();
     // the first character rules most keys out without a call to memcmp
     if (s.size() == key.size() && (key.empty() || s[0] == key[0]) && s == key)
       return static_cast<std::ptrdiff_t>(i);
@@ -375,7 +457,7 @@ void Dict::Set(Value key, Value value) {
 
 void Dict::Append(Value key, Value value) {
   if (index_ != nullptr && key.is_string())
-    index_->emplace(key.as_string(), entries_.size());
+    index_->emplace(std::string(key.as_string()), entries_.size());
   entries_.emplace_back(std::move(key), std::move(value));
   if (index_ == nullptr && entries_.size() >= kIndexFrom)
     BuildIndex();
@@ -415,7 +497,7 @@ namespace {
 // A text that equals another value's exactly when the values are equal and of the same types
 // (lists and tuples, ints and floats, None and Undefined apart); false for host objects.
 bool CanonicalText(const Value& v, std::string& out) {
-  auto text = [&](char tag, const std::string& s) {
+  auto text = [&](char tag, std::string_view s) {
     out += tag;
     out += std::to_string(s.size());
     out += ':';

@@ -3,14 +3,15 @@
 // lists and dicts are shared references (`.append` is visible through every name), str() and
 // repr() print as Python does, truthiness and comparison follow Python.
 
+#include <atomic>
 #include <cstdint>
+#include <cstring>
 #include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <utility>
-#include <variant>
 #include <vector>
 
 namespace floe::jinja {
@@ -66,57 +67,84 @@ using NativeFunction = std::function<Value(Interpreter&, Arguments&)>;
 
 class Value {
  public:
-  struct Undefined {
-    std::string name;  // what was looked up, for error messages
-  };
-  struct None {};
-  struct ListRef {
-    std::shared_ptr<List> items;
-    bool tuple = false;
-  };
-
-  Value() : v_(Undefined{}) {}
-  static Value MakeUndefined(std::string name) { return Value(Undefined{std::move(name)}); }
-  static Value MakeNone() { return Value(None{}); }
-  Value(bool b) : v_(b) {}                           // NOLINT(google-explicit-constructor)
-  Value(int64_t i) : v_(i) {}                        // NOLINT(google-explicit-constructor)
-  Value(int i) : v_(static_cast<int64_t>(i)) {}      // NOLINT(google-explicit-constructor)
-  Value(size_t i) : v_(static_cast<int64_t>(i)) {}   // NOLINT(google-explicit-constructor)
-  Value(double d) : v_(d) {}                         // NOLINT(google-explicit-constructor)
-  Value(std::string s) : v_(std::move(s)) {}         // NOLINT(google-explicit-constructor)
-  Value(const char* s) : v_(std::string(s)) {}       // NOLINT(google-explicit-constructor)
-  Value(std::string_view s) : v_(std::string(s)) {}  // NOLINT(google-explicit-constructor)
-  Value(List items, bool tuple = false)              // NOLINT(google-explicit-constructor)
-      : v_(ListRef{std::make_shared<List>(std::move(items)), tuple}) {}
-  Value(Dict dict);                                         // NOLINT(google-explicit-constructor)
-  Value(std::shared_ptr<Callable> f) : v_(std::move(f)) {}  // NOLINT(google-explicit-constructor)
+  Value() : kind_(Kind::kUndefined) {}
+  static Value MakeUndefined(std::string_view name) {
+    Value v;
+    v.SetText(name);
+    return v;
+  }
+  static Value MakeNone() {
+    Value v;
+    v.kind_ = Kind::kNone;
+    return v;
+  }
+  Value(bool b) : kind_(Kind::kBool) { Put(b); }       // NOLINT(google-explicit-constructor)
+  Value(int64_t i) : kind_(Kind::kInt) { Put(i); }     // NOLINT(google-explicit-constructor)
+  Value(int i) : Value(static_cast<int64_t>(i)) {}     // NOLINT(google-explicit-constructor)
+  Value(size_t i) : Value(static_cast<int64_t>(i)) {}  // NOLINT(google-explicit-constructor)
+  Value(double d) : kind_(Kind::kFloat) { Put(d); }    // NOLINT(google-explicit-constructor)
+  Value(std::string_view s) : kind_(Kind::kString) { SetText(s); }  // NOLINT
+  Value(const std::string& s) : Value(std::string_view(s)) {}       // NOLINT
+  Value(const char* s) : Value(std::string_view(s)) {}              // NOLINT
+  Value(List items, bool tuple = false);  // NOLINT(google-explicit-constructor)
+  Value(Dict dict);                       // NOLINT(google-explicit-constructor)
+  Value(std::shared_ptr<Callable> f);     // NOLINT(google-explicit-constructor)
   static Value Function(std::string name, NativeFunction f);
 
-  bool is_undefined() const { return std::holds_alternative<Undefined>(v_); }
-  bool is_none() const { return std::holds_alternative<None>(v_); }
-  bool is_bool() const { return std::holds_alternative<bool>(v_); }
-  bool is_int() const { return std::holds_alternative<int64_t>(v_); }
-  bool is_float() const { return std::holds_alternative<double>(v_); }
+  Value(const Value& other) noexcept : len_(other.len_), kind_(other.kind_) {
+    std::memcpy(bytes_, other.bytes_, sizeof bytes_);
+    if (Rep* r = rep())
+      r->refs.fetch_add(1, std::memory_order_relaxed);
+  }
+  Value(Value&& other) noexcept : len_(other.len_), kind_(other.kind_) {
+    std::memcpy(bytes_, other.bytes_, sizeof bytes_);
+    other.kind_ = Kind::kNone;  // holds nothing now
+  }
+  Value& operator=(const Value& other) noexcept {
+    if (this != &other) {
+      Value copy(other);
+      Swap(copy);
+    }
+    return *this;
+  }
+  Value& operator=(Value&& other) noexcept {
+    if (this != &other) {
+      Release();
+      std::memcpy(bytes_, other.bytes_, sizeof bytes_);
+      len_ = other.len_;
+      kind_ = other.kind_;
+      other.kind_ = Kind::kNone;
+    }
+    return *this;
+  }
+  ~Value() { Release(); }
+
+  bool is_undefined() const { return kind_ == Kind::kUndefined; }
+  bool is_none() const { return kind_ == Kind::kNone; }
+  bool is_bool() const { return kind_ == Kind::kBool; }
+  bool is_int() const { return kind_ == Kind::kInt; }
+  bool is_float() const { return kind_ == Kind::kFloat; }
   bool is_number() const { return is_int() || is_float() || is_bool(); }
-  bool is_string() const { return std::holds_alternative<std::string>(v_); }
-  bool is_list() const { return std::holds_alternative<ListRef>(v_); }
-  bool is_tuple() const { return is_list() && std::get<ListRef>(v_).tuple; }
-  bool is_dict() const { return std::holds_alternative<std::shared_ptr<Dict>>(v_); }
+  bool is_string() const { return kind_ == Kind::kString; }
+  bool is_list() const { return kind_ == Kind::kList || kind_ == Kind::kTuple; }
+  bool is_tuple() const { return kind_ == Kind::kTuple; }
+  bool is_dict() const { return kind_ == Kind::kDict; }
   /// A host object (function or not).
-  bool is_object() const { return std::holds_alternative<std::shared_ptr<Callable>>(v_); }
+  bool is_object() const { return kind_ == Kind::kObject; }
   bool is_callable() const { return is_object() && as_callable()->callable(); }
 
-  bool as_bool() const { return std::get<bool>(v_); }
-  int64_t as_int() const;  // bool and int
+  bool as_bool() const { return Get<bool>(); }
+  int64_t as_int() const {
+    return is_bool() ? (Get<bool>() ? 1 : 0) : Get<int64_t>();
+  }  // bool and int
   double as_double() const;
-  const std::string& as_string() const { return std::get<std::string>(v_); }
-  List& as_list() const { return *std::get<ListRef>(v_).items; }
-  Dict& as_dict() const { return *std::get<std::shared_ptr<Dict>>(v_); }
+  /// The text of a string; valid while this value lives and is not assigned to.
+  std::string_view as_string() const { return Text(); }
+  List& as_list() const;
+  Dict& as_dict() const;
   const std::shared_ptr<Callable>& as_object() const { return as_callable(); }
-  const std::shared_ptr<Callable>& as_callable() const {
-    return std::get<std::shared_ptr<Callable>>(v_);
-  }
-  const std::string& undefined_name() const { return std::get<Undefined>(v_).name; }
+  const std::shared_ptr<Callable>& as_callable() const;
+  std::string undefined_name() const { return std::string(Text()); }
 
   /// Python's bool(x).
   bool Truthy() const;
@@ -135,13 +163,80 @@ class Value {
   bool SameAs(const Value& other) const;
 
  private:
-  explicit Value(Undefined u) : v_(std::move(u)) {}
-  explicit Value(None n) : v_(n) {}
+  // 16 bytes: a payload, the length of a short text kept inline, the kind. Texts (strings, the
+  // name of an Undefined) of up to kShortText bytes are stored in the value itself; longer ones,
+  // lists, dicts and objects in a reference-counted block shared by copies (Python's sharing of
+  // lists and dicts; for texts, copies without allocation).
+  enum class Kind : uint8_t {
+    kUndefined,
+    kNone,
+    kBool,
+    kInt,
+    kFloat,
+    kString,
+    kList,
+    kTuple,
+    kDict,
+    kObject
+  };
+  static constexpr size_t kShortText = 14;
+  static constexpr uint8_t kLongText = 0xFF;  // len_: the text is a TextRep
+  struct Rep {
+    std::atomic<uint32_t> refs{1};
+  };
+  struct TextRep;
+  struct ListRep;
+  struct DictRep;
+  struct ObjectRep;
 
-  std::variant<Undefined, None, bool, int64_t, double, std::string, ListRef, std::shared_ptr<Dict>,
-               std::shared_ptr<Callable>>
-      v_;
+  Rep* rep() const {
+    switch (kind_) {
+      case Kind::kUndefined:
+      case Kind::kString:
+        return len_ == kLongText ? Get<Rep*>() : nullptr;
+      case Kind::kList:
+      case Kind::kTuple:
+      case Kind::kDict:
+      case Kind::kObject:
+        return Get<Rep*>();
+      default:
+        return nullptr;
+    }
+  }
+  void Release() noexcept {
+    if (Rep* r = rep(); r != nullptr && r->refs.fetch_sub(1, std::memory_order_acq_rel) == 1)
+      Destroy(r);
+  }
+  void Destroy(Rep* r) noexcept;
+  void SetText(std::string_view s);
+  std::string_view Text() const;
+  void Swap(Value& other) noexcept {
+    char tmp[kShortText];
+    std::memcpy(tmp, bytes_, sizeof tmp);
+    std::memcpy(bytes_, other.bytes_, sizeof tmp);
+    std::memcpy(other.bytes_, tmp, sizeof tmp);
+    std::swap(len_, other.len_);
+    std::swap(kind_, other.kind_);
+  }
+
+  // The payload (bool, int64, double or Rep*) in the first 8 bytes, read and written by memcpy;
+  // a short text in all kShortText bytes.
+  template <class T>
+  T Get() const {
+    T t;
+    std::memcpy(&t, bytes_, sizeof t);
+    return t;
+  }
+  template <class T>
+  void Put(T t) {
+    std::memcpy(bytes_, &t, sizeof t);
+  }
+
+  alignas(8) char bytes_[kShortText] = {};
+  uint8_t len_ = 0;
+  Kind kind_;
 };
+static_assert(sizeof(Value) == 16, "a Value is two words");
 
 /// A dict keeping insertion order (as Python's does).
 class Dict {

@@ -150,3 +150,43 @@ TEST(LenientUndefined, OffByDefault) {
 
 }  // namespace
 }  // namespace floe::jinja
+
+namespace floe::jinja {
+namespace {
+
+TEST(Value, TextsOfEveryLengthKeepTheirBytes) {
+  // Up to 14 bytes a text is kept in the value itself, longer ones in a shared block: both
+  // sides of that boundary, and texts with NUL bytes.
+  for (size_t n : {0, 1, 13, 14, 15, 16, 100}) {
+    std::string text(n, 'x');
+    if (n > 2)
+      text[1] = '\0';
+    Value v(text);
+    Value copy = v;
+    Value moved = std::move(copy);
+    EXPECT_EQ(v.as_string(), text);
+    EXPECT_EQ(moved.as_string(), text);
+    EXPECT_TRUE(moved.Equals(v));
+    Value undefined = Value::MakeUndefined(text);
+    EXPECT_TRUE(undefined.is_undefined());
+    EXPECT_EQ(undefined.undefined_name(), text);
+  }
+}
+
+TEST(Value, AssignmentReleasesWhatWasHeld) {
+  Value v(std::string(40, 'a'));
+  Value w(List{Value(1)});
+  v = w;  // the long text is released, the list shared
+  w.as_list().push_back(Value(2));
+  EXPECT_EQ(v.as_list().size(), 2u);
+  v = Value("short");
+  EXPECT_EQ(v.as_string(), "short");
+  EXPECT_EQ(w.as_list().size(), 2u);
+  Value& self = v;
+  v = self;
+  EXPECT_EQ(v.as_string(), "short");
+  EXPECT_EQ(sizeof(Value), 16u);
+}
+
+}  // namespace
+}  // namespace floe::jinja
