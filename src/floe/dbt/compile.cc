@@ -269,7 +269,7 @@ namespace {
 
 // The node's manifest entry: its data without the private `_` keys, with the compile results
 // (replacing the data's keys of those names in place, or appended after them).
-void NodeJson(std::string& out, const Node& n, const Project& project) {
+void NodeJson(std::string& out, const Node& n, const Project& project, JsonCache* cache) {
   std::vector<std::pair<std::string_view, Value>> results;
   size_t code_at = SIZE_MAX;  // compiled_code is written from the node (not copied into a Value)
   if (ManifestSection(n.resource_type) == "nodes" && n.resource_type != "seed") {
@@ -288,6 +288,7 @@ void NodeJson(std::string& out, const Node& n, const Project& project) {
   std::vector<bool> written(results.size(), false);
   JsonStyle style;
   style.compact = true;
+  style.cache = cache;
   out += '{';
   bool first = true;
   auto entry = [&](std::string_view key, const Value& v) {
@@ -365,6 +366,7 @@ bool WriteManifest(const Project& project, const std::string& path, Diagnostics&
     md.Set(Value("run_started_at"), Value(project.run_started_at));
     AppendJson(out, Value(std::move(md)), style);
   }
+  JsonCache out_cache, other_cache;  // one per thread writing entries
   auto section = [&](const char* name, const std::function<bool(const Node&)>& pick) {
     out += ',';
     key(name);
@@ -374,13 +376,13 @@ bool WriteManifest(const Project& project, const std::string& path, Diagnostics&
       if (pick(*n))
         picked.push_back(n.get());
     }
-    auto write = [&](std::string& to, size_t from, size_t end) {
+    auto write = [&](std::string& to, JsonCache& cache, size_t from, size_t end) {
       for (size_t i = from; i < end; ++i) {
         if (i > 0)
           to += ',';
         AppendJsonString(to, picked[i]->unique_id);
         to += ':';
-        NodeJson(to, *picked[i], project);
+        NodeJson(to, *picked[i], project, &cache);
       }
     };
     // Entries are independent and read-only here: a large section goes in chunks, every other
@@ -393,9 +395,9 @@ bool WriteManifest(const Project& project, const std::string& path, Diagnostics&
       std::thread helper;
       if (mid < end) {
         other.clear();
-        helper = std::thread([&, mid, end] { write(other, mid, end); });
+        helper = std::thread([&, mid, end] { write(other, other_cache, mid, end); });
       }
-      write(out, from, mid);
+      write(out, out_cache, from, mid);
       if (helper.joinable()) {
         helper.join();
         out += other;

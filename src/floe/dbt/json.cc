@@ -2,52 +2,94 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <regex>
 
 namespace floe::dbt {
 
 using jinja::Value;
 
-void AppendJsonString(std::string& out, std::string_view s) {
-  out += '"';
-  size_t run = 0;  // start of the pending run of characters that need no escape
-  for (size_t i = 0; i < s.size(); ++i) {
-    auto c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c != '"' && c != '\\')
-      continue;
-    out.append(s.data() + run, i - run);
-    run = i + 1;
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\b':
-        out += "\\b";
-        break;
-      case '\f':
-        out += "\\f";
-        break;
-      default: {
-        char buf[8];
-        snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(c));
-        out += buf;
-      }
+namespace {
+
+// The bytes of `w` that JSON escapes (control characters, '"', '\\'), as the high bit of each
+// such byte. Borrows make bits above a flagged byte unreliable, so only the lowest set bit says
+// exactly where the first one is.
+uint64_t EscapeMask(uint64_t w) {
+  constexpr uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr uint64_t kHigh = 0x8080808080808080ULL;
+  auto zero_bytes = [&](uint64_t x) { return (x - kOnes) & ~x & kHigh; };
+  uint64_t control = (w - kOnes * 0x20) & ~w & kHigh;  // bytes < 0x20
+  return control | zero_bytes(w ^ (kOnes * '"')) | zero_bytes(w ^ (kOnes * '\\'));
+}
+
+void AppendEscaped(std::string& out, unsigned char c) {
+  switch (c) {
+    case '"':
+      out += "\\\"";
+      break;
+    case '\\':
+      out += "\\\\";
+      break;
+    case '\n':
+      out += "\\n";
+      break;
+    case '\r':
+      out += "\\r";
+      break;
+    case '\t':
+      out += "\\t";
+      break;
+    case '\b':
+      out += "\\b";
+      break;
+    case '\f':
+      out += "\\f";
+      break;
+    default: {
+      char buf[8];
+      snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(c));
+      out += buf;
     }
   }
-  out.append(s.data() + run, s.size() - run);
+}
+
+bool IsEscaped(unsigned char c) {
+  return c < 0x20 || c == '"' || c == '\\';
+}
+
+}  // namespace
+
+void AppendJsonString(std::string& out, std::string_view s) {
+  out.reserve(out.size() + s.size() + 2);
+  out += '"';
+  const char* p = s.data();
+  size_t n = s.size();
+  size_t run = 0;  // start of the pending run of characters that need no escape
+  size_t i = 0;
+  // Eight bytes at a time to the next character to escape (most text has few).
+  while (i + 8 <= n) {
+    uint64_t w;
+    std::memcpy(&w, p + i, sizeof w);
+    uint64_t mask = EscapeMask(w);
+    if (mask == 0) {
+      i += 8;
+      continue;
+    }
+    i += static_cast<size_t>(__builtin_ctzll(mask)) / 8;
+    out.append(p + run, i - run);
+    AppendEscaped(out, static_cast<unsigned char>(p[i]));
+    run = ++i;
+  }
+  for (; i < n; ++i) {
+    if (!IsEscaped(static_cast<unsigned char>(p[i])))
+      continue;
+    out.append(p + run, i - run);
+    AppendEscaped(out, static_cast<unsigned char>(p[i]));
+    run = i + 1;
+  }
+  out.append(p + run, n - run);
   out += '"';
 }
 
@@ -61,6 +103,16 @@ void Newline(std::string& out, const JsonStyle& style, int depth) {
 }  // namespace
 
 void AppendJson(std::string& out, const Value& v, const JsonStyle& style, int depth) {
+  if (style.cache != nullptr && depth == 0 && v.frozen()) {
+    auto [it, added] = style.cache->try_emplace(v.identity());
+    if (added) {
+      JsonStyle uncached = style;
+      uncached.cache = nullptr;
+      AppendJson(it->second, v, uncached, depth);
+    }
+    out += it->second;
+    return;
+  }
   if (v.is_none() || v.is_undefined()) {
     out += "null";
   } else if (v.is_bool()) {

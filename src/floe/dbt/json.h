@@ -4,15 +4,22 @@
 
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 #include "floe/jinja/value.h"
 
 namespace floe::dbt {
 
+/// The JSON text of frozen lists and dicts already written, by identity: a manifest writes the
+/// same shared configs, tags and docs for thousands of nodes. Frozen values never change, so
+/// their text stays right while they live (one cache per writer, for one write).
+using JsonCache = std::unordered_map<const void*, std::string>;
+
 struct JsonStyle {
-  int indent = 0;          // 0: one line with ", " and ": " separators (json.dumps default)
-  bool sort_keys = false;  // keys in order (dicts keep insertion order otherwise)
-  bool compact = false;    // "," and ":" without spaces
+  int indent = 0;              // 0: one line with ", " and ": " separators (json.dumps default)
+  bool sort_keys = false;      // keys in order (dicts keep insertion order otherwise)
+  bool compact = false;        // "," and ":" without spaces
+  JsonCache* cache = nullptr;  // texts of frozen values (top-level depth only), if given
 };
 
 /// Appends the JSON text of `v` to `out` (Undefined and None as null, host objects as str()).

@@ -958,6 +958,16 @@ class Parser {
   std::vector<std::unique_ptr<Patch>> version_patches_;  // one per version of a versioned model
   std::map<std::string, const Patch*> patch_by_key_;     // "<pkg>:<type>:<name>"
   std::vector<YamlResources> yaml_resources_;
+  // ResolveConfig's results by what they depend on (ConfigKey): most nodes of a project share
+  // their config with many others. The values are frozen (interned): a node that changes its
+  // config changes a copy.
+  struct ResolvedConfig {
+    Value config, unrendered;
+  };
+  std::mutex config_cache_mutex_;
+  std::unordered_map<std::string, ResolvedConfig> config_cache_;
+  jinja::ValueInterner config_interner_{1 << 16};  // under config_cache_mutex_
+  bool ConfigKey(const Node& n, const Value* yaml_config, std::string* key) const;
 };
 
 void Parser::AddMacro(const std::string& package, const std::string& rel, const std::string& name,
@@ -1550,7 +1560,62 @@ void Parser::AddSources(const Package& pkg, const std::string& file, const Value
   }
 }
 
+// The deepest level of a dbt_project.yml config tree that ApplyTree visits for `fqn`: what it
+// applies depends only on that level (the levels above it are its path from the root).
+const Value* TreeLevel(const Value& tree, const std::vector<std::string>& fqn) {
+  const Value* level = &tree;
+  for (size_t depth = 0; depth < fqn.size(); ++depth) {
+    const Value* next = level->as_dict().FindKey(fqn[depth]);
+    if (next == nullptr || !next->is_dict())
+      break;
+    level = next;
+  }
+  return level;
+}
+
+// Everything ResolveConfig reads, as text: the node's type and package, the config tree levels
+// that apply to its fqn, its YAML config and its config() calls. False when it cannot be told.
+bool Parser::ConfigKey(const Node& n, const Value* yaml_config, std::string* key) const {
+  *key = n.resource_type;
+  *key += '\0';
+  *key += n.package;
+  *key += '\0';
+  std::string tree_key = TreeKey(n.resource_type);
+  const Package* own = project_.FindPackage(n.package);
+  for (const Package* p : {own, &project_.root()}) {
+    if (p == nullptr || (p == own && p->root && p != &project_.root()))
+      continue;
+    const Value* tree = p->configs.FindKey(tree_key);
+    const void* level = tree != nullptr && tree->is_dict() ? TreeLevel(*tree, n.fqn) : nullptr;
+    key->append(reinterpret_cast<const char*>(&level), sizeof level);
+    if (p == &project_.root() && own == &project_.root())
+      break;
+  }
+  bool generic_test = n.resource_type == "test" && n.data.as_dict().FindKey("test_metadata");
+  *key += generic_test ? 'g' : '-';
+  for (const Value* v : {yaml_config, &n.config_call, &n.config_call_written}) {
+    *key += '\0';
+    if (v != nullptr && !jinja::CanonicalText(*v, *key))
+      return false;
+  }
+  return true;
+}
+
 void Parser::ResolveConfig(Node& n, const Value* yaml_config) {
+  std::string cache_key;
+  bool cacheable = ConfigKey(n, yaml_config, &cache_key);
+  if (cacheable) {
+    std::lock_guard<std::mutex> lock(config_cache_mutex_);
+    auto it = config_cache_.find(cache_key);
+    if (it != config_cache_.end()) {
+      n.data.as_dict().Set(Value("config"), it->second.config);
+      n.data.as_dict().Set(Value("unrendered_config"), it->second.unrendered);
+      n.config = &n.data.as_dict().Find(Value("config"))->as_dict();
+      const Value* enabled = n.config->FindKey("enabled");
+      n.enabled = enabled == nullptr || enabled->Truthy();
+      return;
+    }
+  }
   Dict config = DefaultConfig(n.resource_type == "analysis" ? "model" : n.resource_type);
   if (n.resource_type == "analysis") {
     config.Erase(Value("access"));
@@ -1607,9 +1672,17 @@ void Parser::ResolveConfig(Node& n, const Value* yaml_config) {
     cfg.as_dict().Set(Value("pre-hook"), pre);
     cfg.as_dict().Set(Value("post-hook"), post);
   }
+  bool failed = !local.empty();
   diags().Append(local);
+  Value unrendered_value(std::move(unrendered));
+  if (cacheable && !failed) {
+    std::lock_guard<std::mutex> lock(config_cache_mutex_);
+    cfg = config_interner_.Intern(cfg);
+    unrendered_value = config_interner_.Intern(unrendered_value);
+    config_cache_.emplace(std::move(cache_key), ResolvedConfig{cfg, unrendered_value});
+  }
   n.data.as_dict().Set(Value("config"), cfg);
-  n.data.as_dict().Set(Value("unrendered_config"), Value(std::move(unrendered)));
+  n.data.as_dict().Set(Value("unrendered_config"), unrendered_value);
   n.config = &n.data.as_dict().Find(Value("config"))->as_dict();
   const Value* enabled = n.config->FindKey("enabled");
   n.enabled = enabled == nullptr || enabled->Truthy();
@@ -1952,36 +2025,76 @@ void Parser::ApplyPatch(Node& n, const Patch& p) {
   }
 }
 
+// The dict `*v` for changing in place: a copy of it first when it is frozen (shared).
+Dict& Unfrozen(Value* v) {
+  if (v->frozen())
+    *v = Value(Dict(v->as_dict()));
+  return v->as_dict();
+}
+
 void Parser::Finalize(Node& n) {
   Dict& in = n.data.as_dict();
-  Dict& cfg = *n.config;
   auto take = [&](const char* k) -> Value {
     const Value* v = in.FindKey(k);
     return v ? *v : None();
   };
+  // The config is often shared with other nodes (ResolveConfig's cache): what changes it
+  // here changes this node's copy.
+  auto mutable_config = [&]() -> Dict& {
+    Dict& d = Unfrozen(in.Find(Value("config")));
+    n.config = &d;
+    return d;
+  };
   Value yaml_meta = take("_yaml_meta");
   Value yaml_docs = take("_yaml_docs");
   if (yaml_meta.is_dict())
-    MergeConfig(cfg, "meta", yaml_meta);
+    MergeConfig(mutable_config(), "meta", yaml_meta);
   if (yaml_docs.is_dict())
-    MergeConfig(cfg, "docs", yaml_docs);
+    MergeConfig(mutable_config(), "docs", yaml_docs);
   Value yaml_tags = take("_yaml_tags");
   if (yaml_tags.is_list())
-    MergeConfig(cfg, "tags", yaml_tags);
-  Value* unrendered_config = in.Find(Value("unrendered_config"));
+    MergeConfig(mutable_config(), "tags", yaml_tags);
   for (const char* k : {"group", "access"}) {  // properties of the YAML entry are configs too
     Value v = take((std::string("_yaml_") + k).c_str());
     if (v.is_none())
       continue;
-    cfg.Set(Value(k), v);
-    if (unrendered_config != nullptr && unrendered_config->is_dict())
-      unrendered_config->as_dict().Set(Value(k), v);
+    mutable_config().Set(Value(k), v);
+    if (Value* unrendered = in.Find(Value("unrendered_config"));
+        unrendered && unrendered->is_dict())
+      Unfrozen(unrendered).Set(Value(k), v);
   }
   // config.tags keeps every tag as merged (duplicates too, as dbt's append does); the node's
   // tags are unique: a generic test's start from its own and inherited ones, sorted.
   List config_tags;
-  if (const Value* t = cfg.FindKey("tags"); t && t->is_list())
+  if (const Value* t = n.config->FindKey("tags"); t && t->is_list())
     config_tags = t->as_list();
+  else
+    mutable_config().Set(Value("tags"), Value(List{}));
+  if (n.resource_type == "snapshot") {
+    // SnapshotMetaColumnName: every name, None where not configured
+    const Value* given = n.config->FindKey("snapshot_meta_column_names");
+    Dict names;
+    for (const char* k :
+         {"dbt_valid_to", "dbt_valid_from", "dbt_scd_id", "dbt_updated_at", "dbt_is_deleted"}) {
+      const Value* v = given && given->is_dict() ? given->as_dict().FindKey(k) : nullptr;
+      names.Append(Value(k), v ? *v : None());
+    }
+    mutable_config().Set(Value("snapshot_meta_column_names"), Value(std::move(names)));
+  }
+  if (n.resource_type == "test") {
+    // TestConfig.finalize_and_validate: store_failures_as decides store_failures when set, and
+    // is derived from it otherwise.
+    const Value* as = n.config->FindKey("store_failures_as");
+    const Value* store = n.config->FindKey("store_failures");
+    if (as == nullptr || as->is_none()) {
+      if (store != nullptr && store->is_bool())
+        mutable_config().Set(Value("store_failures_as"),
+                             Value(store->as_bool() ? "table" : "ephemeral"));
+    } else {
+      mutable_config().Set(Value("store_failures"), Value(as->Str() != "ephemeral"));
+    }
+  }
+  const Dict& cfg = *n.config;  // not changed below
   List tags;
   if (n.resource_type == "test" && in.FindKey("test_metadata")) {
     if (const Value* own = in.FindKey("_test_tags"); own && own->is_list())
@@ -2003,7 +2116,6 @@ void Parser::Finalize(Node& n) {
       with_kind.push_back(t);
     tags_of_node = Value(with_kind);
   }
-  cfg.Set(Value("tags"), Value(config_tags));
 
   // generate_schema_name / generate_alias_name see the node: give a new one its identity first.
   if (in.FindKey("name") == nullptr) {
@@ -2088,29 +2200,8 @@ void Parser::Finalize(Node& n) {
   bool ephemeral = n.materialized() == "ephemeral";
   bool has_relation = n.resource_type != "test" && n.resource_type != "analysis" &&
                       n.resource_type != "operation" && !ephemeral;
-  if (n.resource_type == "snapshot") {
-    // SnapshotMetaColumnName: every name, None where not configured
-    const Value* given = cfg.FindKey("snapshot_meta_column_names");
-    Dict names;
-    for (const char* k :
-         {"dbt_valid_to", "dbt_valid_from", "dbt_scd_id", "dbt_updated_at", "dbt_is_deleted"}) {
-      const Value* v = given && given->is_dict() ? given->as_dict().FindKey(k) : nullptr;
-      names.Append(Value(k), v ? *v : None());
-    }
-    cfg.Set(Value("snapshot_meta_column_names"), Value(std::move(names)));
-  }
-  if (n.resource_type == "test") {
-    // TestConfig.finalize_and_validate: store_failures_as decides store_failures when set, and
-    // is derived from it otherwise. A test that stores its failures has a relation.
-    const Value* as = cfg.FindKey("store_failures_as");
+  if (n.resource_type == "test") {  // a test that stores its failures has a relation
     const Value* store = cfg.FindKey("store_failures");
-    if (as == nullptr || as->is_none()) {
-      if (store != nullptr && store->is_bool())
-        cfg.Set(Value("store_failures_as"), Value(store->as_bool() ? "table" : "ephemeral"));
-    } else {
-      cfg.Set(Value("store_failures"), Value(as->Str() != "ephemeral"));
-    }
-    store = cfg.FindKey("store_failures");
     has_relation = store != nullptr && store->Truthy();
   }
   set("relation_name",

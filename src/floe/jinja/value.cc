@@ -132,12 +132,7 @@ struct Value::ObjectRep : Rep {
   std::shared_ptr<Callable> object;
 };
 
-void Value::SetText(std::string_view s) {
-  if (s.size() <= kShortText) {
-    std::memcpy(bytes_, s.data(), s.size());
-    len_ = static_cast<uint8_t>(s.size());
-    return;
-  }
+void Value::SetLongText(std::string_view s) {
   void* block = ::operator new(sizeof(TextRep) + s.size());
   auto* rep = new (block) TextRep;
   rep->size = static_cast<uint32_t>(s.size());
@@ -414,6 +409,14 @@ std::ptrdiff_t Dict::Position(std::string_view key) const {
     auto it = index_->find(key);
     return it == index_->end() ? -1 : static_cast<std::ptrdiff_t>(it->second);
   }
+  if (key.size() <= Value::kShortText) {  // most keys: two words compared per entry
+    const Value probe(key);
+    for (size_t i = 0; i < entries_.size(); ++i) {
+      if (entries_[i].first.SameBits(probe))
+        return static_cast<std::ptrdiff_t>(i);
+    }
+    return -1;
+  }
   for (size_t i = 0; i < entries_.size(); ++i) {
     const Value& k = entries_[i].first;
     if (!k.is_string())
@@ -492,10 +495,6 @@ bool Dict::Erase(const Value& key) {
   return false;
 }
 
-namespace {
-
-// A text that equals another value's exactly when the values are equal and of the same types
-// (lists and tuples, ints and floats, None and Undefined apart); false for host objects.
 bool CanonicalText(const Value& v, std::string& out) {
   auto text = [&](char tag, std::string_view s) {
     out += tag;
@@ -535,10 +534,10 @@ bool CanonicalText(const Value& v, std::string& out) {
   return true;
 }
 
-}  // namespace
-
 Value ValueInterner::Intern(const Value& v) {
   if (!v.is_list() && !v.is_dict())
+    return v;
+  if (v.frozen())
     return v;
   std::string key;
   if (!CanonicalText(v, key))
@@ -562,6 +561,7 @@ Value ValueInterner::Intern(const Value& v) {
       d.Append(k, Intern(x));
     stored = Value(std::move(d));
   }
+  stored.Freeze();
   if (seen_.size() >= capacity_)
     seen_.clear();
   seen_.emplace(std::move(key), stored);

@@ -162,6 +162,25 @@ class Value {
   /// Same object (Python's `is`) for lists, dicts and callables; equality for the rest.
   bool SameAs(const Value& other) const;
 
+  /// Marks a list or dict as never to be changed in place again (a value shared by many
+  /// holders, such as an interned one): whoever wants to change it changes a copy. Set before
+  /// the value is shared with other threads.
+  void Freeze() const {
+    if (is_list() || is_dict())
+      Get<Rep*>()->frozen = true;
+  }
+  /// Whether Freeze() was called on this list or dict (or any value sharing it).
+  bool frozen() const { return (is_list() || is_dict()) && Get<Rep*>()->frozen; }
+  /// The shared block of a list, dict, object or long text (what copies have in common), or
+  /// null: an identity for caches keyed by frozen values.
+  const void* identity() const { return rep(); }
+
+  /// Texts of up to this many bytes are kept in the value itself.
+  static constexpr size_t kShortText = 14;
+  /// The same representation, bit for bit: for a short string (or a scalar) that is equality of
+  /// kind and content, since inline texts are zero-padded. Dict lookups compare keys so.
+  bool SameBits(const Value& other) const { return std::memcmp(this, &other, sizeof(Value)) == 0; }
+
  private:
   // 16 bytes: a payload, the length of a short text kept inline, the kind. Texts (strings, the
   // name of an Undefined) of up to kShortText bytes are stored in the value itself; longer ones,
@@ -179,10 +198,10 @@ class Value {
     kDict,
     kObject
   };
-  static constexpr size_t kShortText = 14;
   static constexpr uint8_t kLongText = 0xFF;  // len_: the text is a TextRep
   struct Rep {
     std::atomic<uint32_t> refs{1};
+    bool frozen = false;  // see Freeze()
   };
   struct TextRep;
   struct ListRep;
@@ -208,7 +227,15 @@ class Value {
       Destroy(r);
   }
   void Destroy(Rep* r) noexcept;
-  void SetText(std::string_view s);
+  void SetText(std::string_view s) {  // inline: a literal's length and copy fold away
+    if (s.size() <= kShortText) {
+      std::memcpy(bytes_, s.data(), s.size());
+      len_ = static_cast<uint8_t>(s.size());
+    } else {
+      SetLongText(s);
+    }
+  }
+  void SetLongText(std::string_view s);
   std::string_view Text() const;
   void Swap(Value& other) noexcept {
     char tmp[kShortText];
@@ -282,11 +309,17 @@ class Dict {
   std::unique_ptr<Index> index_;
 };
 
+/// Appends to `out` a text that equals another value's exactly when the values are equal and of
+/// the same types (lists and tuples, ints and floats, None and Undefined apart): a key for
+/// caches of values. False (and `out` partly written) for values holding host objects.
+bool CanonicalText(const Value& v, std::string& out);
+
 /// Stores equal lists and dicts once: Intern() returns an earlier value equal to `v` (same types
-/// all the way down) when there is one, else `v` itself, remembered. For the many equal configs
-/// and defaults of a large project's nodes. The values it returns are shared: whoever interns a
-/// value must not change it afterwards. Values holding host objects are returned as they are.
-/// Not thread-safe (one per thread); forgets everything once it holds `capacity` values.
+/// all the way down) when there is one, else a frozen copy of `v`, remembered; a frozen value is
+/// returned as it is (it is one that was interned already, or one that never changes). For the many
+/// equal configs and defaults of a large project's nodes. The values it returns are shared: whoever
+/// interns a value must not change it afterwards. Values holding host objects are returned as they
+/// are. Not thread-safe (one per thread); forgets everything once it holds `capacity` values.
 class ValueInterner {
  public:
   explicit ValueInterner(size_t capacity = 4096) : capacity_(capacity) {}
