@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <ctime>
 #include <iostream>
+#include <optional>
 #include <regex>
 
 #include "floe/base/hash.h"
@@ -1567,6 +1568,99 @@ bool RenderStatic(Session& session, Node& node, Phase phase, std::string* out) {
   return true;
 }
 
+// `fn('a')`, `fn('a', 'b')`, … with string literals as arguments (spaces around them allowed)
+// and, when `keyword` is given, an optional last `keyword='x'`: the literals in `args`, the
+// keyword's in `*keyword_value`. False for anything else (and for literals holding a quote or a
+// backslash, which would need unescaping).
+bool LiteralCall(std::string_view s, std::string_view fn, std::string_view keyword,
+                 std::vector<std::string_view>* args, std::string_view* keyword_value) {
+  auto skip_spaces = [&] {
+    while (!s.empty() && s.front() == ' ')
+      s.remove_prefix(1);
+  };
+  auto literal = [&](std::string_view* out) {
+    if (s.empty() || (s.front() != '\'' && s.front() != '"'))
+      return false;
+    char q = s.front();
+    size_t end = s.find(q, 1);
+    if (end == std::string_view::npos)
+      return false;
+    *out = s.substr(1, end - 1);
+    if (out->find_first_of("'\"\\") != std::string_view::npos)
+      return false;
+    s.remove_prefix(end + 1);
+    return true;
+  };
+  if (s.substr(0, fn.size()) != fn || s.size() <= fn.size() || s[fn.size()] != '(')
+    return false;
+  s.remove_prefix(fn.size() + 1);
+  for (;;) {
+    skip_spaces();
+    std::string_view value;
+    if (!keyword.empty() && s.substr(0, keyword.size()) == keyword &&
+        s.substr(keyword.size(), 1) == "=") {
+      s.remove_prefix(keyword.size() + 1);
+      if (!literal(keyword_value))
+        return false;
+      skip_spaces();
+      return s == ")" && !args->empty();
+    }
+    if (!literal(&value))
+      return false;
+    args->push_back(value);
+    skip_spaces();
+    if (s == ")")
+      return true;
+    if (s.empty() || s.front() != ',')
+      return false;
+    s.remove_prefix(1);
+  }
+}
+
+// What a generic test's kwarg renders to at compile when it is a plain `ref()` or `source()` of
+// a node that is not ephemeral, or the builder's `get_where_subquery(<that>)` while
+// get_where_subquery is dbt's own and the test has no `where`: the node's relation, as
+// rendering would give it, without a render. Anything else (and a missing node, whose error
+// the render reports) is rendered.
+std::optional<Value> StaticKwarg(Session& session, const Node& node, std::string_view text) {
+  if (!session.macros->builtin_ref_and_source())
+    return std::nullopt;
+  if (text.substr(0, 3) != "{{ " || text.size() < 6 || text.substr(text.size() - 3) != " }}")
+    return std::nullopt;
+  std::string_view call = text.substr(3, text.size() - 6);
+  constexpr std::string_view kWhere = "get_where_subquery(";
+  if (call.substr(0, kWhere.size()) == kWhere && call.back() == ')') {
+    const Value* where = node.config != nullptr ? node.config->FindKey("where") : nullptr;
+    if ((where != nullptr && where->Truthy()) ||
+        session.macros->HasOverride("get_where_subquery") ||
+        session.macros->HasOverride("default__get_where_subquery") ||
+        session.macros->HasOverride(session.project->target.type() + "__get_where_subquery"))
+      return std::nullopt;
+    call = call.substr(kWhere.size(), call.size() - kWhere.size() - 1);
+  }
+  const Project& p = *session.project;
+  std::vector<std::string_view> args;
+  std::string_view version;
+  if (LiteralCall(call, "ref", "version", &args, &version) && args.size() <= 2) {
+    RefCall ref;
+    ref.package = args.size() == 2 ? std::string(args[0]) : "";
+    ref.name = std::string(args.back());
+    ref.version = version.data() != nullptr ? Value(version) : None();
+    auto it = p.manifest.by_id.find(ResolveRef(p, node, ref));
+    if (it == p.manifest.by_id.end() || it->second->is_ephemeral())
+      return std::nullopt;
+    return RelationForNode(*it->second, p.root().quoting);
+  }
+  args.clear();
+  if (LiteralCall(call, "source", "", &args, &version) && args.size() == 2) {
+    const Node* source = FindSource(p, node, std::string(args[0]), std::string(args[1]));
+    if (source == nullptr)
+      return std::nullopt;
+    return RelationForNode(*source, p.root().quoting);
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::string RenderNode(Session& session, Node& node, Phase phase) {
@@ -1593,6 +1687,10 @@ std::string RenderNode(Session& session, Node& node, Phase phase) {
           text = "{{ " + text + " }}";
         if (text.find("{{") == std::string::npos && text.find("{%") == std::string::npos)
           return LiteralOrString(text);
+        if (phase == Phase::kCompile) {
+          if (std::optional<Value> relation = StaticKwarg(session, node, text))
+            return *relation;
+        }
         return in.RenderValue(*session.SharedTemplate(text, node.original_file_path));
       }
       if (v.is_list()) {

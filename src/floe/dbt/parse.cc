@@ -2032,44 +2032,187 @@ Dict& Unfrozen(Value* v) {
   return v->as_dict();
 }
 
+// Values many nodes hold unchanged, made once and frozen (shared by every node, never changed
+// in place): what interning would find anyway, without looking.
+const Value& FrozenEmptyList() {
+  static const Value kEmpty = [] {
+    Value v(List{});
+    v.Freeze();
+    return v;
+  }();
+  return kEmpty;
+}
+const Value& FrozenEmptyDict() {
+  static const Value kEmpty = [] {
+    Value v{Dict()};
+    v.Freeze();
+    return v;
+  }();
+  return kEmpty;
+}
+
+// The entries of a node's dict that Finalize reads, found in one pass.
+struct FinalizeInputs {
+  enum Field : uint8_t {
+    kYamlMeta,
+    kYamlDocs,
+    kYamlTags,
+    kYamlGroup,
+    kYamlAccess,
+    kConfig,
+    kUnrendered,
+    kTestMetadata,
+    kTestTags,
+    kHookKind,
+    kName,
+    kDescription,
+    kColumns,
+    kPatchPath,
+    kYamlConstraints,
+    kVersion,
+    kLatestVersion,
+    kYamlDeprecationDate,
+    kYamlTimeSpine,
+    kIndex,
+    kColumnName,
+    kFileKeyName,
+    kAttachedNode,
+    kCount
+  };
+  Value* at[kCount] = {};
+
+  explicit FinalizeInputs(Dict& in) {
+    static const std::unordered_map<std::string_view, Field> kFields = {
+        {"_yaml_meta", kYamlMeta},
+        {"_yaml_docs", kYamlDocs},
+        {"_yaml_tags", kYamlTags},
+        {"_yaml_group", kYamlGroup},
+        {"_yaml_access", kYamlAccess},
+        {"config", kConfig},
+        {"unrendered_config", kUnrendered},
+        {"test_metadata", kTestMetadata},
+        {"_test_tags", kTestTags},
+        {"_hook_kind", kHookKind},
+        {"name", kName},
+        {"description", kDescription},
+        {"columns", kColumns},
+        {"patch_path", kPatchPath},
+        {"_yaml_constraints", kYamlConstraints},
+        {"version", kVersion},
+        {"latest_version", kLatestVersion},
+        {"_yaml_deprecation_date", kYamlDeprecationDate},
+        {"_yaml_time_spine", kYamlTimeSpine},
+        {"index", kIndex},
+        {"column_name", kColumnName},
+        {"file_key_name", kFileKeyName},
+        {"attached_node", kAttachedNode}};
+    // Entries are read through pointers: `in` must not grow while they are used.
+    for (const auto& entry : in.entries()) {
+      if (!entry.first.is_string())
+        continue;
+      auto it = kFields.find(entry.first.as_string());
+      if (it != kFields.end())
+        at[it->second] = const_cast<Value*>(&entry.second);  // NOLINT: `in` is ours to change
+    }
+  }
+  Value get(Field f) const { return at[f] != nullptr ? *at[f] : None(); }
+  bool has(Field f) const { return at[f] != nullptr; }
+};
+
+// The config keys Finalize reads, found in one pass.
+struct ConfigInputs {
+  enum Field : uint8_t {
+    kDatabase,
+    kSchema,
+    kAlias,
+    kTargetSchema,
+    kTargetDatabase,
+    kMeta,
+    kGroup,
+    kDocs,
+    kStoreFailures,
+    kContract,
+    kAccess,
+    kCount
+  };
+  const Value* at[kCount] = {};
+
+  explicit ConfigInputs(const Dict& cfg) {
+    static const std::unordered_map<std::string_view, Field> kFields = {
+        {"database", kDatabase},
+        {"schema", kSchema},
+        {"alias", kAlias},
+        {"target_schema", kTargetSchema},
+        {"target_database", kTargetDatabase},
+        {"meta", kMeta},
+        {"group", kGroup},
+        {"docs", kDocs},
+        {"store_failures", kStoreFailures},
+        {"contract", kContract},
+        {"access", kAccess}};
+    for (const auto& entry : cfg.entries()) {
+      if (!entry.first.is_string())
+        continue;
+      auto it = kFields.find(entry.first.as_string());
+      if (it != kFields.end())
+        at[it->second] = &entry.second;
+    }
+  }
+  bool set(Field f) const { return at[f] != nullptr && !at[f]->is_none(); }
+};
+
 void Parser::Finalize(Node& n) {
   Dict& in = n.data.as_dict();
-  auto take = [&](const char* k) -> Value {
-    const Value* v = in.FindKey(k);
-    return v ? *v : None();
-  };
+  const bool test = n.resource_type == "test";
+  const bool generic_test = test && in.FindKey("test_metadata") != nullptr;
+  // generate_schema_name / generate_alias_name see the node: give a new one its identity first.
+  bool node_seen_by_macros = session_.macros->HasOverride("generate_schema_name") ||
+                             session_.macros->HasOverride("generate_alias_name");
+  if (node_seen_by_macros && in.FindKey("name") == nullptr) {
+    in.Set(Value("name"), Value(n.name));
+    in.Set(Value("resource_type"), Value(n.resource_type));
+    in.Set(Value("package_name"), Value(n.package));
+    in.Set(Value("path"), Value(n.path));
+    in.Set(Value("original_file_path"), Value(n.original_file_path));
+    in.Set(Value("unique_id"), Value(n.unique_id));
+    List fqn;
+    for (const std::string& f : n.fqn)
+      fqn.emplace_back(f);
+    in.Set(Value("fqn"), Value(fqn));
+    in.Set(Value("raw_code"), Value(n.raw_code));
+  }
+  using F = FinalizeInputs;
+  const FinalizeInputs inputs(in);
   // The config is often shared with other nodes (ResolveConfig's cache): what changes it
   // here changes this node's copy.
   auto mutable_config = [&]() -> Dict& {
-    Dict& d = Unfrozen(in.Find(Value("config")));
+    Dict& d = Unfrozen(inputs.at[F::kConfig]);
     n.config = &d;
     return d;
   };
-  Value yaml_meta = take("_yaml_meta");
-  Value yaml_docs = take("_yaml_docs");
-  if (yaml_meta.is_dict())
-    MergeConfig(mutable_config(), "meta", yaml_meta);
-  if (yaml_docs.is_dict())
-    MergeConfig(mutable_config(), "docs", yaml_docs);
-  Value yaml_tags = take("_yaml_tags");
-  if (yaml_tags.is_list())
-    MergeConfig(mutable_config(), "tags", yaml_tags);
-  for (const char* k : {"group", "access"}) {  // properties of the YAML entry are configs too
-    Value v = take((std::string("_yaml_") + k).c_str());
+  if (Value v = inputs.get(F::kYamlMeta); v.is_dict())
+    MergeConfig(mutable_config(), "meta", v);
+  if (Value v = inputs.get(F::kYamlDocs); v.is_dict())
+    MergeConfig(mutable_config(), "docs", v);
+  if (Value v = inputs.get(F::kYamlTags); v.is_list())
+    MergeConfig(mutable_config(), "tags", v);
+  // properties of the YAML entry are configs too
+  for (auto [field, key] :
+       {std::pair{F::kYamlGroup, "group"}, std::pair{F::kYamlAccess, "access"}}) {
+    Value v = inputs.get(field);
     if (v.is_none())
       continue;
-    mutable_config().Set(Value(k), v);
-    if (Value* unrendered = in.Find(Value("unrendered_config"));
-        unrendered && unrendered->is_dict())
-      Unfrozen(unrendered).Set(Value(k), v);
+    mutable_config().Set(Value(key), v);
+    if (Value* unrendered = inputs.at[F::kUnrendered]; unrendered && unrendered->is_dict())
+      Unfrozen(unrendered).Set(Value(key), v);
   }
   // config.tags keeps every tag as merged (duplicates too, as dbt's append does); the node's
   // tags are unique: a generic test's start from its own and inherited ones, sorted.
-  List config_tags;
+  Value config_tags;
   if (const Value* t = n.config->FindKey("tags"); t && t->is_list())
-    config_tags = t->as_list();
+    config_tags = *t;
   else
-    mutable_config().Set(Value("tags"), Value(List{}));
+    mutable_config().Set(Value("tags"), config_tags = FrozenEmptyList());
   if (n.resource_type == "snapshot") {
     // SnapshotMetaColumnName: every name, None where not configured
     const Value* given = n.config->FindKey("snapshot_meta_column_names");
@@ -2081,7 +2224,7 @@ void Parser::Finalize(Node& n) {
     }
     mutable_config().Set(Value("snapshot_meta_column_names"), Value(std::move(names)));
   }
-  if (n.resource_type == "test") {
+  if (test) {
     // TestConfig.finalize_and_validate: store_failures_as decides store_failures when set, and
     // is derived from it otherwise.
     const Value* as = n.config->FindKey("store_failures_as");
@@ -2095,57 +2238,38 @@ void Parser::Finalize(Node& n) {
     }
   }
   const Dict& cfg = *n.config;  // not changed below
+  using C = ConfigInputs;
+  const ConfigInputs config(cfg);
   List tags;
-  if (n.resource_type == "test" && in.FindKey("test_metadata")) {
-    if (const Value* own = in.FindKey("_test_tags"); own && own->is_list())
-      tags = own->as_list();
+  if (generic_test) {
+    if (Value own = inputs.get(F::kTestTags); own.is_list())
+      tags = own.as_list();
   }
-  for (const Value& x : config_tags) {
+  for (const Value& x : config_tags.as_list()) {
     bool seen = false;
     for (const Value& y : tags)
       seen = seen || y.Equals(x);
     if (!seen)
       tags.push_back(x);
   }
-  Value hook_kind = take("_hook_kind");
-  Value tags_of_node(tags);
-  if (hook_kind.is_string()) {
-    // An operation's tags are its hook kind, then its configured tags.
-    List with_kind{hook_kind};
-    for (const Value& t : tags)
-      with_kind.push_back(t);
-    tags_of_node = Value(with_kind);
-  }
+  Value hook_kind = inputs.get(F::kHookKind);
+  if (hook_kind.is_string())  // an operation's tags are its hook kind, then its configured tags
+    tags.insert(tags.begin(), hook_kind);
+  Value tags_of_node = tags.empty() ? FrozenEmptyList() : Value(std::move(tags));
 
-  // generate_schema_name / generate_alias_name see the node: give a new one its identity first.
-  if (in.FindKey("name") == nullptr) {
-    in.Set(Value("name"), Value(n.name));
-    in.Set(Value("resource_type"), Value(n.resource_type));
-    in.Set(Value("package_name"), Value(n.package));
-    in.Set(Value("path"), Value(n.path));
-    in.Set(Value("original_file_path"), Value(n.original_file_path));
-    in.Set(Value("unique_id"), Value(n.unique_id));
-    List fqn;
-    for (const std::string& f : n.fqn)
-      fqn.emplace_back(f);
-    in.Set(Value("fqn"), Value(fqn));
-    in.Set(Value("raw_code"), Value(n.raw_code));
-  }
   std::string database = project_.target.database();
-  if (const Value* db = cfg.FindKey("database"); db && !db->is_none())
-    database = db->Str();
+  if (config.set(C::kDatabase))
+    database = config.at[C::kDatabase]->Str();
   std::string schema;
-  const Value* target_schema = cfg.FindKey("target_schema");
-  const Value* target_database = cfg.FindKey("target_database");
-  if (n.resource_type == "snapshot" && target_schema && !target_schema->is_none()) {
+  if (n.resource_type == "snapshot" && config.set(C::kTargetSchema)) {
     // Legacy snapshot configs name the schema (and database) as they are.
-    schema = target_schema->Str();
-    if (target_database && !target_database->is_none())
-      database = target_database->Str();
+    schema = config.at[C::kTargetSchema]->Str();
+    if (config.set(C::kTargetDatabase))
+      database = config.at[C::kTargetDatabase]->Str();
   } else {
-    schema = Schema(n, *cfg.FindKey("schema"));
+    schema = Schema(n, config.at[C::kSchema] ? *config.at[C::kSchema] : None());
   }
-  std::string alias = Alias(n, cfg.FindKey("alias") ? *cfg.FindKey("alias") : None());
+  std::string alias = Alias(n, config.at[C::kAlias] ? *config.at[C::kAlias] : None());
 
   Dict d;
   // Nodes of a type have the same keys: the last one's count sizes the dict exactly (no growth
@@ -2153,7 +2277,10 @@ void Parser::Finalize(Node& n) {
   thread_local std::map<std::string, size_t, std::less<>> keys_of_type;
   size_t& expected = keys_of_type[n.resource_type];
   d.Reserve(expected > 0 ? expected : 48);
-  auto set = [&](const char* k, Value v) { d.Append(Value(k), std::move(v)); };
+  // (a literal key: its length is known, its copy inlined)
+  auto set = [&d]<size_t N>(const char(&k)[N], Value v) {
+    d.Append(Value(std::string_view(k, N - 1)), std::move(v));
+  };
   set("database", Value(database));
   set("schema", Value(schema));
   set("name", Value(n.name));
@@ -2163,114 +2290,132 @@ void Parser::Finalize(Node& n) {
   set("original_file_path", Value(n.original_file_path));
   set("unique_id", Value(n.unique_id));
   List fqn;
+  fqn.reserve(n.fqn.size());
   for (const std::string& f : n.fqn)
     fqn.emplace_back(f);
-  set("fqn", Value(fqn));
+  set("fqn", Value(std::move(fqn)));
   set("alias", Value(alias));
-  Dict checksum;
-  if (n.resource_type == "test" && in.FindKey("test_metadata")) {
-    checksum.Set(Value("name"), Value("none"));
-    checksum.Set(Value("checksum"), Value(""));
+  if (generic_test) {
+    static const Value kNoChecksum = [] {
+      Dict checksum;
+      checksum.Append(Value("name"), Value("none"));
+      checksum.Append(Value("checksum"), Value(""));
+      Value v(std::move(checksum));
+      v.Freeze();
+      return v;
+    }();
+    set("checksum", kNoChecksum);
   } else {
-    checksum.Set(Value("name"), Value("sha256"));
-    checksum.Set(Value("checksum"), Value(n.checksum));
+    Dict checksum;
+    checksum.Append(Value("name"), Value("sha256"));
+    checksum.Append(Value("checksum"), Value(n.checksum));
+    set("checksum", Value(std::move(checksum)));
   }
-  set("checksum", Value(std::move(checksum)));
-  set("config", *in.FindKey("config"));  // the same dict (shared, not copied): n.config stays valid
+  set("config", *inputs.at[F::kConfig]);  // the same dict (shared, not copied)
   set("tags", tags_of_node);
-  Value desc = take("description");
+  Value desc = inputs.get(F::kDescription);
   set("description", desc.is_none() ? Value("") : desc);
-  Value columns = take("columns");
+  Value columns = inputs.get(F::kColumns);
   set("columns", columns.is_dict() ? columns : Value(Dict()));
-  set("meta", cfg.FindKey("meta") ? *cfg.FindKey("meta") : Value(Dict()));
-  set("group", cfg.FindKey("group") ? *cfg.FindKey("group") : None());
-  if (const Value* docs_config = cfg.FindKey("docs")) {
-    set("docs", *docs_config);
+  set("meta", config.at[C::kMeta] ? *config.at[C::kMeta] : FrozenEmptyDict());
+  set("group", config.at[C::kGroup] ? *config.at[C::kGroup] : None());
+  if (config.at[C::kDocs] != nullptr) {
+    set("docs", *config.at[C::kDocs]);
   } else {  // tests have no docs config; their node shows dbt's default
-    Dict shown;
-    shown.Append(Value("show"), Value(true));
-    shown.Append(Value("node_color"), None());
-    set("docs", Value(std::move(shown)));
+    static const Value kDefaultDocs = [] {
+      Dict shown;
+      shown.Append(Value("show"), Value(true));
+      shown.Append(Value("node_color"), None());
+      Value v(std::move(shown));
+      v.Freeze();
+      return v;
+    }();
+    set("docs", kDefaultDocs);
   }
-  set("patch_path", take("patch_path"));
+  set("patch_path", inputs.get(F::kPatchPath));
   set("build_path", None());
-  Value unrendered = take("unrendered_config");
-  set("unrendered_config", unrendered.is_dict() ? unrendered : Value(Dict()));
+  Value unrendered = inputs.get(F::kUnrendered);
+  set("unrendered_config", unrendered.is_dict() ? unrendered : FrozenEmptyDict());
   set("created_at", Value(0.0));
   bool ephemeral = n.materialized() == "ephemeral";
-  bool has_relation = n.resource_type != "test" && n.resource_type != "analysis" &&
-                      n.resource_type != "operation" && !ephemeral;
-  if (n.resource_type == "test") {  // a test that stores its failures has a relation
-    const Value* store = cfg.FindKey("store_failures");
-    has_relation = store != nullptr && store->Truthy();
-  }
+  bool has_relation =
+      !test && n.resource_type != "analysis" && n.resource_type != "operation" && !ephemeral;
+  if (test)  // a test that stores its failures has a relation
+    has_relation = config.at[C::kStoreFailures] && config.at[C::kStoreFailures]->Truthy();
   set("relation_name",
       has_relation ? Value(RenderRelationName(database, schema, alias, project_.root().quoting))
                    : None());
   set("raw_code", Value(n.raw_code));
-  set("doc_blocks", Value(List{}));
+  set("doc_blocks", FrozenEmptyList());
   if (n.resource_type == "seed") {
     set("root_path", Value(project_.FindPackage(n.package)->dir));
     Dict dep;
-    dep.Set(Value("macros"), Value(List{}));
+    dep.Append(Value("macros"), FrozenEmptyList());
     set("depends_on", Value(std::move(dep)));
   } else {
     set("language", Value("sql"));
     set("refs", RefsValue(n));
     set("sources", SourcesValue(n));
-    set("metrics", Value(List{}));
-    set("functions", Value(List{}));
-    Dict dep;
-    dep.Set(Value("macros"), Value(List{}));
-    dep.Set(Value("nodes"), Value(List{}));
+    set("metrics", FrozenEmptyList());
+    set("functions", FrozenEmptyList());
+    Dict dep;  // changed in place by Link: the node's own
+    dep.Append(Value("macros"), FrozenEmptyList());
+    dep.Append(Value("nodes"), FrozenEmptyList());
     set("depends_on", Value(std::move(dep)));
     set("compiled_path", None());
-    if (n.resource_type == "test" || n.resource_type == "model" || n.resource_type == "analysis" ||
+    if (test || n.resource_type == "model" || n.resource_type == "analysis" ||
         n.resource_type == "snapshot" || n.resource_type == "operation") {
+      const Value* c = config.at[C::kContract];
+      const Value* enforced = c && c->is_dict() ? c->as_dict().FindKey("enforced") : nullptr;
+      bool enforced_true = enforced && enforced->is_bool() && enforced->as_bool();
       Dict contract;
-      const Value* c = cfg.FindKey("contract");
-      contract.Set(Value("enforced"), c && c->is_dict() && c->as_dict().FindKey("enforced")
-                                          ? *c->as_dict().FindKey("enforced")
-                                          : Value(false));
-      contract.Set(Value("alias_types"), Value(true));
-      contract.Set(Value("checksum"), None());
-      set("contract", Value(std::move(contract)));
+      contract.Append(Value("enforced"), enforced ? *enforced : Value(false));
+      contract.Append(Value("alias_types"), Value(true));
+      contract.Append(Value("checksum"), None());
+      Value contract_value(std::move(contract));
+      if (!enforced_true) {  // the checksum of an enforced contract is the node's own
+        thread_local jinja::ValueInterner contracts;
+        contract_value = contracts.Intern(contract_value);
+      }
+      set("contract", contract_value);
     }
   }
   if (n.resource_type == "model") {
-    set("access", cfg.FindKey("access") ? *cfg.FindKey("access") : Value("protected"));
-    set("constraints", NormalizeConstraints(take("_yaml_constraints"), true));
+    set("access", config.at[C::kAccess] ? *config.at[C::kAccess] : Value("protected"));
+    set("constraints", NormalizeConstraints(inputs.get(F::kYamlConstraints), true));
     if (Value* contract = d.Find(Value("contract")); contract && contract->is_dict()) {
       const Value* enforced = contract->as_dict().FindKey("enforced");
       if (enforced && enforced->is_bool() && enforced->as_bool())
         contract->as_dict().Set(Value("checksum"), Value(ContractChecksum(d, n.materialized())));
     }
-    set("version", take("version"));
-    set("latest_version", take("latest_version"));
-    set("deprecation_date", DeprecationDate(take("_yaml_deprecation_date")));
+    set("version", inputs.get(F::kVersion));
+    set("latest_version", inputs.get(F::kLatestVersion));
+    set("deprecation_date", DeprecationDate(inputs.get(F::kYamlDeprecationDate)));
     set("primary_key", Value(List{}));
-    set("time_spine", TimeSpine(take("_yaml_time_spine")));
+    set("time_spine", TimeSpine(inputs.get(F::kYamlTimeSpine)));
   }
   if (n.resource_type == "operation") {
-    set("index", take("index"));
+    set("index", inputs.get(F::kIndex));
     d.Set(Value("_hook_kind"), hook_kind);  // kept for the next Finalize
   }
-  if (n.resource_type == "test") {
-    for (const char* k : {"column_name", "file_key_name", "attached_node", "test_metadata"}) {
-      if (in.FindKey(k))
-        set(k, take(k));
+  if (test) {
+    for (auto [field, key] :
+         {std::pair{F::kColumnName, "column_name"}, std::pair{F::kFileKeyName, "file_key_name"},
+          std::pair{F::kAttachedNode, "attached_node"},
+          std::pair{F::kTestMetadata, "test_metadata"}}) {
+      if (inputs.has(field))
+        d.Append(Value(key), inputs.get(field));
     }
   }
   // Private keys used by the parser (raw YAML of sources for tests) stay out of the manifest.
   expected = d.size();
   if (d.capacity() > d.size())
     d.ShrinkToFit();
-  // Configs and defaults repeat from node to node (every test of a project has nearly the same
+  // Configs and tags repeat from node to node (every test of a project has nearly the same
   // config): each is stored once. These parts are not changed after this point; what is (the
   // node's refs, depends_on, columns and constraints) is not shared.
   thread_local jinja::ValueInterner interner;
-  for (const char* k : {"config", "unrendered_config", "checksum", "tags", "meta", "docs",
-                        "contract", "doc_blocks", "metrics", "functions"}) {
+  for (const char* k : {"config", "unrendered_config", "tags", "meta", "docs"}) {
     if (Value* v = d.Find(Value(k)))
       *v = interner.Intern(*v);
   }
