@@ -1617,6 +1617,30 @@ bool LiteralCall(std::string_view s, std::string_view fn, std::string_view keywo
   }
 }
 
+}  // namespace
+
+bool ParseStaticCall(std::string_view call, bool with_version, StaticCall* out) {
+  std::vector<std::string_view> args;
+  std::string_view version;
+  if (LiteralCall(call, "ref", with_version ? "version" : "", &args, &version) &&
+      args.size() <= 2) {
+    out->kind = StaticCall::kRef;
+    out->ref.package = args.size() == 2 ? std::string(args[0]) : "";
+    out->ref.name = std::string(args.back());
+    out->ref.version = version.data() != nullptr ? Value(version) : None();
+    return true;
+  }
+  args.clear();
+  if (LiteralCall(call, "source", "", &args, &version) && args.size() == 2) {
+    out->kind = StaticCall::kSource;
+    out->source = {std::string(args[0]), std::string(args[1])};
+    return true;
+  }
+  return false;
+}
+
+namespace {
+
 // What a generic test's kwarg renders to at compile when it is a plain `ref()` or `source()` of
 // a node that is not ephemeral, or the builder's `get_where_subquery(<that>)` while
 // get_where_subquery is dbt's own and the test has no `where`: the node's relation, as
@@ -1639,26 +1663,19 @@ std::optional<Value> StaticKwarg(Session& session, const Node& node, std::string
     call = call.substr(kWhere.size(), call.size() - kWhere.size() - 1);
   }
   const Project& p = *session.project;
-  std::vector<std::string_view> args;
-  std::string_view version;
-  if (LiteralCall(call, "ref", "version", &args, &version) && args.size() <= 2) {
-    RefCall ref;
-    ref.package = args.size() == 2 ? std::string(args[0]) : "";
-    ref.name = std::string(args.back());
-    ref.version = version.data() != nullptr ? Value(version) : None();
-    auto it = p.manifest.by_id.find(ResolveRef(p, node, ref));
+  StaticCall c;
+  if (!ParseStaticCall(call, /*with_version=*/true, &c))
+    return std::nullopt;
+  if (c.kind == StaticCall::kRef) {
+    auto it = p.manifest.by_id.find(ResolveRef(p, node, c.ref));
     if (it == p.manifest.by_id.end() || it->second->is_ephemeral())
       return std::nullopt;
     return RelationForNode(*it->second, p.root().quoting);
   }
-  args.clear();
-  if (LiteralCall(call, "source", "", &args, &version) && args.size() == 2) {
-    const Node* source = FindSource(p, node, std::string(args[0]), std::string(args[1]));
-    if (source == nullptr)
-      return std::nullopt;
-    return RelationForNode(*source, p.root().quoting);
-  }
-  return std::nullopt;
+  const Node* source = FindSource(p, node, c.source.first, c.source.second);
+  if (source == nullptr)
+    return std::nullopt;
+  return RelationForNode(*source, p.root().quoting);
 }
 
 }  // namespace

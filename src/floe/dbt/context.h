@@ -137,6 +137,11 @@ struct StaticCall {
 bool StaticCalls(const Session& session, const jinja::Template& tpl,
                  std::vector<StaticCall>* calls);
 
+/// `ref('m')`, `ref('p', 'm')`, `ref('m', version='1')` (with `with_version`) or
+/// `source('s', 't')` with plain string literals: the call it makes, read without parsing a
+/// template (a fast path; false for anything else, which a parse or render handles).
+bool ParseStaticCall(std::string_view call, bool with_version, StaticCall* out);
+
 /// Renders a node's raw code in `phase`. At parse it records refs, sources and config() calls
 /// on the node; at compile it sets compiled_code. Throws CompilationError or jinja errors
 /// (TemplateError), which the caller reports with the node's file.

@@ -2470,32 +2470,42 @@ std::string CleanArg(const std::string& s) {
 }
 
 // Python's repr of the hashable form of test metadata (every leaf str()'d, dict keys sorted).
-std::string HashableRepr(const Value& v) {
+// repr() of dbt's hashable form of a test's metadata: dicts with sorted keys, lists, and every
+// other value as the repr of its text.
+void AppendHashableRepr(std::string& out, const Value& v) {
   if (v.is_dict()) {
     std::vector<std::pair<std::string, const Value*>> items;
+    items.reserve(v.as_dict().size());
     for (const auto& [k, x] : v.as_dict().entries())
       items.emplace_back(k.Str(), &x);
     std::sort(items.begin(), items.end(),
               [](const auto& a, const auto& b) { return a.first < b.first; });
-    std::string out = "{";
+    out += '{';
     for (size_t i = 0; i < items.size(); ++i) {
       if (i)
         out += ", ";
-      out += Value(items[i].first).Repr() + ": " + HashableRepr(*items[i].second);
+      jinja::AppendStringRepr(out, items[i].first);
+      out += ": ";
+      AppendHashableRepr(out, *items[i].second);
     }
-    return out + "}";
+    out += '}';
+    return;
   }
   if (v.is_list() && !v.is_tuple()) {
-    std::string out = "[";
+    out += '[';
     const List& l = v.as_list();
     for (size_t i = 0; i < l.size(); ++i) {
       if (i)
         out += ", ";
-      out += HashableRepr(l[i]);
+      AppendHashableRepr(out, l[i]);
     }
-    return out + "]";
+    out += ']';
+    return;
   }
-  return Value(v.is_string() ? v.as_string() : v.Repr()).Repr();
+  if (v.is_string())
+    jinja::AppendStringRepr(out, v.as_string());
+  else
+    jinja::AppendStringRepr(out, v.Repr());
 }
 
 constexpr const char* kTestConfigArgs[] = {
@@ -2524,6 +2534,15 @@ bool Parser::StaticArgument(const Value& v, std::vector<StaticCall>* calls) {
     text = "{{ " + text + " }}";
   if (text.find("{{") == std::string::npos && text.find("{%") == std::string::npos)
     return true;  // plain text, which the render takes as it is (RenderNode)
+  if (session_.macros->builtin_ref_and_source() && text.size() > 6 &&
+      text.compare(0, 3, "{{ ") == 0 && text.compare(text.size() - 3, 3, " }}") == 0) {
+    StaticCall c;  // `{{ ref('m') }}`: what StaticCalls would read, without a parse
+    if (ParseStaticCall(std::string_view(text).substr(3, text.size() - 6),
+                        /*with_version=*/false, &c)) {
+      calls->push_back(std::move(c));
+      return true;
+    }
+  }
   try {
     jinja::Template tpl = jinja::Parse(text, "");
     std::vector<StaticCall> pieces;
@@ -2611,7 +2630,16 @@ void Parser::AddTest(std::vector<std::unique_ptr<Node>>& out, const List& inheri
   }
   Dict config;
   Value nested = args.FindKey("config") ? *args.FindKey("config") : None();
+  // Most tests have none of these arguments: look each up only when one is there.
+  bool any_config_arg = nested.is_dict();
+  for (const auto& entry : args.entries()) {
+    for (const char* key : kTestConfigArgs)
+      any_config_arg =
+          any_config_arg || (entry.first.is_string() && entry.first.as_string() == key);
+  }
   for (const char* key : kTestConfigArgs) {
+    if (!any_config_arg)
+      break;
     Value v = args.FindKey(key) ? *args.FindKey(key) : None();
     args.Erase(Value(key));
     if (!v.Truthy() && nested.is_dict() && nested.as_dict().FindKey(key)) {
@@ -2704,7 +2732,9 @@ void Parser::AddTest(std::vector<std::unique_ptr<Node>>& out, const List& inheri
   hash_md.Set(Value("namespace"), ns.empty() ? None() : Value(ns));
   hash_md.Set(Value("name"), Value(name));
   hash_md.Set(Value("kwargs"), Value(args));
-  std::string hash = Md5Hex(full_name + HashableRepr(Value(std::move(hash_md)))).substr(22);
+  std::string hashed = full_name;
+  AppendHashableRepr(hashed, Value(std::move(hash_md)));
+  std::string hash = Md5Hex(hashed).substr(22);
 
   auto n = std::make_unique<Node>();
   n->resource_type = "test";

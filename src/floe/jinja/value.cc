@@ -34,11 +34,26 @@ class NativeCallable : public Callable {
 };
 
 std::string ReprString(std::string_view s) {
+  std::string out;
+  AppendStringRepr(out, s);
+  return out;
+}
+
+}  // namespace
+
+void AppendStringRepr(std::string& out, std::string_view s) {
   // Python picks single quotes unless the text contains one and no double quote.
   bool single = s.find('\'') == std::string::npos || s.find('"') != std::string::npos;
   char q = single ? '\'' : '"';
-  std::string out(1, q);
-  for (char c : s) {
+  out += q;
+  size_t run = 0;  // start of the pending run of characters printed as they are
+  for (size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
+    auto u = static_cast<unsigned char>(c);
+    if (u >= 0x20 && u != 0x7f && c != '\\' && c != q)
+      continue;
+    out.append(s.data() + run, i - run);
+    run = i + 1;
     switch (c) {
       case '\\':
         out += "\\\\";
@@ -65,11 +80,9 @@ std::string ReprString(std::string_view s) {
         }
     }
   }
+  out.append(s.data() + run, s.size() - run);
   out += q;
-  return out;
 }
-
-}  // namespace
 
 std::string FormatFloat(double d) {
   if (std::isnan(d))

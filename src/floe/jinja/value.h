@@ -342,5 +342,7 @@ struct Arguments {
 
 /// Python's repr of a float ("1.0", "0.1", "1e+20").
 std::string FormatFloat(double d);
+/// Appends Python's repr of the string `s` ('text', or "text" when it holds a ' and no ").
+void AppendStringRepr(std::string& out, std::string_view s);
 
 }  // namespace floe::jinja
