@@ -1006,7 +1006,7 @@ Value LiteralOrString(const std::string& s) {
 // packages by name, the internal packages), then the node's own context, then the base context.
 class MacroResolver : public jinja::NameResolver {
  public:
-  MacroResolver(const Session& session, std::string package, const Dict* node_globals)
+  MacroResolver(Session& session, std::string package, const Dict* node_globals)
       : session_(session), package_(std::move(package)), node_globals_(node_globals) {}
   bool Resolve(const std::string& name, Value& out) const override {
     const MacroIndex& m = *session_.macros;
@@ -1034,6 +1034,12 @@ class MacroResolver : public jinja::NameResolver {
         out = *v;
         return true;
       }
+      // A node's `graph` while compiling: dbt's flat graph, built on its first use (a project
+      // whose templates never read it never builds it).
+      if (name == "graph") {
+        out = session_.Graph();
+        return true;
+      }
     }
     if (const Value* v = session_.base.FindKey(name)) {
       out = *v;
@@ -1043,7 +1049,7 @@ class MacroResolver : public jinja::NameResolver {
   }
 
  private:
-  const Session& session_;
+  Session& session_;
   std::string package_;
   const Dict* node_globals_;
 };
@@ -1163,8 +1169,10 @@ Dict NodeGlobals(Session& session, const std::shared_ptr<NodeState>& state) {
           st->results.Set(a.Get(0, "name"), Value(std::move(r)));
           return Value("");
         }));
-  // dbt builds its flat graph once parsing is done: while parsing, templates see it empty
-  g.Set(Value("graph"), state->phase == Phase::kCompile ? session.Graph() : Value(Dict()));
+  // dbt builds its flat graph once parsing is done: while parsing, templates see it empty; while
+  // compiling, MacroResolver gives the graph when a template reads it.
+  if (state->phase != Phase::kCompile)
+    g.Set(Value("graph"), Value(Dict()));
   return g;
 }
 

@@ -2003,10 +2003,12 @@ void Parser::ApplyPatch(Node& n, const Patch& p) {
       ccfg.Set(Value("meta"), meta.is_dict() ? meta : Value(Dict()));
       Value tags = get("tags");
       ccfg.Set(Value("tags"), tags.is_list() ? tags : Value(List{}));
+      ccfg.ShareKeys();
       cd.Set(Value("config"), Value(std::move(ccfg)));
       cd.Set(Value("tags"), tags.is_list() ? tags : Value(List{}));
       cd.Set(Value("granularity"), get("granularity"));
       cd.Set(Value("doc_blocks"), DocBlocks(pkg, desc));
+      cd.ShareKeys();
       columns.Set(Value(cname), Value(std::move(cd)));
     }
     d.Set(Value("columns"), Value(std::move(columns)));
@@ -2281,20 +2283,25 @@ void Parser::Finalize(Node& n) {
   auto set = [&d]<size_t N>(const char(&k)[N], Value v) {
     d.Append(Value(std::string_view(k, N - 1)), std::move(v));
   };
-  set("database", Value(database));
-  set("schema", Value(schema));
-  set("name", Value(n.name));
+  // Texts that repeat from node to node are stored once (a test's file, schema and code); a
+  // node's name, the last part of its fqn and its alias are mostly one text.
+  thread_local jinja::TextInterner texts;
+  set("database", texts.Intern(database));
+  set("schema", texts.Intern(schema));
+  Value name(n.name);
+  set("name", name);
   set("resource_type", Value(n.resource_type));
-  set("package_name", Value(n.package));
+  set("package_name", texts.Intern(n.package));
   set("path", Value(n.path));
-  set("original_file_path", Value(n.original_file_path));
+  set("original_file_path",
+      generic_test ? texts.Intern(n.original_file_path) : Value(n.original_file_path));
   set("unique_id", Value(n.unique_id));
   List fqn;
   fqn.reserve(n.fqn.size());
   for (const std::string& f : n.fqn)
-    fqn.emplace_back(f);
+    fqn.push_back(f == n.name ? name : texts.Intern(f));
   set("fqn", Value(std::move(fqn)));
-  set("alias", Value(alias));
+  set("alias", alias == n.name ? name : Value(alias));
   if (generic_test) {
     static const Value kNoChecksum = [] {
       Dict checksum;
@@ -2309,6 +2316,7 @@ void Parser::Finalize(Node& n) {
     Dict checksum;
     checksum.Append(Value("name"), Value("sha256"));
     checksum.Append(Value("checksum"), Value(n.checksum));
+    checksum.ShareKeys();
     set("checksum", Value(std::move(checksum)));
   }
   set("config", *inputs.at[F::kConfig]);  // the same dict (shared, not copied)
@@ -2345,7 +2353,7 @@ void Parser::Finalize(Node& n) {
   set("relation_name",
       has_relation ? Value(RenderRelationName(database, schema, alias, project_.root().quoting))
                    : None());
-  set("raw_code", Value(n.raw_code));
+  set("raw_code", generic_test ? texts.Intern(n.raw_code) : Value(n.raw_code));
   set("doc_blocks", FrozenEmptyList());
   if (n.resource_type == "seed") {
     set("root_path", Value(project_.FindPackage(n.package)->dir));
@@ -2361,6 +2369,7 @@ void Parser::Finalize(Node& n) {
     Dict dep;  // changed in place by Link: the node's own
     dep.Append(Value("macros"), FrozenEmptyList());
     dep.Append(Value("nodes"), FrozenEmptyList());
+    dep.ShareKeys();
     set("depends_on", Value(std::move(dep)));
     set("compiled_path", None());
     if (test || n.resource_type == "model" || n.resource_type == "analysis" ||
@@ -2411,6 +2420,7 @@ void Parser::Finalize(Node& n) {
   expected = d.size();
   if (d.capacity() > d.size())
     d.ShrinkToFit();
+  d.ShareKeys();  // nodes of a type have one shape
   // Configs and tags repeat from node to node (every test of a project has nearly the same
   // config): each is stored once. These parts are not changed after this point; what is (the
   // node's refs, depends_on, columns and constraints) is not shared.
@@ -2432,6 +2442,7 @@ Value RefsValue(const Node& n) {
     rd.Append(Value("name"), Value(r.name));
     rd.Append(Value("package"), r.package.empty() ? Value::MakeNone() : Value(r.package));
     rd.Append(Value("version"), r.version.is_undefined() ? Value::MakeNone() : r.version);
+    rd.ShareKeys();
     refs.emplace_back(std::move(rd));
   }
   return Value(std::move(refs));

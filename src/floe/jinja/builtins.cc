@@ -938,7 +938,9 @@ const std::map<std::string, Filter>& Filters() {
           return Value(std::move(items), x.is_tuple());
         }
         if (x.is_dict() && !x.as_dict().is_namespace()) {
-          std::vector<std::pair<Value, Value>> entries(x.as_dict().entries());
+          std::vector<std::pair<Value, Value>> entries;
+          for (const auto& [k, val] : x.as_dict().entries())
+            entries.emplace_back(k, val);
           std::stable_sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) {
             bool ok = true;
             return a.first.Less(b.first, &ok) && ok;

@@ -408,30 +408,149 @@ namespace {
 constexpr size_t kIndexFrom = 48;
 }  // namespace
 
-void Dict::BuildIndex() {
-  index_ = std::make_unique<Index>();
-  index_->reserve(entries_.size() * 2);
-  for (size_t i = 0; i < entries_.size(); ++i) {
-    if (entries_[i].first.is_string())
-      index_->emplace(std::string(entries_[i].first.as_string()), i);
+void Dict::Release(Keys* k) {
+  if (k != nullptr && k->refs.fetch_sub(1, std::memory_order_acq_rel) == 1)
+    delete k;
+}
+
+Dict::~Dict() {
+  Release(keys_);
+}
+
+Dict::Dict(const Dict& other)
+    : keys_(other.keys_), values_(other.values_), namespace_(other.namespace_) {
+  if (keys_ != nullptr)
+    keys_->refs.fetch_add(1, std::memory_order_relaxed);
+}
+
+Dict& Dict::operator=(const Dict& other) {
+  if (this != &other) {
+    Dict copy(other);
+    *this = std::move(copy);
+  }
+  return *this;
+}
+
+Dict::Dict(Dict&& other) noexcept
+    : keys_(other.keys_), values_(std::move(other.values_)), namespace_(other.namespace_) {
+  other.keys_ = nullptr;
+  other.values_.clear();
+}
+
+Dict& Dict::operator=(Dict&& other) noexcept {
+  if (this != &other) {
+    Release(keys_);
+    keys_ = other.keys_;
+    values_ = std::move(other.values_);
+    namespace_ = other.namespace_;
+    other.keys_ = nullptr;
+    other.values_.clear();
+  }
+  return *this;
+}
+
+const Value& Dict::key(size_t i) const {
+  return keys_->keys[i];
+}
+
+Dict::Keys& Dict::OwnKeys() {
+  if (keys_ == nullptr) {
+    keys_ = new Keys;
+  } else if (keys_->refs.load(std::memory_order_acquire) > 1) {
+    auto* own = new Keys;
+    own->keys = keys_->keys;
+    own->keys.reserve(values_.capacity());
+    if (keys_->index != nullptr)
+      own->index = std::make_unique<Index>(*keys_->index);
+    Release(keys_);
+    keys_ = own;
+  }
+  return *keys_;
+}
+
+void Dict::Reserve(size_t n) {
+  values_.reserve(n);
+  if (keys_ == nullptr || keys_->refs.load(std::memory_order_acquire) == 1)
+    OwnKeys().keys.reserve(n);
+}
+
+void Dict::ShrinkToFit() {
+  values_.shrink_to_fit();
+  if (keys_ != nullptr && keys_->refs.load(std::memory_order_acquire) == 1)
+    keys_->keys.shrink_to_fit();
+}
+
+void Dict::ShareKeys() {
+  if (keys_ == nullptr || keys_->index != nullptr || keys_->refs.load() > 1)
+    return;  // nothing to share, too large to be one of many, or shared already
+  // This thread's key lists by the bits of their keys (short keys are compared as two words).
+  struct Seen {
+    std::unordered_multimap<size_t, Keys*> by_hash;
+    ~Seen() {
+      for (auto& [h, k] : by_hash)
+        Release(k);
+    }
+  };
+  thread_local Seen seen;
+  const std::vector<Value>& keys = keys_->keys;
+  size_t h = keys.size();
+  for (const Value& k : keys) {
+    if (k.is_string() && k.as_string().size() > Value::kShortText) {
+      h = h * 1000003 ^ std::hash<std::string_view>()(k.as_string());
+      continue;  // (a long text's bits are its block's address)
+    }
+    uint64_t words[2];
+    std::memcpy(words, &k, sizeof words);
+    h = h * 1000003 ^ std::hash<uint64_t>()(words[0] ^ (words[1] * 31));
+  }
+  auto [from, to] = seen.by_hash.equal_range(h);
+  for (auto it = from; it != to; ++it) {
+    const std::vector<Value>& other = it->second->keys;
+    bool same = other.size() == keys.size();
+    for (size_t i = 0; same && i < keys.size(); ++i)
+      same = other[i].SameBits(keys[i]) || (other[i].is_string() && keys[i].is_string() &&
+                                            other[i].as_string() == keys[i].as_string());
+    if (same) {
+      it->second->refs.fetch_add(1, std::memory_order_relaxed);
+      Release(keys_);
+      keys_ = it->second;
+      return;
+    }
+  }
+  if (seen.by_hash.size() >= 4096)
+    return;  // enough shapes remembered
+  keys_->keys.shrink_to_fit();
+  keys_->refs.fetch_add(1, std::memory_order_relaxed);  // the table's reference
+  seen.by_hash.emplace(h, keys_);
+}
+
+void Dict::BuildIndex(Keys& k) {
+  k.index = std::make_unique<Index>();
+  k.index->reserve(k.keys.size() * 2);
+  for (size_t i = 0; i < k.keys.size(); ++i) {
+    if (k.keys[i].is_string())
+      k.index->emplace(std::string(k.keys[i].as_string()), i);
   }
 }
 
 std::ptrdiff_t Dict::Position(std::string_view key) const {
-  if (index_ != nullptr) {
-    auto it = index_->find(key);
-    return it == index_->end() ? -1 : static_cast<std::ptrdiff_t>(it->second);
+  if (keys_ == nullptr)
+    return -1;
+  if (keys_->index != nullptr) {
+    auto it = keys_->index->find(key);
+    return it == keys_->index->end() ? -1 : static_cast<std::ptrdiff_t>(it->second);
   }
+  const std::vector<Value>& keys = keys_->keys;
   if (key.size() <= Value::kShortText) {  // most keys: two words compared per entry
     const Value probe(key);
-    for (size_t i = 0; i < entries_.size(); ++i) {
-      if (entries_[i].first.SameBits(probe))
+    for (size_t i = 0; i < keys.size(); ++i) {
+      if (keys[i].SameBits(probe))
         return static_cast<std::ptrdiff_t>(i);
     }
     return -1;
   }
-  for (size_t i = 0; i < entries_.size(); ++i) {
-    const Value& k = entries_[i].first;
+  for (size_t i = 0; i < keys.size(); ++i) {
+    const Value& k = keys[i];
     if (!k.is_string())
       continue;
     std::string_view s = k.as_string();
@@ -449,18 +568,18 @@ Value* Dict::Find(const Value& key) {
 const Value* Dict::Find(const Value& key) const {
   if (key.is_string()) {
     std::ptrdiff_t i = Position(key.as_string());
-    return i < 0 ? nullptr : &entries_[static_cast<size_t>(i)].second;
+    return i < 0 ? nullptr : &values_[static_cast<size_t>(i)];
   }
-  for (const auto& [k, v] : entries_) {
-    if (k.Equals(key))
-      return &v;
+  for (size_t i = 0; i < values_.size(); ++i) {
+    if (keys_->keys[i].Equals(key))
+      return &values_[i];
   }
   return nullptr;
 }
 
 const Value* Dict::FindKey(std::string_view key) const {
   std::ptrdiff_t i = Position(key);
-  return i < 0 ? nullptr : &entries_[static_cast<size_t>(i)].second;
+  return i < 0 ? nullptr : &values_[static_cast<size_t>(i)];
 }
 
 void Dict::Set(Value key, Value value) {
@@ -472,36 +591,24 @@ void Dict::Set(Value key, Value value) {
 }
 
 void Dict::Append(Value key, Value value) {
-  if (index_ != nullptr && key.is_string())
-    index_->emplace(std::string(key.as_string()), entries_.size());
-  entries_.emplace_back(std::move(key), std::move(value));
-  if (index_ == nullptr && entries_.size() >= kIndexFrom)
-    BuildIndex();
-}
-
-Dict::Dict(const Dict& other) : entries_(other.entries_), namespace_(other.namespace_) {
-  if (other.index_ != nullptr)
-    BuildIndex();
-}
-
-Dict& Dict::operator=(const Dict& other) {
-  if (this != &other) {
-    entries_ = other.entries_;
-    namespace_ = other.namespace_;
-    index_.reset();
-    if (other.index_ != nullptr)
-      BuildIndex();
-  }
-  return *this;
+  Keys& k = OwnKeys();
+  if (k.index != nullptr && key.is_string())
+    k.index->emplace(std::string(key.as_string()), k.keys.size());
+  k.keys.push_back(std::move(key));
+  values_.push_back(std::move(value));
+  if (k.index == nullptr && k.keys.size() >= kIndexFrom)
+    BuildIndex(k);
 }
 
 bool Dict::Erase(const Value& key) {
-  for (auto it = entries_.begin(); it != entries_.end(); ++it) {
-    if (it->first.Equals(key)) {
-      entries_.erase(it);
-      index_.reset();
-      if (entries_.size() >= kIndexFrom)
-        BuildIndex();
+  for (size_t i = 0; i < values_.size(); ++i) {
+    if (keys_->keys[i].Equals(key)) {
+      Keys& k = OwnKeys();
+      k.keys.erase(k.keys.begin() + static_cast<std::ptrdiff_t>(i));
+      values_.erase(values_.begin() + static_cast<std::ptrdiff_t>(i));
+      k.index.reset();
+      if (k.keys.size() >= kIndexFrom)
+        BuildIndex(k);
       return true;
     }
   }
@@ -572,6 +679,7 @@ Value ValueInterner::Intern(const Value& v) {
     d.set_namespace(v.as_dict().is_namespace());
     for (const auto& [k, x] : v.as_dict().entries())
       d.Append(k, Intern(x));
+    d.ShareKeys();
     stored = Value(std::move(d));
   }
   stored.Freeze();
@@ -579,6 +687,19 @@ Value ValueInterner::Intern(const Value& v) {
     seen_.clear();
   seen_.emplace(std::move(key), stored);
   return stored;
+}
+
+Value TextInterner::Intern(std::string_view text) {
+  if (text.size() <= Value::kShortText)
+    return Value(text);
+  auto it = seen_.find(text);
+  if (it != seen_.end())
+    return it->second;
+  if (seen_.size() >= capacity_)
+    seen_.clear();
+  Value v(text);
+  seen_.emplace(v.as_string(), v);  // the key views the text the value holds (it does not move)
+  return v;
 }
 
 Value Arguments::Get(size_t index, std::string_view name, Value fallback) {

@@ -10,6 +10,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -265,15 +266,18 @@ class Value {
 };
 static_assert(sizeof(Value) == 16, "a Value is two words");
 
-/// A dict keeping insertion order (as Python's does).
+/// A dict keeping insertion order (as Python's does). Its keys are kept apart from its values,
+/// in a key list that dicts of one shape (the same keys in the same order: the nodes of a
+/// type, the refs of a node…) share once ShareKeys() found an equal one; a dict that adds or
+/// removes a key first takes its own copy of the list.
 class Dict {
  public:
   Dict() = default;
   Dict(const Dict& other);
   Dict& operator=(const Dict& other);
-  Dict(Dict&&) noexcept = default;
-  Dict& operator=(Dict&&) noexcept = default;
-  ~Dict() = default;
+  Dict(Dict&& other) noexcept;
+  Dict& operator=(Dict&& other) noexcept;
+  ~Dict();
 
   Value* Find(const Value& key);
   const Value* Find(const Value& key) const;
@@ -281,16 +285,59 @@ class Dict {
   void Set(Value key, Value value);
   /// Adds an entry whose key the caller knows is not there yet (builders of known shapes).
   void Append(Value key, Value value);
-  void Reserve(size_t n) { entries_.reserve(n); }
+  void Reserve(size_t n);
   /// Gives back the capacity beyond the entries (dicts kept for a whole run: nodes, configs).
-  void ShrinkToFit() { entries_.shrink_to_fit(); }
+  void ShrinkToFit();
+  /// Shares the key list with an earlier dict of this thread that has the same keys in the same
+  /// order (a memory saving for the many dicts of one shape; lookups are unchanged).
+  void ShareKeys();
   bool Erase(const Value& key);
-  size_t size() const { return entries_.size(); }
-  size_t capacity() const { return entries_.capacity(); }
+  size_t size() const { return values_.size(); }
+  bool empty() const { return values_.empty(); }
+  size_t capacity() const { return values_.capacity(); }
   /// A `namespace()` object: the one kind of object `{% set ns.attr = … %}` may assign to.
   bool is_namespace() const { return namespace_; }
   void set_namespace(bool on) { namespace_ = on; }
-  const std::vector<std::pair<Value, Value>>& entries() const { return entries_; }
+
+  const Value& key(size_t i) const;
+  const Value& value(size_t i) const { return values_[i]; }
+  Value& value(size_t i) { return values_[i]; }
+
+  /// The entries in order, as (key, value) pairs of references.
+  template <bool kConst>
+  class Entries {
+   public:
+    using Pair = std::pair<const Value&, std::conditional_t<kConst, const Value&, Value&>>;
+    using DictRef = std::conditional_t<kConst, const Dict&, Dict&>;
+    class iterator {
+     public:
+      using difference_type = std::ptrdiff_t;
+      using value_type = Pair;
+      iterator(DictRef d, size_t i) : d_(&d), i_(i) {}
+      Pair operator*() const { return {d_->key(i_), d_->value(i_)}; }
+      iterator& operator++() {
+        ++i_;
+        return *this;
+      }
+      bool operator==(const iterator& o) const { return i_ == o.i_; }
+      bool operator!=(const iterator& o) const { return i_ != o.i_; }
+
+     private:
+      std::conditional_t<kConst, const Dict*, Dict*> d_;
+      size_t i_;
+    };
+    explicit Entries(DictRef d) : d_(d) {}
+    iterator begin() const { return iterator(d_, 0); }
+    iterator end() const { return iterator(d_, d_.size()); }
+    size_t size() const { return d_.size(); }
+    bool empty() const { return d_.size() == 0; }
+    Pair operator[](size_t i) const { return {d_.key(i), d_.value(i)}; }
+
+   private:
+    DictRef d_;
+  };
+  Entries<true> entries() const { return Entries<true>(*this); }
+  Entries<false> entries() { return Entries<false>(*this); }
 
  private:
   struct Hash {
@@ -298,17 +345,24 @@ class Dict {
     size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
   };
   using Index = std::unordered_map<std::string, size_t, Hash, std::equal_to<>>;
-  // Positions of string keys, built as a dict grows large (collections of many nodes) and kept
-  // up to date by every change, so that lookups never write (dicts are read from several
-  // threads); dicts of a few dozen entries (a node, a config) are searched linearly.
-  void BuildIndex();
+  // The keys of one or more dicts. Positions of string keys are indexed as a dict grows large
+  // (collections of many nodes) and kept up to date by every change, so that lookups never
+  // write (dicts are read from several threads); dicts of a few dozen entries (a node, a
+  // config) are searched linearly. A list shared by several dicts is not changed.
+  struct Keys {
+    std::atomic<uint32_t> refs{1};
+    std::vector<Value> keys;
+    std::unique_ptr<Index> index;
+  };
+  static void Release(Keys* k);
+  Keys& OwnKeys();  // the key list, made this dict's own (and created) for a change
+  void BuildIndex(Keys& k);
   std::ptrdiff_t Position(std::string_view key) const;
 
-  std::vector<std::pair<Value, Value>> entries_;
+  Keys* keys_ = nullptr;  // null while empty
+  std::vector<Value> values_;
   bool namespace_ = false;
-  std::unique_ptr<Index> index_;
 };
-
 /// Appends to `out` a text that equals another value's exactly when the values are equal and of
 /// the same types (lists and tuples, ints and floats, None and Undefined apart): a key for
 /// caches of values. False (and `out` partly written) for values holding host objects.
@@ -327,6 +381,20 @@ class ValueInterner {
 
  private:
   std::unordered_map<std::string, Value> seen_;  // canonical text of the value -> the value
+  size_t capacity_;
+};
+
+/// Stores equal long texts once: Intern() returns the string value of `text`, the same block
+/// for equal texts (short texts are kept in the value anyway). For texts that repeat from node
+/// to node (a file path, a schema, a generic test's code). Not thread-safe (one per thread);
+/// forgets everything once it holds `capacity` texts.
+class TextInterner {
+ public:
+  explicit TextInterner(size_t capacity = 4096) : capacity_(capacity) {}
+  Value Intern(std::string_view text);
+
+ private:
+  std::unordered_map<std::string_view, Value> seen_;  // keys view the values' own texts
   size_t capacity_;
 };
 

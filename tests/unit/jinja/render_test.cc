@@ -190,3 +190,68 @@ TEST(Value, AssignmentReleasesWhatWasHeld) {
 
 }  // namespace
 }  // namespace floe::jinja
+
+namespace floe::jinja {
+namespace {
+
+Dict Shape(int a, int b) {
+  Dict d;
+  d.Append(Value("a"), Value(a));
+  d.Append(Value("a_long_key_of_a_node"), Value(b));
+  return d;
+}
+
+TEST(Dict, DictsOfOneShapeShareKeysAndStayApart) {
+  Dict x = Shape(1, 2);
+  Dict y = Shape(3, 4);
+  x.ShareKeys();
+  y.ShareKeys();
+  EXPECT_EQ(&x.key(0), &y.key(0));  // one key list
+  y.Append(Value("c"), Value(5));   // y takes its own copy first
+  y.Set(Value("a"), Value(6));
+  ASSERT_EQ(x.size(), 2u);
+  EXPECT_EQ(x.FindKey("a")->as_int(), 1);
+  EXPECT_EQ(x.FindKey("c"), nullptr);
+  EXPECT_EQ(y.FindKey("a")->as_int(), 6);
+  EXPECT_EQ(y.FindKey("a_long_key_of_a_node")->as_int(), 4);
+  EXPECT_EQ(y.FindKey("c")->as_int(), 5);
+  Dict z = x;  // a copy shares the keys, not the values
+  z.Set(Value("a"), Value(7));
+  EXPECT_TRUE(z.Erase(Value("a_long_key_of_a_node")));
+  EXPECT_EQ(x.FindKey("a")->as_int(), 1);
+  EXPECT_EQ(x.size(), 2u);
+  EXPECT_EQ(z.size(), 1u);
+  std::string order;
+  for (const auto& [k, v] : y.entries())
+    order += std::string(k.as_string()) + "=" + v.Str() + " ";
+  EXPECT_EQ(order, "a=6 a_long_key_of_a_node=4 c=5 ");
+}
+
+TEST(Dict, LargeDictsFindEveryKeyAfterChanges) {
+  Dict d;
+  for (int i = 0; i < 200; ++i)
+    d.Append(Value("key_number_" + std::to_string(i)), Value(i));
+  Dict copy = d;
+  EXPECT_TRUE(copy.Erase(Value("key_number_10")));
+  copy.Set(Value("key_number_500"), Value(500));
+  for (int i = 0; i < 200; ++i) {
+    ASSERT_NE(d.FindKey("key_number_" + std::to_string(i)), nullptr);
+    EXPECT_EQ(d.FindKey("key_number_" + std::to_string(i))->as_int(), i);
+  }
+  EXPECT_EQ(copy.FindKey("key_number_10"), nullptr);
+  EXPECT_EQ(copy.FindKey("key_number_11")->as_int(), 11);
+  EXPECT_EQ(copy.FindKey("key_number_500")->as_int(), 500);
+  EXPECT_EQ(d.FindKey("key_number_500"), nullptr);
+}
+
+TEST(TextInterner, EqualLongTextsShareOneBlock) {
+  TextInterner texts;
+  Value a = texts.Intern("models/staging/schema.yml");
+  Value b = texts.Intern(std::string("models/staging/") + "schema.yml");
+  EXPECT_EQ(a.identity(), b.identity());
+  EXPECT_EQ(b.as_string(), "models/staging/schema.yml");
+  EXPECT_EQ(texts.Intern("short").as_string(), "short");
+}
+
+}  // namespace
+}  // namespace floe::jinja
