@@ -188,19 +188,19 @@ BackgroundWriter::~BackgroundWriter() {
   Finish(ignored);
 }
 
-void BackgroundWriter::Add(std::string path, std::string content) {
+void BackgroundWriter::Add(std::string path, std::string_view content) {
   bool was_empty;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     was_empty = queue_.empty();
-    queue_.emplace_back(std::move(path), std::move(content));
+    queue_.emplace_back(std::move(path), content);
   }
   if (was_empty)  // the worker waits only for an empty queue
     wake_.notify_one();
 }
 
 void BackgroundWriter::Work() {
-  std::deque<std::pair<std::string, std::string>> jobs;
+  std::deque<std::pair<std::string, std::string_view>> jobs;
   for (;;) {
     {
       std::unique_lock<std::mutex> lock(mutex_);

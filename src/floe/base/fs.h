@@ -68,7 +68,8 @@ class BackgroundWriter {
   BackgroundWriter& operator=(BackgroundWriter&&) = delete;
   ~BackgroundWriter();
 
-  void Add(std::string path, std::string content);
+  /// Queues `content` for `path`; the text is not copied: it must stay unchanged until Finish.
+  void Add(std::string path, std::string_view content);
   /// Waits until every file is written; adds the failures to `diagnostics`; false if any.
   bool Finish(Diagnostics& diagnostics);
 
@@ -77,7 +78,7 @@ class BackgroundWriter {
 
   std::mutex mutex_;
   std::condition_variable wake_;
-  std::deque<std::pair<std::string, std::string>> queue_;
+  std::deque<std::pair<std::string, std::string_view>> queue_;
   bool closing_ = false;
   Diagnostics failures_;
   std::thread thread_;  // last: starts once the members above exist

@@ -142,6 +142,10 @@ int RunDbt(CommandContext& ctx, DbtFlags& f, const std::string& command) {
   auto project = Load(ctx, f, *session);
   if (!project)
     return ctx.exit_code;
+  if (command != "compile") {  // nothing renders again: the parsed templates can go
+    for (const auto& node : project->manifest.nodes)
+      node->tpl.reset();
+  }
   Diagnostics diagnostics;
   std::string target = dbt::TargetDir(*project);
   std::set<std::string> selected;

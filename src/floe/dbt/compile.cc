@@ -111,11 +111,6 @@ void Complete(Node& n, std::string sql, List prepended) {
   }
   n.extra_ctes = Value(std::move(prepended));
   n.compiled = true;
-  const Dict& d = n.data.as_dict();
-  bool pseudo = (n.resource_type == "test" && d.FindKey("test_metadata")) ||
-                n.resource_type == "operation";  // no file of their own: under the YAML's
-  std::string rel = pseudo ? n.original_file_path + "/" + n.path : n.original_file_path;
-  n.compiled_sql_path = "compiled/" + n.package + "/" + rel;
 }
 
 // Renders a node; one that uses no ephemeral model is completed here too (on the worker).
@@ -126,6 +121,8 @@ Rendered Render(Session& session, Node& n) {
   try {
     r.sql = RenderNode(session, n, Phase::kCompile);
     r.ok = true;
+    if (n.tpl.use_count() == 1)
+      n.tpl.reset();  // the node's own template is not rendered again: its memory goes
     if (!n.extra_ctes.is_list() || n.extra_ctes.as_list().empty()) {
       Complete(n, std::move(r.sql), {});
       r.completed = true;
@@ -251,16 +248,19 @@ bool CompileNodes(Project& project, Session& session, const std::set<std::string
   }
   // Two tests can share a file name (arguments that clean to the same name): dbt compiles in
   // unique_id order, so the greatest id's text is the file's.
-  std::unordered_map<std::string, const Node*> owner;
+  std::vector<std::string> paths;
+  paths.reserve(written.size());  // (reserved: the views of `owner` stay valid)
+  std::unordered_map<std::string_view, const Node*> owner;
   owner.reserve(written.size());
   for (const Node* n : written) {
-    const Node*& o = owner[n->compiled_sql_path];
+    paths.push_back(n->compiled_sql_path());
+    const Node*& o = owner[paths.back()];
     if (o == nullptr || o->unique_id < n->unique_id)
       o = n;
   }
-  for (const Node* n : written) {
-    if (owner[n->compiled_sql_path] == n)
-      files.Add(target + "/" + n->compiled_sql_path, n->compiled_code);
+  for (size_t i = 0; i < written.size(); ++i) {
+    if (owner[paths[i]] == written[i])
+      files.Add(target + "/" + paths[i], written[i]->compiled_code);
   }
   return ok && !diagnostics.has_errors();
 }
@@ -275,7 +275,7 @@ void NodeJson(std::string& out, const Node& n, const Project& project, JsonCache
   if (ManifestSection(n.resource_type) == "nodes" && n.resource_type != "seed") {
     bool has_file = n.compiled && n.resource_type != "snapshot";
     results.emplace_back("compiled_path",
-                         has_file ? Value(project.root().target_path + "/" + n.compiled_sql_path)
+                         has_file ? Value(project.root().target_path + "/" + n.compiled_sql_path())
                                   : Value::MakeNone());
     if (n.compiled) {
       results.emplace_back("compiled", Value(true));

@@ -2053,6 +2053,19 @@ const Value& FrozenEmptyDict() {
   return kEmpty;
 }
 
+// RefsValue and SourcesValue stored once per distinct list (a model's tests ref the model): the
+// lists are frozen.
+jinja::ValueInterner& RefsInterner() {
+  thread_local jinja::ValueInterner interner;
+  return interner;
+}
+Value SharedRefs(const Node& n) {
+  return n.refs.empty() ? FrozenEmptyList() : RefsInterner().Intern(RefsValue(n));
+}
+Value SharedSources(const Node& n) {
+  return n.sources.empty() ? FrozenEmptyList() : RefsInterner().Intern(SourcesValue(n));
+}
+
 // The entries of a node's dict that Finalize reads, found in one pass.
 struct FinalizeInputs {
   enum Field : uint8_t {
@@ -2362,8 +2375,8 @@ void Parser::Finalize(Node& n) {
     set("depends_on", Value(std::move(dep)));
   } else {
     set("language", Value("sql"));
-    set("refs", RefsValue(n));
-    set("sources", SourcesValue(n));
+    set("refs", SharedRefs(n));
+    set("sources", SharedSources(n));
     set("metrics", FrozenEmptyList());
     set("functions", FrozenEmptyList());
     Dict dep;  // changed in place by Link: the node's own
@@ -3200,9 +3213,14 @@ void Parser::Link() {
     n->depends_on = deps;
     if (n->resource_type == "model")
       ResolveConstraintTargets(project_, *n);
-    List nodes;
-    for (const std::string& id : deps)
-      nodes.emplace_back(id);
+    List nodes;  // the parents' own unique_id texts, shared
+    nodes.reserve(deps.size());
+    for (const std::string& id : deps) {
+      auto parent = m_.by_id.find(id);
+      const Value* own =
+          parent != m_.by_id.end() ? parent->second->data.as_dict().FindKey("unique_id") : nullptr;
+      nodes.push_back(own != nullptr ? *own : Value(id));
+    }
     Value* dep = n->data.as_dict().Find(Value("depends_on"));
     if (dep && dep->is_dict() && n->resource_type != "seed")
       dep->as_dict().Set(Value("nodes"), Value(nodes));
@@ -3358,8 +3376,8 @@ bool Parser::Run() {
       ResolveConfig(*n, yaml_config);
       Finalize(*n);
     } else if (n->resource_type != "seed") {
-      n->data.as_dict().Set(Value("refs"), RefsValue(*n));
-      n->data.as_dict().Set(Value("sources"), SourcesValue(*n));
+      n->data.as_dict().Set(Value("refs"), SharedRefs(*n));
+      n->data.as_dict().Set(Value("sources"), SharedSources(*n));
     }
   });
   AddGenericTests();
@@ -3394,8 +3412,8 @@ bool Parser::Run() {
     if (n->config_call_written.is_dict()) {
       resolve();  // config() was called while rendering
     } else {      // only the refs and sources found while rendering are new
-      n->data.as_dict().Set(Value("refs"), RefsValue(*n));
-      n->data.as_dict().Set(Value("sources"), SourcesValue(*n));
+      n->data.as_dict().Set(Value("refs"), SharedRefs(*n));
+      n->data.as_dict().Set(Value("sources"), SharedSources(*n));
     }
     n->enabled = n->enabled && target_enabled;
   });

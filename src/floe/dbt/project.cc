@@ -101,6 +101,13 @@ bool Node::is_ephemeral() const {
   return materialized() == "ephemeral";
 }
 
+std::string Node::compiled_sql_path() const {
+  bool pseudo = (resource_type == "test" && data.as_dict().FindKey("test_metadata")) ||
+                resource_type == "operation";  // no file of their own: under the YAML's
+  std::string rel = pseudo ? original_file_path + "/" + path : original_file_path;
+  return "compiled/" + package + "/" + rel;
+}
+
 std::string Node::materialized() const {
   if (config == nullptr)
     return "";

@@ -84,7 +84,7 @@ struct Node {
   std::string path;                // relative to its resource path
   std::vector<std::string> fqn;
   std::string raw_code;                        // the file's text, stripped as dbt strips it
-  std::string checksum;                        // sha256 of the stripped file text
+  Value checksum;                              // sha256 (hex) of the stripped file text
   std::shared_ptr<const jinja::Template> tpl;  // raw_code parsed once
   FilePos pos;                                 // where the node is defined
   Dict* config = nullptr;                      // points into data["config"]
@@ -100,9 +100,10 @@ struct Node {
   bool refs_known = false;  // a generic test whose refs were read off its YAML: not parse-rendered
   bool compiled = false;
   std::string compiled_code;
-  std::string compiled_sql_path;  // relative to the target path
-  Value extra_ctes;               // list of {id, sql}
+  Value extra_ctes;  // list of {id, sql}
   bool is_ephemeral() const;
+  /// Where `dbt compile` writes the compiled SQL, relative to the target path.
+  std::string compiled_sql_path() const;
   std::string materialized() const;
 };
 
