@@ -269,56 +269,108 @@ namespace {
 
 // The node's manifest entry: its data without the private `_` keys, with the compile results
 // (replacing the data's keys of those names in place, or appended after them).
-void NodeJson(std::string& out, const Node& n, const Project& project, JsonCache* cache) {
-  std::vector<std::pair<std::string_view, Value>> results;
-  size_t code_at = SIZE_MAX;  // compiled_code is written from the node (not copied into a Value)
+// The manifest entries a compile adds to a node, in their order, after the node's own keys:
+// those the node's dict has are written in its place instead.
+enum CompiledKey : uint8_t {
+  kOwn,      // a key of the node's dict, written as it is
+  kPrivate,  // a parser's key ("_…"), not written
+  kCompiledPath,
+  kCompiled,
+  kCompiledCode,
+  kExtraCtesInjected,
+  kExtraCtes,
+  kCompiledKeys = kExtraCtes - kCompiledPath + 1
+};
+constexpr const char* kCompiledKeyNames[] = {"compiled_path", "compiled", "compiled_code",
+                                             "extra_ctes_injected", "extra_ctes"};
+
+KeysJson DescribeKeys(const Dict& d) {
+  KeysJson k;
+  for (const auto& [key, v] : d.entries()) {
+    std::string text = key.Str();
+    uint8_t tag = kOwn;
+    if (!text.empty() && text[0] == '_')
+      tag = kPrivate;
+    for (int i = 0; i < kCompiledKeys; ++i) {
+      if (text == kCompiledKeyNames[i])
+        tag = static_cast<uint8_t>(kCompiledPath + i);
+    }
+    std::string json;
+    AppendJsonString(json, text);
+    json += ':';
+    k.keys.push_back(std::move(json));
+    k.tags.push_back(tag);
+  }
+  return k;
+}
+
+void NodeJson(std::string& out, const Node& n, const Project& project, JsonCache* cache,
+              KeysJsonCache* keys_cache) {
+  // What a compile adds (compiled_code is written from the node, not copied into a Value).
+  bool compiled_keys[kCompiledKeys] = {};
+  Value extra[kCompiledKeys];
   if (ManifestSection(n.resource_type) == "nodes" && n.resource_type != "seed") {
     bool has_file = n.compiled && n.resource_type != "snapshot";
-    results.emplace_back("compiled_path",
-                         has_file ? Value(project.root().target_path + "/" + n.compiled_sql_path())
-                                  : Value::MakeNone());
+    compiled_keys[0] = true;
+    extra[0] = has_file ? Value(project.root().target_path + "/" + n.compiled_sql_path())
+                        : Value::MakeNone();
     if (n.compiled) {
-      results.emplace_back("compiled", Value(true));
-      code_at = results.size();
-      results.emplace_back("compiled_code", Value());
-      results.emplace_back("extra_ctes_injected", Value(true));
-      results.emplace_back("extra_ctes", n.extra_ctes.is_list() ? n.extra_ctes : Value(List{}));
+      for (int i = 1; i < kCompiledKeys; ++i)
+        compiled_keys[i] = true;
+      extra[kCompiled - kCompiledPath] = Value(true);
+      extra[kExtraCtesInjected - kCompiledPath] = Value(true);
+      extra[kExtraCtes - kCompiledPath] = n.extra_ctes.is_list() ? n.extra_ctes : Value(List{});
     }
   }
-  std::vector<bool> written(results.size(), false);
   JsonStyle style;
   style.compact = true;
   style.cache = cache;
+  const Dict& d = n.data.as_dict();
+  KeysJson own;
+  const KeysJson* keys = nullptr;
+  if (const void* shared = d.shared_keys(); shared != nullptr && keys_cache != nullptr) {
+    auto [it, added] = keys_cache->try_emplace(shared);
+    if (added)
+      it->second = DescribeKeys(d);
+    keys = &it->second;
+  } else {
+    own = DescribeKeys(d);
+    keys = &own;
+  }
   out += '{';
   bool first = true;
-  auto entry = [&](std::string_view key, const Value& v) {
+  auto value = [&](int compiled_key) {
+    if (compiled_key == kCompiledCode - kCompiledPath)
+      AppendJsonString(out, n.compiled_code);
+    else
+      AppendJson(out, extra[compiled_key], style);
+  };
+  for (size_t i = 0; i < d.size(); ++i) {
+    uint8_t tag = keys->tags[i];
+    if (tag == kPrivate)
+      continue;
+    if (tag != kOwn && !compiled_keys[tag - kCompiledPath])
+      tag = kOwn;  // not compiled: the node's own value
     if (!first)
       out += ',';
     first = false;
-    AppendJsonString(out, key);
-    out += ':';
-    if (code_at < results.size() && &v == &results[code_at].second)
-      AppendJsonString(out, n.compiled_code);
-    else
-      AppendJson(out, v, style);
-  };
-  for (const auto& [k, v] : n.data.as_dict().entries()) {
-    std::string other;
-    std::string_view key = k.is_string() ? k.as_string() : std::string_view(other = k.Str());
-    if (!key.empty() && key[0] == '_')
-      continue;
-    const Value* value = &v;
-    for (size_t i = 0; i < results.size(); ++i) {
-      if (results[i].first == key) {
-        value = &results[i].second;
-        written[i] = true;
-      }
+    out += keys->keys[i];
+    if (tag == kOwn) {
+      AppendJson(out, d.value(i), style);
+    } else {
+      value(tag - kCompiledPath);
+      compiled_keys[tag - kCompiledPath] = false;  // written
     }
-    entry(key, *value);
   }
-  for (size_t i = 0; i < results.size(); ++i) {
-    if (!written[i])
-      entry(results[i].first, results[i].second);
+  for (int i = 0; i < kCompiledKeys; ++i) {
+    if (!compiled_keys[i])
+      continue;
+    if (!first)
+      out += ',';
+    first = false;
+    AppendJsonString(out, kCompiledKeyNames[i]);
+    out += ':';
+    value(i);
   }
   out += '}';
 }
@@ -366,7 +418,11 @@ bool WriteManifest(const Project& project, const std::string& path, Diagnostics&
     md.Set(Value("run_started_at"), Value(project.run_started_at));
     AppendJson(out, Value(std::move(md)), style);
   }
-  JsonCache out_cache, other_cache;  // one per thread writing entries
+  struct Caches {
+    JsonCache values;
+    KeysJsonCache keys;
+  };
+  Caches out_cache, other_cache;  // one per thread writing entries
   auto section = [&](const char* name, const std::function<bool(const Node&)>& pick) {
     out += ',';
     key(name);
@@ -376,13 +432,13 @@ bool WriteManifest(const Project& project, const std::string& path, Diagnostics&
       if (pick(*n))
         picked.push_back(n.get());
     }
-    auto write = [&](std::string& to, JsonCache& cache, size_t from, size_t end) {
+    auto write = [&](std::string& to, Caches& caches, size_t from, size_t end) {
       for (size_t i = from; i < end; ++i) {
         if (i > 0)
           to += ',';
         AppendJsonString(to, picked[i]->unique_id);
         to += ':';
-        NodeJson(to, *picked[i], project, &cache);
+        NodeJson(to, *picked[i], project, &caches.values, &caches.keys);
       }
     };
     // Entries are independent and read-only here: a large section goes in chunks, every other

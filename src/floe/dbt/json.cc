@@ -61,13 +61,38 @@ bool IsEscaped(unsigned char c) {
 
 }  // namespace
 
+// The position of the first byte of `s` that JSON escapes, or s.size().
+size_t FirstEscaped(std::string_view s) {
+  size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    uint64_t w;
+    std::memcpy(&w, s.data() + i, sizeof w);
+    if (uint64_t mask = EscapeMask(w); mask != 0)
+      return i + static_cast<size_t>(__builtin_ctzll(mask)) / 8;
+  }
+  for (; i < s.size(); ++i) {
+    if (IsEscaped(static_cast<unsigned char>(s[i])))
+      return i;
+  }
+  return i;
+}
+
 void AppendJsonString(std::string& out, std::string_view s) {
-  out.reserve(out.size() + s.size() + 2);
-  out += '"';
   const char* p = s.data();
   size_t n = s.size();
+  size_t i = FirstEscaped(s);
+  if (i == n) {  // most texts: one copy between the quotes
+    size_t at = out.size();
+    out.resize(at + n + 2);
+    char* w = out.data() + at;
+    w[0] = '"';
+    std::memcpy(w + 1, p, n);
+    w[n + 1] = '"';
+    return;
+  }
+  out.reserve(out.size() + n + 8);
+  out += '"';
   size_t run = 0;  // start of the pending run of characters that need no escape
-  size_t i = 0;
   // Eight bytes at a time to the next character to escape (most text has few).
   while (i + 8 <= n) {
     uint64_t w;

@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "floe/jinja/value.h"
 
@@ -14,6 +15,14 @@ namespace floe::dbt {
 /// same shared configs, tags and docs for thousands of nodes. Frozen values never change, so
 /// their text stays right while they live (one cache per writer, for one write).
 using JsonCache = std::unordered_map<const void*, std::string>;
+
+/// How a node dict's keys are written, by key list (Dict::shared_keys): each key's `"key":`
+/// text, and a tag the writer gives it (which keys it skips or replaces).
+struct KeysJson {
+  std::vector<std::string> keys;
+  std::vector<uint8_t> tags;
+};
+using KeysJsonCache = std::unordered_map<const void*, KeysJson>;
 
 struct JsonStyle {
   int indent = 0;              // 0: one line with ", " and ": " separators (json.dumps default)

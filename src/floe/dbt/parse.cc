@@ -2053,17 +2053,42 @@ const Value& FrozenEmptyDict() {
   return kEmpty;
 }
 
-// RefsValue and SourcesValue stored once per distinct list (a model's tests ref the model): the
-// lists are frozen.
-jinja::ValueInterner& RefsInterner() {
-  thread_local jinja::ValueInterner interner;
-  return interner;
+// RefsValue and SourcesValue, shared by consecutive nodes with the same ones (frozen).
+bool SameRefs(const std::vector<RefCall>& a, const std::vector<RefCall>& b) {
+  if (a.size() != b.size())
+    return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (a[i].name != b[i].name || a[i].package != b[i].package ||
+        a[i].version.is_undefined() != b[i].version.is_undefined() ||
+        !a[i].version.Equals(b[i].version) || a[i].version.TypeName() != b[i].version.TypeName())
+      return false;
+  }
+  return true;
 }
 Value SharedRefs(const Node& n) {
-  return n.refs.empty() ? FrozenEmptyList() : RefsInterner().Intern(RefsValue(n));
+  if (n.refs.empty())
+    return FrozenEmptyList();
+  // Nodes come in order: a model's tests follow one another, and ref it alike.
+  thread_local std::vector<RefCall> last_refs;
+  thread_local Value last;
+  if (!SameRefs(n.refs, last_refs) || !last.is_list()) {
+    last_refs = n.refs;
+    last = RefsValue(n);
+    last.Freeze();
+  }
+  return last;
 }
 Value SharedSources(const Node& n) {
-  return n.sources.empty() ? FrozenEmptyList() : RefsInterner().Intern(SourcesValue(n));
+  if (n.sources.empty())
+    return FrozenEmptyList();
+  thread_local std::vector<std::pair<std::string, std::string>> last_sources;
+  thread_local Value last;
+  if (n.sources != last_sources || !last.is_list()) {
+    last_sources = n.sources;
+    last = SourcesValue(n);
+    last.Freeze();
+  }
+  return last;
 }
 
 // The entries of a node's dict that Finalize reads, found in one pass.
@@ -2286,12 +2311,11 @@ void Parser::Finalize(Node& n) {
   }
   std::string alias = Alias(n, config.at[C::kAlias] ? *config.at[C::kAlias] : None());
 
-  Dict d;
-  // Nodes of a type have the same keys: the last one's count sizes the dict exactly (no growth
-  // and no shrinking copy; the dicts live for the whole run).
-  thread_local std::map<std::string, size_t, std::less<>> keys_of_type;
-  size_t& expected = keys_of_type[n.resource_type];
-  d.Reserve(expected > 0 ? expected : 48);
+  // Nodes of a type have the same keys in the same order: each dict is built along the last
+  // one's key list, which it then shares (no key copied, no growth).
+  thread_local std::map<std::string, Dict::Shape, std::less<>> shapes;
+  Dict::Shape& shape = shapes[generic_test ? "generic test" : n.resource_type];
+  Dict d(shape);
   // (a literal key: its length is known, its copy inlined)
   auto set = [&d]<size_t N>(const char(&k)[N], Value v) {
     d.Append(Value(std::string_view(k, N - 1)), std::move(v));
@@ -2430,10 +2454,9 @@ void Parser::Finalize(Node& n) {
     }
   }
   // Private keys used by the parser (raw YAML of sources for tests) stay out of the manifest.
-  expected = d.size();
-  if (d.capacity() > d.size())
-    d.ShrinkToFit();
-  d.ShareKeys();  // nodes of a type have one shape
+  d.ShrinkToFit();
+  d.ShareKeys();  // (shared already unless this node's keys differ from the last one's)
+  shape = d.shape();
   // Configs and tags repeat from node to node (every test of a project has nearly the same
   // config): each is stored once. These parts are not changed after this point; what is (the
   // node's refs, depends_on, columns and constraints) is not shared.

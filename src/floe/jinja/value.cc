@@ -453,15 +453,51 @@ const Value& Dict::key(size_t i) const {
   return keys_->keys[i];
 }
 
+Dict::Shape::Shape(const Shape& other) : keys_(other.keys_) {
+  if (keys_ != nullptr)
+    keys_->refs.fetch_add(1, std::memory_order_relaxed);
+}
+
+Dict::Shape& Dict::Shape::operator=(const Shape& other) {
+  if (other.keys_ != nullptr)
+    other.keys_->refs.fetch_add(1, std::memory_order_relaxed);
+  Release(keys_);
+  keys_ = other.keys_;
+  return *this;
+}
+
+Dict::Shape::~Shape() {
+  Release(keys_);
+}
+
+Dict::Dict(const Shape& shape) : keys_(shape.keys_) {
+  if (keys_ != nullptr) {
+    keys_->refs.fetch_add(1, std::memory_order_relaxed);
+    values_.reserve(keys_->keys.size());
+  }
+}
+
+Dict::Shape Dict::shape() const {
+  Shape s;
+  if (keys_ != nullptr && keys_->keys.size() == values_.size()) {
+    s.keys_ = keys_;
+    keys_->refs.fetch_add(1, std::memory_order_relaxed);
+  }
+  return s;
+}
+
 Dict::Keys& Dict::OwnKeys() {
   if (keys_ == nullptr) {
     keys_ = new Keys;
-  } else if (keys_->refs.load(std::memory_order_acquire) > 1) {
+  } else if (keys_->refs.load(std::memory_order_acquire) > 1 ||
+             keys_->keys.size() > values_.size()) {
+    // Shared, or a shape's keys beyond this dict's values: a list of this dict's keys only.
     auto* own = new Keys;
-    own->keys = keys_->keys;
-    own->keys.reserve(values_.capacity());
-    if (keys_->index != nullptr)
-      own->index = std::make_unique<Index>(*keys_->index);
+    own->keys.reserve(std::max(values_.capacity(), values_.size() + 1));
+    own->keys.assign(keys_->keys.begin(),
+                     keys_->keys.begin() + static_cast<std::ptrdiff_t>(values_.size()));
+    if (own->keys.size() >= kIndexFrom)
+      BuildIndex(*own);
     Release(keys_);
     keys_ = own;
   }
@@ -470,17 +506,22 @@ Dict::Keys& Dict::OwnKeys() {
 
 void Dict::Reserve(size_t n) {
   values_.reserve(n);
-  if (keys_ == nullptr || keys_->refs.load(std::memory_order_acquire) == 1)
+  if (keys_ == nullptr ||
+      (keys_->refs.load(std::memory_order_acquire) == 1 && keys_->keys.size() == values_.size()))
     OwnKeys().keys.reserve(n);
 }
 
 void Dict::ShrinkToFit() {
   values_.shrink_to_fit();
+  if (keys_ != nullptr && keys_->keys.size() > values_.size())
+    OwnKeys();  // a shape's list with more keys than this dict: its own list, of its keys
   if (keys_ != nullptr && keys_->refs.load(std::memory_order_acquire) == 1)
     keys_->keys.shrink_to_fit();
 }
 
 void Dict::ShareKeys() {
+  if (keys_ != nullptr && keys_->keys.size() > values_.size())
+    OwnKeys();
   if (keys_ == nullptr || keys_->index != nullptr || keys_->refs.load() > 1)
     return;  // nothing to share, too large to be one of many, or shared already
   // This thread's key lists by the bits of their keys (short keys are compared as two words).
@@ -538,18 +579,21 @@ std::ptrdiff_t Dict::Position(std::string_view key) const {
     return -1;
   if (keys_->index != nullptr) {
     auto it = keys_->index->find(key);
-    return it == keys_->index->end() ? -1 : static_cast<std::ptrdiff_t>(it->second);
+    return it == keys_->index->end() || it->second >= values_.size()
+               ? -1
+               : static_cast<std::ptrdiff_t>(it->second);
   }
-  const std::vector<Value>& keys = keys_->keys;
+  const Value* keys = keys_->keys.data();
+  const size_t n = values_.size();        // (a shape may list more keys than this dict has)
   if (key.size() <= Value::kShortText) {  // most keys: two words compared per entry
     const Value probe(key);
-    for (size_t i = 0; i < keys.size(); ++i) {
+    for (size_t i = 0; i < n; ++i) {
       if (keys[i].SameBits(probe))
         return static_cast<std::ptrdiff_t>(i);
     }
     return -1;
   }
-  for (size_t i = 0; i < keys.size(); ++i) {
+  for (size_t i = 0; i < n; ++i) {
     const Value& k = keys[i];
     if (!k.is_string())
       continue;
@@ -591,6 +635,14 @@ void Dict::Set(Value key, Value value) {
 }
 
 void Dict::Append(Value key, Value value) {
+  if (keys_ != nullptr && values_.size() < keys_->keys.size()) {
+    const Value& expected = keys_->keys[values_.size()];
+    if (expected.SameBits(key) ||
+        (expected.is_string() && key.is_string() && expected.as_string() == key.as_string())) {
+      values_.push_back(std::move(value));  // the next key of the shape: nothing to copy
+      return;
+    }
+  }
   Keys& k = OwnKeys();
   if (k.index != nullptr && key.is_string())
     k.index->emplace(std::string(key.as_string()), k.keys.size());

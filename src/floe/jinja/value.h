@@ -271,8 +271,36 @@ static_assert(sizeof(Value) == 16, "a Value is two words");
 /// type, the refs of a node…) share once ShareKeys() found an equal one; a dict that adds or
 /// removes a key first takes its own copy of the list.
 class Dict {
+  struct Keys;
+
  public:
+  /// The key list of a dict, kept to build others like it.
+  class Shape {
+   public:
+    Shape() = default;
+    Shape(const Shape& other);
+    Shape& operator=(const Shape& other);
+    ~Shape();
+
+   private:
+    friend class Dict;
+    Keys* keys_ = nullptr;
+  };
+
   Dict() = default;
+  /// An empty dict that expects the keys of `shape` in their order: appending them shares that
+  /// key list (nothing copied, nothing hashed); the first other key gives the dict its own list.
+  explicit Dict(const Shape& shape);
+  /// This dict's key list (to build the next dict of its shape with).
+  Shape shape() const;
+  /// The identity of this dict's key list when other dicts share it (null otherwise): a key
+  /// for caches of what depends only on the keys, valid while those dicts live unchanged.
+  const void* shared_keys() const {
+    return keys_ != nullptr && keys_->refs.load(std::memory_order_relaxed) > 1 &&
+                   keys_->keys.size() == values_.size()
+               ? keys_
+               : nullptr;
+  }
   Dict(const Dict& other);
   Dict& operator=(const Dict& other);
   Dict(Dict&& other) noexcept;
@@ -349,6 +377,8 @@ class Dict {
   // (collections of many nodes) and kept up to date by every change, so that lookups never
   // write (dicts are read from several threads); dicts of a few dozen entries (a node, a
   // config) are searched linearly. A list shared by several dicts is not changed.
+  // A dict built from a Shape may hold fewer values than its list has keys: only the first
+  // size() keys are its own.
   struct Keys {
     std::atomic<uint32_t> refs{1};
     std::vector<Value> keys;
