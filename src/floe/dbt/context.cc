@@ -398,13 +398,71 @@ Value RelationForNode(const Node& n, const Value& project_quoting) {
   return rel;
 }
 
+// The node a render is for (NodeFunctions find it through the interpreter).
+NodeState& StateOf(Interpreter& in) {
+  auto* state = static_cast<NodeState*>(in.host());
+  if (state == nullptr)
+    Fail("this function is only available while rendering a node");
+  return *state;
+}
+
+// `config`: config(...) records the node's config() call while parsing; config.get/require/
+// set/persist_*_docs read or change the node's config. One object for every node.
 class ConfigObject : public Callable {
  public:
-  explicit ConfigObject(std::shared_ptr<NodeState> state) : state_(std::move(state)) {}
+  ConfigObject() {
+    methods_.Append(Value("get"), Fn("get", [](Interpreter& in, Arguments& a) -> Value {
+                      NodeState& state = StateOf(in);
+                      Value key = a.Get(0, "name");
+                      Value fallback = a.Get(1, "default", None());
+                      if (state.phase == Phase::kParse)
+                        return fallback.is_none() ? Value("") : fallback;
+                      const Value* v = state.node->config ? state.node->config->Find(key) : nullptr;
+                      if (v == nullptr)
+                        return fallback;
+                      return *v;
+                    }));
+    methods_.Append(Value("require"), Fn("require", [](Interpreter& in, Arguments& a) -> Value {
+                      NodeState& state = StateOf(in);
+                      Value key = a.Get(0, "name");
+                      if (state.phase == Phase::kParse)
+                        return Value("");
+                      const Value* v = state.node->config ? state.node->config->Find(key) : nullptr;
+                      if (v == nullptr || v->is_none())
+                        Fail("Required config key '" + key.Str() + "' not provided for model '" +
+                             state.node->name + "'");
+                      return *v;
+                    }));
+    methods_.Append(Value("set"), Fn("set", [](Interpreter& in, Arguments& a) {
+                      NodeState& state = StateOf(in);
+                      if (state.phase == Phase::kParse) {
+                        Node& node = *state.node;
+                        if (!node.config_call.is_dict())
+                          node.config_call = Value(Dict());
+                        node.config_call.as_dict().Set(a.Get(0, "name"), a.Get(1, "value"));
+                      }
+                      return Value("");
+                    }));
+    for (const char* name : {"persist_relation_docs", "persist_column_docs"}) {
+      std::string n = name;
+      methods_.Append(
+          Value(n), Fn(n, [n](Interpreter& in, Arguments&) -> Value {
+            NodeState& state = StateOf(in);
+            const Value* pd =
+                state.node->config ? state.node->config->FindKey("persist_docs") : nullptr;
+            if (pd == nullptr || !pd->is_dict())
+              return Value(false);
+            const Value* v =
+                pd->as_dict().FindKey(n == "persist_relation_docs" ? "relation" : "columns");
+            return Value(v != nullptr && v->Truthy());
+          }));
+    }
+  }
   std::string name() const override { return "config"; }
-  Value Call(Interpreter&, Arguments& args) override {
-    Node& node = *state_->node;
-    if (state_->phase != Phase::kParse)
+  Value Call(Interpreter& in, Arguments& args) override {
+    NodeState& state = StateOf(in);
+    Node& node = *state.node;
+    if (state.phase != Phase::kParse)
       return Value("");
     if (!node.config_call.is_dict())
       node.config_call = Value(Dict());
@@ -445,58 +503,12 @@ class ConfigObject : public Callable {
     return Value("");
   }
   Value Attr(const std::string& n) override {
-    auto state = state_;
-    if (n == "get") {
-      return Fn("get", [state](Interpreter&, Arguments& a) -> Value {
-        Value key = a.Get(0, "name");
-        Value fallback = a.Get(1, "default", None());
-        if (state->phase == Phase::kParse)
-          return fallback.is_none() ? Value("") : fallback;
-        const Value* v = state->node->config ? state->node->config->Find(key) : nullptr;
-        if (v == nullptr)
-          return fallback;
-        return *v;
-      });
-    }
-    if (n == "require") {
-      return Fn("require", [state](Interpreter&, Arguments& a) -> Value {
-        Value key = a.Get(0, "name");
-        if (state->phase == Phase::kParse)
-          return Value("");
-        const Value* v = state->node->config ? state->node->config->Find(key) : nullptr;
-        if (v == nullptr || v->is_none())
-          Fail("Required config key '" + key.Str() + "' not provided for model '" +
-               state->node->name + "'");
-        return *v;
-      });
-    }
-    if (n == "set") {
-      return Fn("set", [state](Interpreter&, Arguments& a) {
-        if (state->phase == Phase::kParse) {
-          Node& node = *state->node;
-          if (!node.config_call.is_dict())
-            node.config_call = Value(Dict());
-          node.config_call.as_dict().Set(a.Get(0, "name"), a.Get(1, "value"));
-        }
-        return Value("");
-      });
-    }
-    if (n == "persist_relation_docs" || n == "persist_column_docs") {
-      return Fn(n, [state, n](Interpreter&, Arguments&) -> Value {
-        const Value* pd =
-            state->node->config ? state->node->config->FindKey("persist_docs") : nullptr;
-        if (pd == nullptr || !pd->is_dict())
-          return Value(false);
-        const Value* v =
-            pd->as_dict().FindKey(n == "persist_relation_docs" ? "relation" : "columns");
-        return Value(v != nullptr && v->Truthy());
-      });
-    }
-    return Value::MakeUndefined(n);
+    const Value* method = methods_.FindKey(n);
+    return method != nullptr ? *method : Value::MakeUndefined(n);
   }
 
  private:
-  std::shared_ptr<NodeState> state_;
+  Dict methods_;  // read-only once built
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -1006,8 +1018,14 @@ Value LiteralOrString(const std::string& s) {
 // packages by name, the internal packages), then the node's own context, then the base context.
 class MacroResolver : public jinja::NameResolver {
  public:
-  MacroResolver(Session& session, std::string package, const Dict* node_globals)
-      : session_(session), package_(std::move(package)), node_globals_(node_globals) {}
+  // For a node's render: its own values (`node_globals`), then the phase's node functions,
+  // which find the node in the interpreter's host (host()).
+  MacroResolver(Session& session, std::string package, const Dict* node_globals, NodeState* state)
+      : session_(session),
+        package_(std::move(package)),
+        node_globals_(node_globals),
+        state_(state) {}
+  NodeState* host() const { return state_; }
   bool Resolve(const std::string& name, Value& out) const override {
     const MacroIndex& m = *session_.macros;
     if (const Macro* mac = m.Find(package_, name)) {
@@ -1034,6 +1052,12 @@ class MacroResolver : public jinja::NameResolver {
         out = *v;
         return true;
       }
+    }
+    if (state_ != nullptr) {
+      if (const Value* v = session_.NodeFunctions(state_->phase).FindKey(name)) {
+        out = *v;
+        return true;
+      }
       // A node's `graph` while compiling: dbt's flat graph, built on its first use (a project
       // whose templates never read it never builds it).
       if (name == "graph") {
@@ -1052,6 +1076,7 @@ class MacroResolver : public jinja::NameResolver {
   Session& session_;
   std::string package_;
   const Dict* node_globals_;
+  NodeState* state_;
 };
 
 }  // namespace
@@ -1080,18 +1105,39 @@ bool LooksLikeFunction(const std::string& text) {
 
 namespace {
 
+// The values of a node's context that are the node's own (its functions are shared:
+// Session::NodeFunctions).
 Dict NodeGlobals(Session& session, const std::shared_ptr<NodeState>& state) {
   Node& node = *state->node;
-  Project* project = session.project;
   Dict g;
-  Session* s = &session;
-  auto st = state;
-  g.Set(Value("execute"), Value(state->phase == Phase::kCompile));
-  g.Set(Value("model"), node.data);
-  g.Set(Value("this"), RelationForNode(node, project->root().quoting));
-  g.Set(Value("config"), Value(std::shared_ptr<Callable>(std::make_shared<ConfigObject>(state))));
-  g.Set(Value("var"), VarFunction(project, node.package, node.unique_id));
-  Value ref = Fn("ref", [s, st](Interpreter&, Arguments& a) -> Value {
+  g.Reserve(5);
+  g.Append(Value("execute"), Value(state->phase == Phase::kCompile));
+  g.Append(Value("model"), node.data);
+  g.Append(Value("this"), RelationForNode(node, session.project->root().quoting));
+  const Value* db = node.data.as_dict().FindKey("database");
+  const Value* schema = node.data.as_dict().FindKey("schema");
+  g.Append(Value("database"), db ? *db : None());
+  g.Append(Value("schema"), schema ? *schema : None());
+  return g;
+}
+
+Dict MakeNodeFunctions(Session* s, Phase phase) {
+  Dict g;
+  Value config(std::shared_ptr<Callable>(std::make_shared<ConfigObject>()));
+  g.Set(Value("config"), config);
+  const Project* project = s->project;
+  g.Set(Value("var"), Fn("var", [project](Interpreter& in, Arguments& a) -> Value {
+          const Node& node = *StateOf(in).node;
+          std::string name = a.Get(0, "name").Str();
+          if (const Value* v = FindVar(*project, node.package, name))
+            return *v;
+          if (a.Has(1, "default"))
+            return a.Get(1, "default");
+          Fail("Required var '" + name + "' not found in config:\nVars supplied to " +
+               node.unique_id + " = {}");
+        }));
+  Value ref = Fn("ref", [s](Interpreter& in, Arguments& a) -> Value {
+    NodeState& st = StateOf(in);
     RefCall call;
     if (a.positional.size() >= 2) {
       call.package = a.positional[0].Str();
@@ -1100,8 +1146,8 @@ Dict NodeGlobals(Session& session, const std::shared_ptr<NodeState>& state) {
       call.name = a.Get(0, "name").Str();
     }
     call.version = a.Get(99, "version", a.Get(99, "v", None()));
-    Node& n = *st->node;
-    if (st->phase == Phase::kParse) {
+    Node& n = *st.node;
+    if (st.phase == Phase::kParse) {
       n.refs.push_back(call);
       return RelationForNode(n, s->project->root().quoting);
     }
@@ -1112,17 +1158,18 @@ Dict NodeGlobals(Session& session, const std::shared_ptr<NodeState>& state) {
     }
     const Node& target = *s->project->manifest.by_id.at(id);
     if (target.is_ephemeral()) {
-      if (std::find(st->ephemerals.begin(), st->ephemerals.end(), id) == st->ephemerals.end())
-        st->ephemerals.push_back(id);
+      if (std::find(st.ephemerals.begin(), st.ephemerals.end(), id) == st.ephemerals.end())
+        st.ephemerals.push_back(id);
     }
     return RelationForNode(target, s->project->root().quoting);
   });
   g.Set(Value("ref"), ref);
-  Value source = Fn("source", [s, st](Interpreter&, Arguments& a) -> Value {
+  Value source = Fn("source", [s](Interpreter& in, Arguments& a) -> Value {
+    NodeState& st = StateOf(in);
     std::string src = a.Get(0, "source_name").Str();
     std::string table = a.Get(1, "table_name").Str();
-    Node& n = *st->node;
-    if (st->phase == Phase::kParse) {
+    Node& n = *st.node;
+    if (st.phase == Phase::kParse) {
       n.sources.emplace_back(src, table);
       return RelationForNode(n, s->project->root().quoting);
     }
@@ -1135,18 +1182,14 @@ Dict NodeGlobals(Session& session, const std::shared_ptr<NodeState>& state) {
   Dict builtins;
   builtins.Set(Value("ref"), ref);
   builtins.Set(Value("source"), source);
-  builtins.Set(Value("config"), *g.FindKey("config"));
+  builtins.Set(Value("config"), config);
   g.Set(Value("builtins"), Value(std::move(builtins)));
-  const Value* db = node.data.as_dict().FindKey("database");
-  const Value* schema = node.data.as_dict().FindKey("schema");
-  g.Set(Value("database"), db ? *db : None());
-  g.Set(Value("schema"), schema ? *schema : None());
-  g.Set(Value("adapter"), session.Adapter(state->phase));
-  g.Set(Value("load_result"), Fn("load_result", [st](Interpreter&, Arguments& a) -> Value {
-          const Value* v = st->results.Find(a.Get(0, "name"));
+  g.Set(Value("adapter"), s->Adapter(phase));
+  g.Set(Value("load_result"), Fn("load_result", [](Interpreter& in, Arguments& a) -> Value {
+          const Value* v = StateOf(in).results.Find(a.Get(0, "name"));
           return v ? *v : None();
         }));
-  g.Set(Value("store_result"), Fn("store_result", [st](Interpreter&, Arguments& a) {
+  g.Set(Value("store_result"), Fn("store_result", [](Interpreter& in, Arguments& a) {
           Dict r;
           r.Set(Value("response"), a.Get(1, "response"));
           Value table = a.Get(2, "agate_table", None());
@@ -1158,20 +1201,20 @@ Dict NodeGlobals(Session& session, const std::shared_ptr<NodeState>& state) {
               data = rows.as_list();
           }
           r.Set(Value("data"), Value(data));
-          st->results.Set(a.Get(0, "name"), Value(std::move(r)));
+          StateOf(in).results.Set(a.Get(0, "name"), Value(std::move(r)));
           return Value("");
         }));
-  g.Set(Value("store_raw_result"), Fn("store_raw_result", [st](Interpreter&, Arguments& a) {
+  g.Set(Value("store_raw_result"), Fn("store_raw_result", [](Interpreter& in, Arguments& a) {
           Dict r;
           r.Set(Value("response"), a.Get(3, "response", None()));
           r.Set(Value("table"), a.Get(4, "agate_table", None()));
           r.Set(Value("data"), Value(List{}));
-          st->results.Set(a.Get(0, "name"), Value(std::move(r)));
+          StateOf(in).results.Set(a.Get(0, "name"), Value(std::move(r)));
           return Value("");
         }));
   // dbt builds its flat graph once parsing is done: while parsing, templates see it empty; while
   // compiling, MacroResolver gives the graph when a template reads it.
-  if (state->phase != Phase::kCompile)
+  if (phase != Phase::kCompile)
     g.Set(Value("graph"), Value(Dict()));
   return g;
 }
@@ -1180,6 +1223,7 @@ Dict NodeGlobals(Session& session, const std::shared_ptr<NodeState>& state) {
 std::string RenderTop(const Dict& globals, const MacroResolver& resolver, Phase phase,
                       const jinja::Template& tpl) {
   Interpreter in(globals, &resolver);
+  in.set_host(resolver.host());
   in.set_lenient_undefined(phase == Phase::kParse);
   try {
     return in.Render(tpl);
@@ -1192,7 +1236,7 @@ std::string RenderWith(Session& session, Node& node, Phase phase, const jinja::T
                        std::shared_ptr<NodeState>* state_out) {
   auto state = std::make_shared<NodeState>(NodeState{&session, &node, phase, Dict(), {}});
   Dict globals = NodeGlobals(session, state);
-  MacroResolver resolver(session, node.package, &globals);
+  MacroResolver resolver(session, node.package, &globals, state.get());
   std::string out = RenderTop(globals, resolver, phase, tpl);
   if (state_out != nullptr)
     *state_out = state;
@@ -1211,17 +1255,18 @@ MacroIndex::MacroIndex(const Project& project) {
     }
     by_package_[m->package][m->name] = m.get();
   }
+  // A package's namespace lists its macros by name.
+  auto sorted = [](const ByName<const Macro*>& macros) {
+    std::vector<std::pair<std::string_view, const Macro*>> out(macros.begin(), macros.end());
+    std::sort(out.begin(), out.end());
+    return out;
+  };
   for (const auto& [pkg, macros] : by_package_) {
-    Dict ns;
-    if (pkg == "dbt") {
-      for (const auto& [name, m] : internal_)
-        ns.Set(Value(name), m->callable);
-    } else if (IsInternal(pkg)) {
+    if (IsInternal(pkg) && pkg != "dbt")
       continue;
-    } else {
-      for (const auto& [name, m] : macros)
-        ns.Set(Value(name), m->callable);
-    }
+    Dict ns;
+    for (const auto& [name, m] : sorted(pkg == "dbt" ? internal_ : macros))
+      ns.Set(Value(name), m->callable);
     namespaces_[pkg] = Value(std::move(ns));
   }
   for (const auto& p : project.packages) {
@@ -1247,6 +1292,13 @@ const Macro* MacroIndex::FindInternal(const std::string& name) const {
 const Value* MacroIndex::PackageNamespace(const std::string& package) const {
   auto it = namespaces_.find(package);
   return it == namespaces_.end() ? nullptr : &it->second;
+}
+
+const Dict& Session::NodeFunctions(Phase phase) {
+  size_t i = phase == Phase::kParse ? 0 : 1;
+  std::call_once(node_functions_once_[i],
+                 [&] { node_functions_[i] = MakeNodeFunctions(this, phase); });
+  return node_functions_[i];
 }
 
 const Value& Session::Adapter(Phase phase) {
@@ -1700,8 +1752,9 @@ std::string RenderNode(Session& session, Node& node, Phase phase) {
     const Value* kwargs = md->as_dict().FindKey("kwargs");
     auto state = std::make_shared<NodeState>(NodeState{&session, &node, phase, Dict(), {}});
     Dict globals = NodeGlobals(session, state);
-    MacroResolver resolver(session, node.package, &globals);
+    MacroResolver resolver(session, node.package, &globals, state.get());
     Interpreter in(globals, &resolver);
+    in.set_host(state.get());
     in.set_lenient_undefined(phase == Phase::kParse);
     std::function<Value(const Value&, bool)> render = [&](const Value& v, bool column) -> Value {
       if (v.is_string()) {
@@ -1775,8 +1828,9 @@ std::string RenderInNode(Session& session, Node& node, Phase phase, const std::s
 Value CallMacro(Session& session, Node& node, const std::string& name, List args) {
   auto state = std::make_shared<NodeState>(NodeState{&session, &node, Phase::kParse, Dict(), {}});
   Dict globals = NodeGlobals(session, state);
-  MacroResolver resolver(session, node.package, &globals);
+  MacroResolver resolver(session, node.package, &globals, state.get());
   Interpreter in(globals, &resolver);
+  in.set_host(resolver.host());
   Value callee = in.Lookup(name);
   if (!callee.is_callable())
     Fail("macro '" + name + "' not found");

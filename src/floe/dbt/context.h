@@ -59,9 +59,16 @@ class MacroIndex {
   bool builtin_ref_and_source() const { return builtin_ref_and_source_; }
 
  private:
-  std::map<std::string, std::map<std::string, const Macro*, std::less<>>, std::less<>> by_package_;
-  std::map<std::string, const Macro*, std::less<>> internal_;
-  std::map<std::string, Value, std::less<>> namespaces_;
+  // Looked up on every name a template reads that is not its own: hashed, by views.
+  struct TextHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
+  };
+  template <class T>
+  using ByName = std::unordered_map<std::string, T, TextHash, std::equal_to<>>;
+  ByName<ByName<const Macro*>> by_package_;
+  ByName<const Macro*> internal_;
+  ByName<Value> namespaces_;
   bool builtin_ref_and_source_ = true;
 };
 
@@ -76,6 +83,9 @@ struct Session {
 
   /// The `adapter` object of a phase.
   const Value& Adapter(Phase phase);
+  /// The functions of a node's context (ref, source, config, var, load_result, …) for a
+  /// phase, shared by every node: they find the node through the interpreter's host.
+  const Dict& NodeFunctions(Phase phase);
   /// The `graph` context value while compiling: dbt's flat graph, {nodes, sources, exposures,
   /// metrics, groups, semantic_models, saved_queries, functions}, each unique_id -> the node's
   /// manifest dict (the nodes' own dicts, shared: templates read them). Built on first use.
@@ -89,6 +99,8 @@ struct Session {
  private:
   std::once_flag adapter_once_[2];
   Value adapters_[2];
+  std::once_flag node_functions_once_[2];
+  Dict node_functions_[2];
   std::once_flag graph_once_;
   Value graph_;
   std::mutex templates_mutex_;

@@ -2521,10 +2521,13 @@ std::string CleanArg(const std::string& s) {
 // other value as the repr of its text.
 void AppendHashableRepr(std::string& out, const Value& v) {
   if (v.is_dict()) {
-    std::vector<std::pair<std::string, const Value*>> items;
+    std::vector<std::string> texts;  // keys that are not strings, as text
+    std::vector<std::pair<std::string_view, const Value*>> items;
     items.reserve(v.as_dict().size());
+    texts.reserve(v.as_dict().size());
     for (const auto& [k, x] : v.as_dict().entries())
-      items.emplace_back(k.Str(), &x);
+      items.emplace_back(
+          k.is_string() ? k.as_string() : std::string_view(texts.emplace_back(k.Str())), &x);
     std::sort(items.begin(), items.end(),
               [](const auto& a, const auto& b) { return a.first < b.first; });
     out += '{';
@@ -2770,15 +2773,17 @@ void Parser::AddTest(std::vector<std::unique_ptr<Node>>& out, const List& inheri
         config.Set(Value("alias"), Value(short_name));
     }
   }
+  Value kwargs(std::move(args));
   Dict metadata;
-  metadata.Set(Value("name"), Value(name));
-  metadata.Set(Value("kwargs"), Value(args));
-  metadata.Set(Value("namespace"), ns.empty() ? None() : Value(ns));
+  metadata.Append(Value("name"), Value(name));
+  metadata.Append(Value("kwargs"), kwargs);
+  metadata.Append(Value("namespace"), ns.empty() ? None() : Value(ns));
+  metadata.ShareKeys();
   // Hash: md5(name + repr(hashable metadata)) as dbt computes it (keys in dbt's order).
   Dict hash_md;
-  hash_md.Set(Value("namespace"), ns.empty() ? None() : Value(ns));
-  hash_md.Set(Value("name"), Value(name));
-  hash_md.Set(Value("kwargs"), Value(args));
+  hash_md.Append(Value("namespace"), ns.empty() ? None() : Value(ns));
+  hash_md.Append(Value("name"), Value(name));
+  hash_md.Append(Value("kwargs"), kwargs);
   std::string hashed = full_name;
   AppendHashableRepr(hashed, Value(std::move(hash_md)));
   std::string hash = Md5Hex(hashed).substr(22);
@@ -2848,7 +2853,7 @@ void Parser::AddTest(std::vector<std::unique_ptr<Node>>& out, const List& inheri
       shortcut = true;
       if (versioned)  // rendered from the `model` argument's text: version='2' is a string
         tested.ref.version = Value(version->Str());
-      for (const auto& [k, v] : args.entries()) {
+      for (const auto& [k, v] : kwargs.as_dict().entries()) {
         if (k.Str() == "model")
           found.push_back(tested);
         else if (k.Str() != "column_name" && !StaticArgument(v, &found))  // (never rendered)

@@ -92,6 +92,11 @@ class Interpreter {
 
   const std::string& template_name() const { return template_name_; }
 
+  /// What the host renders for (dbt: the node), for host functions shared by every render:
+  /// they find it here, through the interpreter they are called with.
+  void set_host(void* host) { host_ = host; }
+  void* host() const { return host_; }
+
   /// dbt's parse-time rendering (its capture_macros mode): in the template's own code, outside
   /// macros, an attribute, item or call of an undefined value is undefined too rather than an
   /// error (`{{ some_package.macro() }}` parses before `dbt deps`). Macro bodies stay strict.
@@ -127,6 +132,7 @@ class Interpreter {
 
   const Dict& globals_;
   const NameResolver* resolver_;
+  void* host_ = nullptr;
   std::vector<Scope> scopes_;  // [0] is the template's top level
   std::string template_name_;
   int depth_ = 0;
