@@ -140,23 +140,23 @@ bool HoldsExactly(const std::string& path, std::string_view content) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0)
     return false;
-  struct stat st {};
-  bool same = ::fstat(fd, &st) == 0 && static_cast<size_t>(st.st_size) == content.size();
-  if (same) {
-    std::string existing(content.size(), '\0');
-    size_t got = 0;
-    while (got < existing.size()) {
-      ssize_t n = ::read(fd, existing.data() + got, existing.size() - got);
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n <= 0)
-        break;
-      got += static_cast<size_t>(n);
-    }
-    same = got == content.size() && existing == content;
+  // One byte more than expected: a regular file that holds exactly `content` gives exactly its
+  // size (a short read is its end), so no fstat is needed.
+  thread_local std::string existing;
+  existing.resize(content.size() + 1);
+  size_t got = 0;
+  while (got < existing.size()) {
+    ssize_t n = ::read(fd, existing.data() + got, existing.size() - got);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n <= 0)
+      break;
+    got += static_cast<size_t>(n);
+    if (got == content.size())
+      break;  // (a longer file would have filled the extra byte in this read)
   }
   ::close(fd);
-  return same;
+  return got == content.size() && std::string_view(existing.data(), got) == content;
 }
 
 }  // namespace
@@ -179,6 +179,56 @@ bool WriteFileIfChanged(const std::string& path, std::string_view content,
     return WriteFileAtomic(path, content, diagnostics, /*durable=*/false);
   }
   return true;
+}
+
+PipedFileWriter::PipedFileWriter(AtomicFile& file, size_t max_pending)
+    : file_(file), max_pending_(max_pending), thread_([this] { Work(); }) {}
+
+PipedFileWriter::~PipedFileWriter() {
+  Finish();
+}
+
+void PipedFileWriter::Write(std::string&& piece) {
+  std::unique_lock<std::mutex> lock(mutex_);
+  changed_.wait(lock, [&] { return pending_.size() < max_pending_; });
+  pending_.push_back(std::move(piece));
+  changed_.notify_all();
+}
+
+std::string PipedFileWriter::Spare() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (spare_.empty())
+    return {};
+  std::string s = std::move(spare_.back());
+  spare_.pop_back();
+  return s;
+}
+
+void PipedFileWriter::Finish() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    closing_ = true;
+  }
+  changed_.notify_all();
+  if (thread_.joinable())
+    thread_.join();
+}
+
+void PipedFileWriter::Work() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  for (;;) {
+    changed_.wait(lock, [&] { return closing_ || !pending_.empty(); });
+    if (pending_.empty())
+      return;  // closing, and everything written
+    std::string piece = std::move(pending_.front());
+    pending_.pop_front();
+    changed_.notify_all();  // room for another piece
+    lock.unlock();
+    file_.Write(piece);
+    piece.clear();
+    lock.lock();
+    spare_.push_back(std::move(piece));
+  }
 }
 
 BackgroundWriter::BackgroundWriter() : thread_([this] { Work(); }) {}

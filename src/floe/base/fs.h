@@ -49,6 +49,38 @@ class AtomicFile {
   const char* failed_ = nullptr;  // what failed first
 };
 
+/// Appends pieces to an AtomicFile on a thread of its own, in order, so that the caller goes on
+/// computing while the file system copies (a manifest of 100 MB). Pieces are moved in; the
+/// buffers of written ones come back from Spare() for reuse. At most `max_pending` pieces wait;
+/// Write() blocks beyond that.
+class PipedFileWriter {
+ public:
+  explicit PipedFileWriter(AtomicFile& file, size_t max_pending = 4);
+  PipedFileWriter(const PipedFileWriter&) = delete;
+  PipedFileWriter& operator=(const PipedFileWriter&) = delete;
+  PipedFileWriter(PipedFileWriter&&) = delete;
+  PipedFileWriter& operator=(PipedFileWriter&&) = delete;
+  ~PipedFileWriter();  // finishes
+
+  void Write(std::string&& piece);
+  /// An empty buffer, with the capacity of a written piece when there is one.
+  std::string Spare();
+  /// Waits until every piece is written (the file's Commit then reports any failure).
+  void Finish();
+
+ private:
+  void Work();
+
+  AtomicFile& file_;
+  size_t max_pending_;
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::deque<std::string> pending_;
+  std::vector<std::string> spare_;
+  bool closing_ = false;
+  std::thread thread_;  // last: starts once the members above exist
+};
+
 /// Writes `content` to `path` unless the file already holds exactly that (then it is not
 /// touched). A file it replaces is replaced atomically; a new one is written in place, since there
 /// is nothing to lose (an interrupted run leaves a file the next run rewrites). For regenerated

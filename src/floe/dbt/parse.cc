@@ -906,8 +906,17 @@ class Parser {
   void LoadDocs(const Package& pkg);
   void LoadProperties(const Package& pkg);
   void LoadSqlNodes(const Package& pkg);
+  // A node's code as dbt keeps it: stripped, its checksum, the line it starts on.
+  struct SourceCode {
+    std::string stripped;
+    std::string checksum;
+    uint32_t first_line = 1;
+  };
+  static SourceCode PrepareCode(const std::string& raw);
   Node* NewNode(const Package& pkg, const std::string& type, const std::string& name,
                 const std::string& rel_in_path, const std::string& original, std::string raw);
+  Node* NewNode(const Package& pkg, const std::string& type, const std::string& name,
+                const std::string& rel_in_path, const std::string& original, SourceCode code);
   void ResolveConfig(Node& n, const Value* yaml_config);
   void ParseRender(Node& n);
   void Finalize(Node& n);
@@ -1236,24 +1245,36 @@ void Parser::LoadProperties(const Package& pkg) {
   }
 }
 
+Parser::SourceCode Parser::PrepareCode(const std::string& raw) {
+  SourceCode c;
+  c.stripped = PyStrip(raw);
+  c.checksum = Sha256Hex(c.stripped);
+  // raw_code starts where the stripped text starts: keep its line for diagnostics.
+  size_t lead = raw.find(c.stripped.empty() ? std::string() : c.stripped.substr(0, 1));
+  for (size_t i = 0; i < lead && i < raw.size(); ++i)
+    c.first_line += raw[i] == '\n' ? 1 : 0;
+  return c;
+}
+
 Node* Parser::NewNode(const Package& pkg, const std::string& type, const std::string& name,
                       const std::string& rel_in_path, const std::string& original,
                       std::string raw) {
+  return NewNode(pkg, type, name, rel_in_path, original, PrepareCode(raw));
+}
+
+Node* Parser::NewNode(const Package& pkg, const std::string& type, const std::string& name,
+                      const std::string& rel_in_path, const std::string& original,
+                      SourceCode code) {
   auto n = std::make_unique<Node>();
   n->resource_type = type;
   n->name = name;
   n->package = pkg.name;
   n->path = rel_in_path;
   n->original_file_path = original;
-  n->raw_code = PyStrip(raw);
-  n->checksum = Sha256Hex(n->raw_code);
+  n->raw_code = std::move(code.stripped);
+  n->checksum = code.checksum;
   n->unique_id = type + "." + pkg.name + "." + name;
-  // raw_code starts where the stripped text starts: keep its line for diagnostics.
-  size_t lead = raw.find(n->raw_code.empty() ? std::string() : n->raw_code.substr(0, 1));
-  uint32_t first_line = 1;
-  for (size_t i = 0; i < lead && i < raw.size(); ++i)
-    first_line += raw[i] == '\n' ? 1 : 0;
-  n->pos = {Display(pkg, original), first_line, 1};
+  n->pos = {Display(pkg, original), code.first_line, 1};
   n->data = Value(Dict());
   n->config_call = Value(Dict());
   Node* raw_ptr = n.get();
@@ -1266,18 +1287,38 @@ void Parser::LoadSqlNodes(const Package& pkg) {
     return ReadFile(pkg.dir + "/" + rel, text, diags());
   };
   for (const std::string& dir : pkg.model_paths) {
-    for (const std::string& f : FilesUnder(pkg.dir + "/" + dir, {".sql", ".py"})) {
+    // Model files are read and hashed on every core; the nodes are made in file order.
+    std::vector<std::string> files = FilesUnder(pkg.dir + "/" + dir, {".sql", ".py"});
+    struct Read {
+      Diagnostics diagnostics;
+      bool ok = false;
+      SourceCode code;
+    };
+    auto is_python = [](const std::string& f) {
+      return f.size() > 3 && f.compare(f.size() - 3, 3, ".py") == 0;
+    };
+    std::vector<Read> reads(files.size());
+    ParallelFor(files.size(), [&](size_t i) {
+      if (is_python(files[i]))
+        return;
+      std::string text;
+      reads[i].ok = ReadFile(pkg.dir + "/" + JoinPath(dir, files[i]), text, reads[i].diagnostics);
+      if (reads[i].ok)
+        reads[i].code = PrepareCode(text);
+    });
+    for (size_t i = 0; i < files.size(); ++i) {
+      const std::string& f = files[i];
       std::string rel = JoinPath(dir, f);
-      if (f.size() > 3 && f.compare(f.size() - 3, 3, ".py") == 0) {
+      if (is_python(f)) {
         Error(Code::kDbtPythonModel, Display(pkg, rel), {1, 1},
               "Python model '" + Stem(f) + "' cannot run: floe runs SQL models only",
               "rewrite the model in SQL, or run it outside floe");
         continue;
       }
-      std::string text;
-      if (!read(rel, text))
+      diags().Append(reads[i].diagnostics);
+      if (!reads[i].ok)
         continue;
-      Node* n = NewNode(pkg, "model", Stem(f), f, rel, text);
+      Node* n = NewNode(pkg, "model", Stem(f), f, rel, std::move(reads[i].code));
       n->fqn.push_back(pkg.name);
       for (const std::string& d : DirsOf(f))
         n->fqn.push_back(d);
@@ -3465,7 +3506,14 @@ bool Parser::Run() {
   }
   InferPrimaryKeys();
   // A generic test is in its model's group (the node's group; its config.group stays unset).
+  bool any_group = false;
   for (const auto& n : m_.nodes) {
+    const Value* group = n->data.as_dict().FindKey("group");  // (all None: nothing to do)
+    any_group = any_group || (group != nullptr && !group->is_none());
+  }
+  for (const auto& n : m_.nodes) {
+    if (!any_group)
+      break;
     if (n->resource_type != "test")
       continue;
     const Value* attached = n->data.as_dict().FindKey("attached_node");
@@ -3478,7 +3526,8 @@ bool Parser::Run() {
       n->data.as_dict().Set(Value("group"), *group);
   }
   // Two refable resources with one name in one package (a model and a seed, say).
-  std::map<std::string, const Node*> names;
+  std::unordered_map<std::string, const Node*> names;
+  names.reserve(m_.nodes.size());
   for (const auto& n : m_.nodes) {
     if (n->resource_type != "model" && n->resource_type != "seed" && n->resource_type != "snapshot")
       continue;

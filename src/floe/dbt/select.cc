@@ -575,9 +575,9 @@ std::set<std::string> SelectNodes(const Project& project, const Selection& selec
     chosen = s.Definition(*selector_def, selection.indirect);
   } else if (!selection.select.empty()) {
     chosen = s.Union(selection.select, selection.indirect);
-  } else {
-    for (const auto& n : project.manifest.nodes)
-      chosen.direct.insert(n->unique_id);
+  } else {  // everything: by_id is sorted, so each id goes at the end
+    for (const auto& [id, n] : project.manifest.by_id)
+      chosen.direct.emplace_hint(chosen.direct.end(), id);
   }
   for (const auto& n : project.manifest.nodes) {
     if (n->resource_type == "group")
@@ -589,9 +589,15 @@ std::set<std::string> SelectNodes(const Project& project, const Selection& selec
       chosen.direct.erase(id);
   }
   std::set<std::string> out;
+  // Both sorted by id: walked side by side.
+  auto it = project.manifest.by_id.begin();
+  const auto by_id_end = project.manifest.by_id.end();
   for (const std::string& id : chosen.direct) {
-    auto it = project.manifest.by_id.find(id);
-    if (it == project.manifest.by_id.end())
+    while (it != by_id_end && it->first < id)
+      ++it;
+    if (it == by_id_end)
+      break;
+    if (it->first != id)
       continue;
     const std::string& type = it->second->resource_type;
     // Like dbt ls, analyses are listed only when asked for by --resource-type.
@@ -608,7 +614,7 @@ std::set<std::string> SelectNodes(const Project& project, const Selection& selec
     if (std::find(selection.exclude_resource_types.begin(), selection.exclude_resource_types.end(),
                   type) != selection.exclude_resource_types.end())
       continue;
-    out.insert(id);
+    out.emplace_hint(out.end(), id);  // (in order: chosen.direct is sorted)
   }
   return out;
 }
