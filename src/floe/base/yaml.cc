@@ -21,10 +21,14 @@ constexpr int kMaxDepth = 64;
 constexpr size_t kMaxNodes = 2'000'000;
 
 bool IsNull(std::string_view s) {
+  if (s.size() > 4)
+    return false;
   return s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL";
 }
 
 bool IsBool(std::string_view s) {
+  if (s.size() != 4 && s.size() != 5)
+    return false;
   return s == "true" || s == "True" || s == "TRUE" || s == "false" || s == "False" || s == "FALSE";
 }
 
@@ -49,6 +53,8 @@ bool AllOf(std::string_view s, bool (*pred)(char)) {
 }
 
 bool IsInt(std::string_view s) {
+  if (s.empty() || !(IsDigit(s[0]) || s[0] == '-' || s[0] == '+'))
+    return false;
   if (s.size() > 2 && s[0] == '0' && s[1] == 'o')
     return AllOf(s.substr(2), IsOctal);
   if (s.size() > 2 && s[0] == '0' && s[1] == 'x')
@@ -60,8 +66,11 @@ bool IsInt(std::string_view s) {
 
 // YAML 1.2 core schema float: [-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)? and .inf/.nan.
 bool IsFloat(std::string_view s) {
-  for (std::string_view special : {".inf", ".Inf", ".INF", "-.inf", "+.inf", "-.Inf", "+.Inf",
-                                   "-.INF", "+.INF", ".nan", ".NaN", ".NAN"}) {
+  if (s.empty() || !(IsDigit(s[0]) || s[0] == '.' || s[0] == '-' || s[0] == '+'))
+    return false;  // most plain scalars are words
+  using namespace std::string_view_literals;
+  for (std::string_view special : {".inf"sv, ".Inf"sv, ".INF"sv, "-.inf"sv, "+.inf"sv, "-.Inf"sv,
+                                   "+.Inf"sv, "-.INF"sv, "+.INF"sv, ".nan"sv, ".NaN"sv, ".NAN"sv}) {
     if (s == special)
       return true;
   }
