@@ -295,7 +295,7 @@ KeysJson DescribeKeys(const Dict& d) {
       if (text == kCompiledKeyNames[i])
         tag = static_cast<uint8_t>(kCompiledPath + i);
     }
-    std::string json;
+    std::string json = ",";  // (written from its second character for the first entry)
     AppendJsonString(json, text);
     json += ':';
     k.keys.push_back(std::move(json));
@@ -312,8 +312,13 @@ void NodeJson(std::string& out, const Node& n, const Project& project, JsonCache
   if (ManifestSection(n.resource_type) == "nodes" && n.resource_type != "seed") {
     bool has_file = n.compiled && n.resource_type != "snapshot";
     compiled_keys[0] = true;
-    extra[0] = has_file ? Value(project.root().target_path + "/" + n.compiled_sql_path())
-                        : Value::MakeNone();
+    if (has_file) {
+      thread_local std::string path;  // (reused: no allocation per node)
+      path.assign(project.root().target_path).append("/").append(n.compiled_sql_path());
+      extra[0] = Value(path);
+    } else {
+      extra[0] = Value::MakeNone();
+    }
     if (n.compiled) {
       for (int i = 1; i < kCompiledKeys; ++i)
         compiled_keys[i] = true;
@@ -351,10 +356,9 @@ void NodeJson(std::string& out, const Node& n, const Project& project, JsonCache
       continue;
     if (tag != kOwn && !compiled_keys[tag - kCompiledPath])
       tag = kOwn;  // not compiled: the node's own value
-    if (!first)
-      out += ',';
+    const std::string& key = keys->keys[i];
+    out.append(key, first ? 1 : 0);
     first = false;
-    out += keys->keys[i];
     if (tag == kOwn) {
       AppendJson(out, d.value(i), style);
     } else {

@@ -138,7 +138,9 @@ void AppendJson(std::string& out, const Value& v, const JsonStyle& style, int de
     out += it->second;
     return;
   }
-  if (v.is_none() || v.is_undefined()) {
+  if (v.is_string()) {  // the most common value first
+    AppendJsonString(out, v.as_string());
+  } else if (v.is_none() || v.is_undefined()) {
     out += "null";
   } else if (v.is_bool()) {
     out += v.as_bool() ? "true" : "false";
@@ -152,8 +154,6 @@ void AppendJson(std::string& out, const Value& v, const JsonStyle& style, int de
       out += d > 0 ? "Infinity" : "-Infinity";
     else
       out += jinja::FormatFloat(d);
-  } else if (v.is_string()) {
-    AppendJsonString(out, v.as_string());
   } else if (v.is_list()) {
     const jinja::List& items = v.as_list();
     out += '[';

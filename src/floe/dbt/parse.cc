@@ -2099,10 +2099,15 @@ bool SameRefs(const std::vector<RefCall>& a, const std::vector<RefCall>& b) {
   if (a.size() != b.size())
     return false;
   for (size_t i = 0; i < a.size(); ++i) {
-    if (a[i].name != b[i].name || a[i].package != b[i].package ||
-        a[i].version.is_undefined() != b[i].version.is_undefined() ||
-        !a[i].version.Equals(b[i].version) || a[i].version.TypeName() != b[i].version.TypeName())
+    if (a[i].name != b[i].name || a[i].package != b[i].package)
       return false;
+    const Value& x = a[i].version;
+    const Value& y = b[i].version;
+    bool none_x = x.is_none() || x.is_undefined();
+    bool none_y = y.is_none() || y.is_undefined();
+    if (none_x != none_y || (!none_x && !(x.SameBits(y) || (x.is_string() && y.is_string() &&
+                                                            x.as_string() == y.as_string()))))
+      return false;  // (versions of other kinds, or unequal ones: rendered anew)
   }
   return true;
 }
@@ -2391,10 +2396,11 @@ void Parser::Finalize(Node& n) {
     }();
     set("checksum", kNoChecksum);
   } else {
-    Dict checksum;
+    thread_local Dict::Shape checksum_shape;
+    Dict checksum(checksum_shape);
     checksum.Append(Value("name"), Value("sha256"));
-    checksum.Append(Value("checksum"), Value(n.checksum));
-    checksum.ShareKeys();
+    checksum.Append(Value("checksum"), n.checksum);
+    checksum_shape = checksum.shape();
     set("checksum", Value(std::move(checksum)));
   }
   set("config", *inputs.at[F::kConfig]);  // the same dict (shared, not copied)
@@ -2444,10 +2450,11 @@ void Parser::Finalize(Node& n) {
     set("sources", SharedSources(n));
     set("metrics", FrozenEmptyList());
     set("functions", FrozenEmptyList());
-    Dict dep;  // changed in place by Link: the node's own
+    thread_local Dict::Shape dep_shape;
+    Dict dep(dep_shape);  // changed in place by Link: the node's own
     dep.Append(Value("macros"), FrozenEmptyList());
     dep.Append(Value("nodes"), FrozenEmptyList());
-    dep.ShareKeys();
+    dep_shape = dep.shape();
     set("depends_on", Value(std::move(dep)));
     set("compiled_path", None());
     if (test || n.resource_type == "model" || n.resource_type == "analysis" ||
@@ -2455,16 +2462,27 @@ void Parser::Finalize(Node& n) {
       const Value* c = config.at[C::kContract];
       const Value* enforced = c && c->is_dict() ? c->as_dict().FindKey("enforced") : nullptr;
       bool enforced_true = enforced && enforced->is_bool() && enforced->as_bool();
-      Dict contract;
-      contract.Append(Value("enforced"), enforced ? *enforced : Value(false));
-      contract.Append(Value("alias_types"), Value(true));
-      contract.Append(Value("checksum"), None());
-      Value contract_value(std::move(contract));
-      if (!enforced_true) {  // the checksum of an enforced contract is the node's own
-        thread_local jinja::ValueInterner contracts;
-        contract_value = contracts.Intern(contract_value);
-      }
-      set("contract", contract_value);
+      auto contract_of = [](const Value& enforced_value) {
+        Dict c;
+        c.Append(Value("enforced"), enforced_value);
+        c.Append(Value("alias_types"), Value(true));
+        c.Append(Value("checksum"), None());
+        return Value(std::move(c));
+      };
+      // Most contracts are {enforced: false, …}: one frozen value. The checksum of an enforced
+      // contract is the node's own (set below).
+      static const Value kNotEnforced = [&] {
+        Value v = contract_of(Value(false));
+        v.Freeze();
+        return v;
+      }();
+      thread_local jinja::ValueInterner contracts;
+      if (enforced == nullptr || (enforced->is_bool() && !enforced->as_bool()))
+        set("contract", kNotEnforced);
+      else if (enforced_true)
+        set("contract", contract_of(*enforced));
+      else
+        set("contract", contracts.Intern(contract_of(*enforced)));
     }
   }
   if (n.resource_type == "model") {
@@ -2503,7 +2521,8 @@ void Parser::Finalize(Node& n) {
   // node's refs, depends_on, columns and constraints) is not shared.
   thread_local jinja::ValueInterner interner;
   for (const char* k : {"config", "unrendered_config", "tags", "meta", "docs"}) {
-    if (Value* v = d.Find(Value(k)))
+    Value* v = d.Find(Value(k));
+    if (v != nullptr && !v->frozen())  // (shared ones are interned already)
       *v = interner.Intern(*v);
   }
   n.data = Value(std::move(d));

@@ -104,8 +104,12 @@ bool Node::is_ephemeral() const {
 std::string Node::compiled_sql_path() const {
   bool pseudo = (resource_type == "test" && data.as_dict().FindKey("test_metadata")) ||
                 resource_type == "operation";  // no file of their own: under the YAML's
-  std::string rel = pseudo ? original_file_path + "/" + path : original_file_path;
-  return "compiled/" + package + "/" + rel;
+  std::string out;
+  out.reserve(10 + package.size() + original_file_path.size() + path.size());
+  out.append("compiled/").append(package).append("/").append(original_file_path);
+  if (pseudo)
+    out.append("/").append(path);
+  return out;
 }
 
 std::string Node::materialized() const {
