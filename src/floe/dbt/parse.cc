@@ -2863,20 +2863,17 @@ void Parser::AddTest(std::vector<std::unique_ptr<Node>>& out, const List& inheri
   n->pos = {display, 1, 1};
   n->raw_code = "{{ " + (ns.empty() ? "" : ns + ".") + "test_" + name +
                 "(**_dbt_generic_test_kwargs) }}" + ConfigCallText(config);
-  n->data = Value(Dict());
-  Dict& d = n->data.as_dict();
-  d.Set(Value("test_metadata"), Value(std::move(metadata)));
-  if (column != nullptr)
-    d.Set(Value("column_name"), *column);
-  else
-    d.Set(Value("column_name"), None());
+  thread_local Dict::Shape test_shape;  // every test starts with these keys
+  Dict d(test_shape);
+  d.Append(Value("test_metadata"), Value(std::move(metadata)));
+  d.Append(Value("column_name"), column != nullptr ? *column : None());
   std::string yaml_key = target.resource_type == "source"
                              ? "sources." + target.data.as_dict().FindKey("source_name")->Str()
                              : target_kind + "." + target.name;
-  d.Set(Value("file_key_name"), Value(yaml_key));
-  d.Set(Value("attached_node"),
-        target.resource_type == "source" ? None() : Value(target.unique_id));
-  d.Set(Value("description"), Value(description));
+  d.Append(Value("file_key_name"), Value(yaml_key));
+  d.Append(Value("attached_node"),
+           target.resource_type == "source" ? None() : Value(target.unique_id));
+  d.Append(Value("description"), Value(description));
   // The node's tags: sorted(set(inherited tags + the test's own)); the project's follow later.
   List own_tags = inherited_tags;
   if (const Value* t = config.FindKey("tags")) {
@@ -2884,7 +2881,9 @@ void Parser::AddTest(std::vector<std::unique_ptr<Node>>& out, const List& inheri
     for (const Value& x : tags.as_list())
       own_tags.push_back(x);
   }
-  d.Set(Value("_test_tags"), Value(SortedUnique(own_tags)));
+  d.Append(Value("_test_tags"), Value(SortedUnique(own_tags)));
+  test_shape = d.shape();
+  n->data = Value(std::move(d));
   n->config_call = Value(std::move(config));
   // dbt renders a generic test while parsing to find its refs (its kwargs, then its macro),
   // except unique and not_null: their one dependency, the tested node, is known (dbt's

@@ -1,6 +1,7 @@
 #include "floe/jinja/value.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -42,15 +43,34 @@ std::string ReprString(std::string_view s) {
 }  // namespace
 
 void AppendStringRepr(std::string& out, std::string_view s) {
+  // Bytes repr() may print otherwise than as they are: control bytes, DEL, '\\' and quotes.
+  static constexpr auto kSpecial = [] {
+    std::array<bool, 256> t{};
+    for (int c = 0; c < 0x20; ++c)
+      t[static_cast<size_t>(c)] = true;
+    for (int c : {0x7f, int('\\'), int('\''), int('"')})
+      t[static_cast<size_t>(c)] = true;
+    return t;
+  }();
+  size_t first = 0;
+  while (first < s.size() && !kSpecial[static_cast<unsigned char>(s[first])])
+    ++first;
+  if (first == s.size()) {  // most texts: as they are, in single quotes
+    out.reserve(out.size() + s.size() + 2);
+    out += '\'';
+    out.append(s);
+    out += '\'';
+    return;
+  }
   // Python picks single quotes unless the text contains one and no double quote.
-  bool single = s.find('\'') == std::string::npos || s.find('"') != std::string::npos;
+  bool single = s.find('\'', first) == std::string::npos || s.find('"', first) != std::string::npos;
   char q = single ? '\'' : '"';
   out += q;
   size_t run = 0;  // start of the pending run of characters printed as they are
-  for (size_t i = 0; i < s.size(); ++i) {
+  for (size_t i = first; i < s.size(); ++i) {
     char c = s[i];
     auto u = static_cast<unsigned char>(c);
-    if (u >= 0x20 && u != 0x7f && c != '\\' && c != q)
+    if (!kSpecial[u] || (c != q && (c == '\'' || c == '"')))
       continue;
     out.append(s.data() + run, i - run);
     run = i + 1;

@@ -255,3 +255,18 @@ TEST(TextInterner, EqualLongTextsShareOneBlock) {
 
 }  // namespace
 }  // namespace floe::jinja
+
+namespace floe::jinja {
+namespace {
+
+TEST(Value, ReprQuotesAsPython) {
+  EXPECT_EQ(Value("plain").Repr(), "'plain'");
+  EXPECT_EQ(Value("it's").Repr(), "\"it's\"");
+  EXPECT_EQ(Value("it's \"both\"").Repr(), "'it\\'s \"both\"'");
+  EXPECT_EQ(Value("say \"hi\"").Repr(), "'say \"hi\"'");
+  EXPECT_EQ(Value("a\\b\tc\n\x01\x7f").Repr(), "'a\\\\b\\tc\\n\\x01\\x7f'");
+  EXPECT_EQ(Value("").Repr(), "''");
+}
+
+}  // namespace
+}  // namespace floe::jinja
