@@ -1151,13 +1151,14 @@ Dict MakeNodeFunctions(Session* s, Phase phase) {
       n.refs.push_back(call);
       return RelationForNode(n, s->project->root().quoting);
     }
-    std::string id = ResolveRef(*s->project, n, call);
-    if (id.empty()) {
+    const Node* found = ResolveRefNode(*s->project, n, call);
+    if (found == nullptr) {
       Fail("Model '" + n.unique_id + "' (" + n.original_file_path + ") depends on a node named '" +
            call.name + "' which was not found");
     }
-    const Node& target = *s->project->manifest.by_id.at(id);
+    const Node& target = *found;
     if (target.is_ephemeral()) {
+      const std::string& id = target.unique_id;
       if (std::find(st.ephemerals.begin(), st.ephemerals.end(), id) == st.ephemerals.end())
         st.ephemerals.push_back(id);
     }
@@ -1603,10 +1604,10 @@ bool RenderStatic(Session& session, Node& node, Phase phase, std::string* out) {
     } else if (phase == Phase::kParse) {
       continue;
     } else if (c.kind == StaticCall::kRef) {
-      auto it = p.manifest.by_id.find(ResolveRef(p, node, c.ref));
-      if (it == p.manifest.by_id.end() || it->second->is_ephemeral())
+      const Node* target = ResolveRefNode(p, node, c.ref);
+      if (target == nullptr || target->is_ephemeral())
         return false;
-      text += RelationForNode(*it->second, p.root().quoting).Str();
+      text += RelationForNode(*target, p.root().quoting).Str();
     } else {
       const Node* source = FindSource(p, node, c.source.first, c.source.second);
       if (source == nullptr)
@@ -1727,10 +1728,10 @@ std::optional<Value> StaticKwarg(Session& session, const Node& node, std::string
   if (!ParseStaticCall(call, /*with_version=*/true, &c))
     return std::nullopt;
   if (c.kind == StaticCall::kRef) {
-    auto it = p.manifest.by_id.find(ResolveRef(p, node, c.ref));
-    if (it == p.manifest.by_id.end() || it->second->is_ephemeral())
+    const Node* target = ResolveRefNode(p, node, c.ref);
+    if (target == nullptr || target->is_ephemeral())
       return std::nullopt;
-    return RelationForNode(*it->second, p.root().quoting);
+    return RelationForNode(*target, p.root().quoting);
   }
   const Node* source = FindSource(p, node, c.source.first, c.source.second);
   if (source == nullptr)

@@ -1202,9 +1202,11 @@ void Parser::LoadProperties(const Package& pkg) {
                     "an entry of `" + key + "` has no name");
               continue;
             }
-            if (file_checksum.empty())
-              file_checksum = Sha256Hex(PyStrip(text));  // once per file, not per entry
-            patches_.push_back({&pkg, rel, key, FromYaml(item), item.mark, file_checksum, dir});
+            // A YAML snapshot's checksum is its file's: hashed once per file, when needed.
+            if (key == "snapshots" && file_checksum.empty())
+              file_checksum = Sha256Hex(PyStrip(text));
+            patches_.push_back({&pkg, rel, key, FromYaml(item), item.mark,
+                                key == "snapshots" ? file_checksum : std::string(), dir});
           }
         } else if (key == "sources") {
           // Where a source lives may be Jinja (`schema: "{{ target.schema }}"`); descriptions
@@ -3169,20 +3171,26 @@ const Node* FindSource(const Project& project, const Node& from, const std::stri
   return nullptr;
 }
 
-std::string ResolveRef(const Project& project, const Node& from, const RefCall& ref) {
+const Node* ResolveRefNode(const Project& project, const Node& from, const RefCall& ref) {
   const Manifest& m = project.manifest;
-  std::vector<std::string> packages;
+  std::string_view packages[3];
+  size_t count = 0;
   if (!ref.package.empty()) {
-    packages = {ref.package};
+    packages[count++] = ref.package;
   } else if (from.package == project.root().name) {
-    packages = {project.root().name, ""};
+    packages[count++] = project.root().name;
+    packages[count++] = "";
   } else {
-    packages = {project.root().name, from.package, ""};
+    packages[count++] = project.root().name;
+    packages[count++] = from.package;
+    packages[count++] = "";
   }
   auto found = m.refable.find(ref.name);
   if (found == m.refable.end())
-    return "";
-  for (const std::string& pkg : packages) {
+    return nullptr;
+  bool any_version = ref.version.is_none() || ref.version.is_undefined();
+  for (size_t p = 0; p < count; ++p) {
+    std::string_view pkg = packages[p];
     const Node* best = nullptr;
     for (const Node* n : found->second) {
       if (n->name != ref.name || (!pkg.empty() && n->package != pkg))
@@ -3192,22 +3200,27 @@ std::string ResolveRef(const Project& project, const Node& from, const RefCall& 
         continue;
       const Value* v = n->data.as_dict().FindKey("version");
       bool has_version = v && !v->is_none();
-      if (!ref.version.is_none() && !ref.version.is_undefined()) {
+      if (!any_version) {
         if (has_version && v->Str() == ref.version.Str())
-          return n->unique_id;
+          return n;
         continue;
       }
       if (!has_version)
-        return n->unique_id;
+        return n;
       const Value* latest = n->data.as_dict().FindKey("latest_version");
       if (latest && !latest->is_none() && latest->Str() == v->Str())
-        return n->unique_id;
+        return n;
       best = n;
     }
     if (best != nullptr)
-      return best->unique_id;
+      return best;
   }
-  return "";
+  return nullptr;
+}
+
+std::string ResolveRef(const Project& project, const Node& from, const RefCall& ref) {
+  const Node* n = ResolveRefNode(project, from, ref);
+  return n != nullptr ? n->unique_id : std::string();
 }
 
 namespace {
@@ -3255,8 +3268,8 @@ void Parser::Link() {
     std::vector<std::string> deps;
     std::vector<std::string> ref_deps;
     for (const RefCall& r : n->refs) {
-      std::string id = ResolveRef(project_, *n, r);
-      if (id.empty()) {
+      const Node* target = ResolveRefNode(project_, *n, r);
+      if (target == nullptr) {
         bool disabled = false;
         for (const auto& d : m_.disabled)
           disabled = disabled || d->name == r.name;
@@ -3267,8 +3280,8 @@ void Parser::Link() {
               disabled ? "enable it, or remove the ref" : RefHint(r.name));
         continue;
       }
-      if (std::find(ref_deps.begin(), ref_deps.end(), id) == ref_deps.end())
-        ref_deps.push_back(id);
+      if (std::find(ref_deps.begin(), ref_deps.end(), target->unique_id) == ref_deps.end())
+        ref_deps.push_back(target->unique_id);
     }
     for (const auto& [src, table] : n->sources) {
       const Node* source = FindSource(project_, *n, src, table);

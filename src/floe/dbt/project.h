@@ -156,6 +156,8 @@ std::unique_ptr<Project> LoadProject(const Invocation& invocation, Diagnostics& 
 /// The unique_id a ref() of `from` points at, as dbt resolves it (the root project, then the
 /// node's package, then any package; the latest version unless one is asked); empty if none.
 std::string ResolveRef(const Project& project, const Node& from, const RefCall& ref);
+/// The same node itself, or null.
+const Node* ResolveRefNode(const Project& project, const Node& from, const RefCall& ref);
 
 /// The source a source() of `from` points at: the root project's, then the node's package's,
 /// then any package's; null if none.
