@@ -7,6 +7,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "floe/base/json_text.h"
 #include "floe/jinja/value.h"
 
 namespace floe::dbt {
@@ -35,7 +36,7 @@ struct JsonStyle {
 void AppendJson(std::string& out, const jinja::Value& v, const JsonStyle& style, int depth = 0);
 std::string ToJson(const jinja::Value& v, const JsonStyle& style = {});
 /// JSON string literal with Python's ensure_ascii=False escaping.
-void AppendJsonString(std::string& out, std::string_view s);
+using floe::AppendJsonString;
 
 /// `yaml.safe_dump(v, sort_keys=sort_keys)`: block style, plain scalars where YAML 1.1 would
 /// read them back as the same string, quoted otherwise.

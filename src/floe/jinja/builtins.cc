@@ -7,6 +7,7 @@
 #include <functional>
 #include <map>
 
+#include "floe/base/json_text.h"
 #include "floe/jinja/parser.h"
 #include "floe/jinja/render.h"
 
@@ -514,25 +515,11 @@ bool SortLess(const Value& a, const Value& b, bool case_sensitive, Position pos)
 
 std::string ToJsonText(const Value& v, int indent, int depth);
 
+// Jinja2's htmlsafe_json_dumps: JSON, with <, >, & and ' escaped too (safe inside HTML).
 std::string JsonString(const std::string& s) {
   std::string out = "\"";
   for (char c : s) {
     switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
       case '<':
         out += "\\u003c";
         break;
@@ -546,13 +533,10 @@ std::string JsonString(const std::string& s) {
         out += "\\u0027";
         break;
       default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned char>(c));
-          out += buf;
-        } else {
+        if (static_cast<unsigned char>(c) < 0x20 || c == '"' || c == '\\')
+          AppendJsonEscape(out, static_cast<unsigned char>(c));
+        else
           out += c;
-        }
     }
   }
   return out + "\"";
