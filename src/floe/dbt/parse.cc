@@ -2139,6 +2139,20 @@ Value SharedSources(const Node& n) {
   return last;
 }
 
+// Points `at[field]` at the value of each entry of `d` whose key `fields` names: the entries
+// Finalize reads, found in one pass over the dict.
+template <class Field, size_t N, class Out>
+void FindFields(const Dict& d, const std::unordered_map<std::string_view, Field>& fields,
+                Out* (&at)[N]) {
+  for (const auto& entry : d.entries()) {
+    if (!entry.first.is_string())
+      continue;
+    auto it = fields.find(entry.first.as_string());
+    if (it != fields.end())
+      at[it->second] = const_cast<Out*>(&entry.second);  // NOLINT: the caller's own dict
+  }
+}
+
 // The entries of a node's dict that Finalize reads, found in one pass.
 struct FinalizeInputs {
   enum Field : uint8_t {
@@ -2194,14 +2208,7 @@ struct FinalizeInputs {
         {"column_name", kColumnName},
         {"file_key_name", kFileKeyName},
         {"attached_node", kAttachedNode}};
-    // Entries are read through pointers: `in` must not grow while they are used.
-    for (const auto& entry : in.entries()) {
-      if (!entry.first.is_string())
-        continue;
-      auto it = kFields.find(entry.first.as_string());
-      if (it != kFields.end())
-        at[it->second] = const_cast<Value*>(&entry.second);  // NOLINT: `in` is ours to change
-    }
+    FindFields(in, kFields, at);  // (read through pointers: `in` must not grow meanwhile)
   }
   Value get(Field f) const { return at[f] != nullptr ? *at[f] : None(); }
   bool has(Field f) const { return at[f] != nullptr; }
@@ -2238,13 +2245,7 @@ struct ConfigInputs {
         {"store_failures", kStoreFailures},
         {"contract", kContract},
         {"access", kAccess}};
-    for (const auto& entry : cfg.entries()) {
-      if (!entry.first.is_string())
-        continue;
-      auto it = kFields.find(entry.first.as_string());
-      if (it != kFields.end())
-        at[it->second] = &entry.second;
-    }
+    FindFields(cfg, kFields, at);
   }
   bool set(Field f) const { return at[f] != nullptr && !at[f]->is_none(); }
 };
