@@ -3,11 +3,14 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <unordered_map>
+#include <vector>
 
 #include <sys/stat.h>
 
@@ -231,7 +234,157 @@ void PipedFileWriter::Work() {
   }
 }
 
-BackgroundWriter::BackgroundWriter() : thread_([this] { Work(); }) {}
+namespace {
+
+// A 64-bit hash of a file's content (not cryptographic: it tells equal texts of equal size apart
+// from changed ones; a collision of both would keep a stale file).
+uint64_t ContentHash(std::string_view s) {
+  uint64_t h = 0x9E3779B97F4A7C15ULL ^ s.size();
+  size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    uint64_t w;
+    std::memcpy(&w, s.data() + i, sizeof w);
+    h = (h ^ (w * 0xBF58476D1CE4E5B9ULL)) * 0x94D049BB133111EBULL;
+    h ^= h >> 31;
+  }
+  uint64_t tail = 0;
+  if (i < s.size())
+    std::memcpy(&tail, s.data() + i, s.size() - i);
+  h = (h ^ (tail * 0xBF58476D1CE4E5B9ULL)) * 0x94D049BB133111EBULL;
+  return h ^ (h >> 29);
+}
+
+}  // namespace
+
+// The files a writer wrote: for each file (by a hash of its path relative to the index's
+// folder), a hash of its content, its size, modification time and inode. Stored as a header line
+// and fixed-size records sorted by path hash, read in one piece and searched in place. (Two
+// paths with one hash share a record: each then finds the other's and is compared as before.)
+struct BackgroundWriter::Index {
+  struct Entry {
+    uint64_t path = 0;
+    uint64_t hash = 0;
+    uint64_t size = 0;
+    int64_t sec = 0;
+    int64_t nsec = 0;
+    uint64_t ino = 0;
+  };
+  std::string path, dir;                        // dir: the index's folder with a trailing '/'
+  std::vector<Entry> entries;                   // as loaded, sorted by path
+  std::unordered_map<uint64_t, Entry> updates;  // written by this run
+  Entry written;                                // the index file's own modification time
+  bool loaded = false;
+
+  static constexpr std::string_view kHeader = "floe written files 2\n";
+
+  uint64_t PathHash(const std::string& file) const {
+    std::string_view key(file);
+    if (key.compare(0, dir.size(), dir) == 0)
+      key.remove_prefix(dir.size());
+    return ContentHash(key);
+  }
+  // The folder of the last file looked at, open: most files of a run share a few folders, and a
+  // name looked up in an open folder is one step of path resolution instead of a dozen.
+  std::string folder;
+  int folder_fd = -1;
+  ~Index() {
+    if (folder_fd >= 0)
+      ::close(folder_fd);
+  }
+  bool Stat(const std::string& file, Entry* e) {
+    struct stat st {};
+    size_t slash = file.rfind('/');
+    int rc = -1;
+    if (slash != std::string::npos && slash > 0) {
+      if (file.compare(0, slash, folder) != 0 || folder_fd < 0) {
+        if (folder_fd >= 0)
+          ::close(folder_fd);
+        folder.assign(file, 0, slash);
+        folder_fd = ::open(folder.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+      }
+      if (folder_fd >= 0)
+        rc = ::fstatat(folder_fd, file.c_str() + slash + 1, &st, 0);
+    } else {
+      rc = ::stat(file.c_str(), &st);
+    }
+    if (rc != 0)
+      return false;
+    e->size = static_cast<uint64_t>(st.st_size);
+    e->sec = st.st_mtim.tv_sec;
+    e->nsec = st.st_mtim.tv_nsec;
+    e->ino = st.st_ino;
+    return true;
+  }
+  void Load() {
+    loaded = true;
+    std::string text;
+    Diagnostics ignored;
+    if (!Stat(path, &written) || !ReadFile(path, text, ignored) ||
+        text.compare(0, kHeader.size(), kHeader) != 0 ||
+        (text.size() - kHeader.size()) % sizeof(Entry) != 0)
+      return;  // none yet, or of another version: every file is compared as before
+    entries.resize((text.size() - kHeader.size()) / sizeof(Entry));
+    std::memcpy(entries.data(), text.data() + kHeader.size(), entries.size() * sizeof(Entry));
+  }
+  const Entry* Find(uint64_t path_hash) const {
+    auto it = std::lower_bound(entries.begin(), entries.end(), path_hash,
+                               [](const Entry& e, uint64_t h) { return e.path < h; });
+    return it != entries.end() && it->path == path_hash ? &*it : nullptr;
+  }
+  bool Unchanged(const std::string& file, std::string_view content, uint64_t hash) {
+    if (!loaded)
+      Load();
+    const Entry* e = Find(PathHash(file));
+    if (e == nullptr || e->hash != hash || e->size != content.size())
+      return false;
+    // A file last written in the same clock tick as the index or later may have changed again
+    // within that tick without its time showing it (git's "racily clean"): compared instead.
+    if (e->sec > written.sec || (e->sec == written.sec && e->nsec >= written.nsec))
+      return false;
+    Entry now;
+    return Stat(file, &now) && now.size == e->size && now.sec == e->sec && now.nsec == e->nsec &&
+           now.ino == e->ino;
+  }
+  void Record(const std::string& file, uint64_t hash) {
+    Entry e;
+    if (!Stat(file, &e))
+      return;
+    e.path = PathHash(file);
+    e.hash = hash;
+    const Entry* old = Find(e.path);
+    if (old == nullptr || old->hash != e.hash || old->size != e.size || old->sec != e.sec ||
+        old->nsec != e.nsec || old->ino != e.ino)
+      updates[e.path] = e;
+  }
+  void Save() {
+    if (updates.empty())
+      return;  // nothing written, or everything as it was
+    std::vector<Entry> merged;
+    merged.reserve(entries.size() + updates.size());
+    for (const Entry& e : entries) {
+      if (updates.count(e.path) == 0)
+        merged.push_back(e);
+    }
+    for (const auto& [h, e] : updates)
+      merged.push_back(e);
+    std::sort(merged.begin(), merged.end(),
+              [](const Entry& a, const Entry& b) { return a.path < b.path; });
+    std::string data(kHeader);
+    data.append(reinterpret_cast<const char*>(merged.data()), merged.size() * sizeof(Entry));
+    Diagnostics ignored;  // best effort: without it the next run compares the files
+    WriteFileAtomic(path, data, ignored, /*durable=*/false);
+  }
+};
+
+BackgroundWriter::BackgroundWriter(std::string index_path) {
+  if (!index_path.empty()) {
+    index_ = std::make_unique<Index>();
+    index_->path = std::move(index_path);
+    std::filesystem::path dir = std::filesystem::path(index_->path).parent_path();
+    index_->dir = dir.empty() ? "" : dir.string() + "/";
+  }
+  thread_ = std::thread([this] { Work(); });
+}
 
 BackgroundWriter::~BackgroundWriter() {
   Diagnostics ignored;
@@ -260,10 +413,15 @@ void BackgroundWriter::Work() {
       jobs.swap(queue_);  // everything queued so far, taken at once
     }
     for (auto& [path, content] : jobs) {
+      uint64_t hash = index_ != nullptr ? ContentHash(content) : 0;
+      if (index_ != nullptr && index_->Unchanged(path, content, hash))
+        continue;  // still as this writer left it: not read back
       Diagnostics d;
       if (!WriteFileIfChanged(path, content, d)) {
         std::lock_guard<std::mutex> lock(mutex_);
         failures_.Append(d);
+      } else if (index_ != nullptr) {
+        index_->Record(path, hash);
       }
     }
     jobs.clear();
@@ -276,8 +434,11 @@ bool BackgroundWriter::Finish(Diagnostics& diagnostics) {
     closing_ = true;
   }
   wake_.notify_one();
-  if (thread_.joinable())
+  if (thread_.joinable()) {
     thread_.join();
+    if (index_ != nullptr)
+      index_->Save();
+  }
   bool ok = !failures_.has_errors();
   diagnostics.Append(failures_);
   failures_ = Diagnostics();

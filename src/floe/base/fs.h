@@ -3,6 +3,7 @@
 
 #include <condition_variable>
 #include <deque>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -91,9 +92,15 @@ bool WriteFileIfChanged(const std::string& path, std::string_view content,
 /// Writes files with WriteFileIfChanged on a background thread, in the order they are added, so
 /// that a command goes on computing while the file system works. Finish() (or the destructor)
 /// waits for every file.
+///
+/// With an index file, what it writes is remembered there (each file's size, modification time,
+/// inode and a hash of its content), so that the next run finds a file still as it was written
+/// with one stat instead of reading it back: thousands of unchanged compiled files cost little.
+/// A file changed by anyone else since then has another modification time and is compared as
+/// before. The index is written (atomically, best effort) only when it changed.
 class BackgroundWriter {
  public:
-  BackgroundWriter();
+  explicit BackgroundWriter(std::string index_path = {});
   BackgroundWriter(const BackgroundWriter&) = delete;
   BackgroundWriter& operator=(const BackgroundWriter&) = delete;
   BackgroundWriter(BackgroundWriter&&) = delete;
@@ -113,7 +120,9 @@ class BackgroundWriter {
   std::deque<std::pair<std::string, std::string_view>> queue_;
   bool closing_ = false;
   Diagnostics failures_;
-  std::thread thread_;  // last: starts once the members above exist
+  struct Index;
+  std::unique_ptr<Index> index_;  // the worker's only (null without an index path)
+  std::thread thread_;            // last: starts once the members above exist
 };
 
 /// `relative` resolved against the folder of `base_file` (absolute paths are returned as they are).

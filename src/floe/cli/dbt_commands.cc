@@ -159,7 +159,9 @@ int RunDbt(CommandContext& ctx, DbtFlags& f, const std::string& command) {
     }
   }
   std::unique_ptr<DuckEngine> engine;
-  BackgroundWriter compiled_files;  // written while the manifest is built
+  // Written while the manifest is built; target/compiled/.floe_written remembers them (an
+  // unchanged file is then not read back).
+  BackgroundWriter compiled_files(command == "compile" ? target + "/compiled/.floe_written" : "");
   if (command == "compile") {
     if (project->target.type() == "duckdb") {
       const jinja::Value* path = project->target.fields.FindKey("path");

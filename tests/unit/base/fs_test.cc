@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -72,6 +73,46 @@ TEST_F(AtomicFileTest, UnwritableFolderIsReportedAtCommit) {
   ASSERT_EQ(d.items().size(), 1u);
   EXPECT_EQ(d.items()[0].code, Code::kFileUnwritable);
   EXPECT_NE(d.items()[0].message.find("cannot create the file"), std::string::npos);
+}
+
+// Writes `files` (path under dir -> content) through a BackgroundWriter with an index.
+void WriteAll(const fs::path& dir, const std::vector<std::pair<std::string, std::string>>& files) {
+  BackgroundWriter w((dir / ".index").string());
+  for (const auto& [name, content] : files)
+    w.Add((dir / name).string(), content);
+  Diagnostics d;
+  EXPECT_TRUE(w.Finish(d));
+}
+
+TEST_F(AtomicFileTest, IndexedWriterLeavesUnchangedFilesAndRepairsChangedOnes) {
+  std::vector<std::pair<std::string, std::string>> files = {
+      {"a/one.sql", "select 1"}, {"a/two.sql", "select 2"}, {"b/three.sql", ""}};
+  WriteAll(dir_, files);
+  EXPECT_EQ(Slurp(dir_ / "a/one.sql"), "select 1");
+  EXPECT_TRUE(fs::exists(dir_ / ".index"));
+  auto written = fs::last_write_time(dir_ / "a/two.sql");
+  auto index_time = fs::last_write_time(dir_ / ".index");
+  // Someone changes one file (same size), deletes another: the next run repairs both, and
+  // leaves the third as it is.
+  { std::ofstream(dir_ / "a/one.sql") << "select 9"; }
+  fs::remove(dir_ / "b/three.sql");
+  WriteAll(dir_, files);
+  EXPECT_EQ(Slurp(dir_ / "a/one.sql"), "select 1");
+  EXPECT_TRUE(fs::exists(dir_ / "b/three.sql"));
+  EXPECT_EQ(fs::last_write_time(dir_ / "a/two.sql"), written);
+  // A run that changes nothing does not rewrite the index.
+  index_time = fs::last_write_time(dir_ / ".index");
+  WriteAll(dir_, files);
+  EXPECT_EQ(fs::last_write_time(dir_ / ".index"), index_time);
+  // New content is written.
+  WriteAll(dir_, {{"a/two.sql", "select 22"}});
+  EXPECT_EQ(Slurp(dir_ / "a/two.sql"), "select 22");
+  // An index of another format is ignored: every file is compared as before.
+  { std::ofstream(dir_ / ".index") << "garbage\n"; }
+  { std::ofstream(dir_ / "a/one.sql") << "select 8"; }
+  WriteAll(dir_, files);
+  EXPECT_EQ(Slurp(dir_ / "a/one.sql"), "select 1");
+  EXPECT_EQ(Slurp(dir_ / "a/two.sql"), "select 2");
 }
 
 }  // namespace
