@@ -388,7 +388,7 @@ Value RelationForNode(const Node& n, const Value& project_quoting) {
       ApplyQuoting(*r, *q);
     return rel;
   }
-  std::string type = n.materialized();
+  ShortName type = n.materialized();
   if (type == "ephemeral")
     return MakeRelation("", "", "__dbt__cte__" + n.name, "cte", true);
   if (type == "incremental" || type == "seed" || type == "snapshot")
@@ -1090,7 +1090,7 @@ bool LooksLikeFunction(const std::string& text) {
   size_t word = i;
   while (i < text.size() && (isalnum(static_cast<unsigned char>(text[i])) || text[i] == '_'))
     ++i;
-  std::string name = text.substr(word, i - word);
+  std::string_view name = std::string_view(text).substr(word, i - word);
   if (name != "env_var" && name != "ref" && name != "var" && name != "source" && name != "doc")
     return false;
   while (i < text.size() && isspace(static_cast<unsigned char>(text[i])))

@@ -449,7 +449,7 @@ Dict DefaultConfig(const std::string& resource_type) {
   return c;
 }
 
-std::string TreeKey(const std::string& resource_type) {
+std::string TreeKey(std::string_view resource_type) {
   if (resource_type == "model")
     return "models";
   if (resource_type == "seed")

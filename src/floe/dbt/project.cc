@@ -112,7 +112,7 @@ std::string Node::compiled_sql_path() const {
   return out;
 }
 
-std::string Node::materialized() const {
+ShortName Node::materialized() const {
   if (config == nullptr)
     return "";
   const Value* v = config->FindKey("materialized");

@@ -2,6 +2,7 @@
 // A dbt project as dbt loads it: dbt_project.yml of the root project and of every package,
 // profiles.yml, the flags of the invocation, and the parsed graph (manifest) built from the files.
 
+#include <cstring>
 #include <map>
 #include <memory>
 #include <string>
@@ -72,11 +73,30 @@ struct FilePos {
   uint32_t column = 0;
 };
 
+/// A short text compared with literals many times per node (a resource type). Equal to a literal
+/// when its size and bytes are, checked inline: std::string's `==` with a literal measures the
+/// literal and calls compare() on every call.
+class ShortName : public std::string {
+ public:
+  using std::string::string;
+  using std::string::operator=;
+  ShortName(const std::string& s) : std::string(s) {}        // NOLINT(google-explicit-constructor)
+  ShortName(std::string&& s) : std::string(std::move(s)) {}  // NOLINT(google-explicit-constructor)
+  template <size_t N>
+  bool operator==(const char (&literal)[N]) const {
+    return size() == N - 1 && std::memcmp(data(), literal, N - 1) == 0;
+  }
+  template <size_t N>
+  bool operator!=(const char (&literal)[N]) const {
+    return !(*this == literal);
+  }
+};
+
 /// A node of the graph (model, seed, snapshot, test, analysis, operation), a source, an
 /// exposure, a metric, … Its manifest form is `data` (the dict templates see as `model`);
 /// the typed fields are what the engine works with.
 struct Node {
-  std::string resource_type;
+  ShortName resource_type;
   std::string unique_id;
   std::string name;
   std::string package;
@@ -104,7 +124,7 @@ struct Node {
   bool is_ephemeral() const;
   /// Where `dbt compile` writes the compiled SQL, relative to the target path.
   std::string compiled_sql_path() const;
-  std::string materialized() const;
+  ShortName materialized() const;
 };
 
 /// A macro from a file of macro-paths (or floe's own library).

@@ -925,7 +925,7 @@ void AddYamlResources(Project& project, Session& session, const std::vector<Yaml
   Builder(project, session, diagnostics).Run(lists);
 }
 
-std::string ManifestSection(const std::string& resource_type) {
+std::string ManifestSection(std::string_view resource_type) {
   if (resource_type == "source")
     return "sources";
   if (resource_type == "exposure")

@@ -25,6 +25,6 @@ void AddYamlResources(Project& project, Session& session, const std::vector<Yaml
                       Diagnostics& diagnostics);
 
 /// The manifest section a resource type is written to ("nodes" for SQL nodes).
-std::string ManifestSection(const std::string& resource_type);
+std::string ManifestSection(std::string_view resource_type);
 
 }  // namespace floe::dbt
