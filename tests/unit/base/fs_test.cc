@@ -61,6 +61,18 @@ TEST_F(AtomicFileTest, OldContentStaysUntilCommitAndWhenAbandoned) {
   Diagnostics d;
   EXPECT_TRUE(f.Commit(d));
   EXPECT_EQ(Slurp(p), "new");
+  // Not durable: exchanged with the old file, which goes; and a first write has none to replace.
+  AtomicFile g(p.string());
+  g.Write("newer");
+  EXPECT_TRUE(g.Commit(d, /*durable=*/false));
+  EXPECT_EQ(Slurp(p), "newer");
+  EXPECT_EQ(FilesIn(dir_), 1u);
+  fs::path fresh = dir_ / "fresh.json";
+  AtomicFile h(fresh.string());
+  h.Write("first");
+  EXPECT_TRUE(h.Commit(d, /*durable=*/false));
+  EXPECT_EQ(Slurp(fresh), "first");
+  EXPECT_EQ(FilesIn(dir_), 2u);
 }
 
 TEST_F(AtomicFileTest, UnwritableFolderIsReportedAtCommit) {
