@@ -11,6 +11,7 @@
 #include <optional>
 #include <regex>
 #include <set>
+#include <thread>
 #include <unordered_map>
 
 #include "floe/base/fs.h"
@@ -904,14 +905,37 @@ class Parser {
   void AddMacro(const std::string& package, const std::string& rel, const std::string& name,
                 const std::string& full_text, jinja::Position start, const std::string& source);
   void LoadDocs(const Package& pkg);
-  void LoadProperties(const Package& pkg);
-  void LoadSqlNodes(const Package& pkg);
   // A node's code as dbt keeps it: stripped, its checksum, the line it starts on.
   struct SourceCode {
     std::string stripped;
     std::string checksum;
     uint32_t first_line = 1;
   };
+  // A properties file read and parsed ahead (on its own thread, while macros load and model
+  // files are read): its top-level values converted, its problems kept for their turn.
+  struct PropertiesFile {
+    const Package* package;
+    std::string rel, dir, text;
+    Diagnostics read_diags, yaml_diags;
+    bool read = false, parsed = false;
+    Document doc;
+    std::vector<Value> values;  // FromYaml of each entry of a map root, in order
+  };
+  static std::vector<PropertiesFile> ReadPropertiesFiles(const Project& project);
+  void LoadProperties(PropertiesFile& file);
+  // A model folder's files, read and prepared on every core ahead of making their nodes.
+  struct ModelFile {
+    std::string name;  // relative to the folder
+    Diagnostics diagnostics;
+    bool ok = false;
+    SourceCode code;
+  };
+  struct ModelFolder {
+    std::string dir;
+    std::vector<ModelFile> files;
+  };
+  static std::vector<ModelFolder> ReadModelFiles(const Package& pkg);
+  void LoadSqlNodes(const Package& pkg, std::vector<ModelFolder>& models);
   static SourceCode PrepareCode(const std::string& raw);
   Node* NewNode(const Package& pkg, const std::string& type, const std::string& name,
                 const std::string& rel_in_path, const std::string& original, std::string raw);
@@ -1159,90 +1183,114 @@ Value Parser::DocBlocks(const Package& pkg, const Value& text) const {
   return Value(std::move(ids));
 }
 
-void Parser::LoadProperties(const Package& pkg) {
-  std::vector<std::string> dirs = pkg.model_paths;
-  for (const auto* v : {&pkg.seed_paths, &pkg.snapshot_paths, &pkg.analysis_paths, &pkg.macro_paths,
-                        &pkg.test_paths})
-    dirs.insert(dirs.end(), v->begin(), v->end());
-  std::set<std::string> seen;
-  for (const std::string& dir : dirs) {
-    for (const std::string& f : FilesUnder(pkg.dir + "/" + dir, {".yml", ".yaml"})) {
-      std::string rel = JoinPath(dir, f);
-      if (!seen.insert(rel).second)
-        continue;
-      Document doc;
-      Diagnostics local;
-      std::string text;
-      if (!ReadFile(pkg.dir + "/" + rel, text, diags()))
-        continue;
-      if (!ParseYaml(text, doc, local)) {
-        for (Diagnostic d : local.items()) {
-          d.code = Code::kDbtYaml;
-          d.location.file = Display(pkg, rel);
-          diags().Add(d);
-        }
-        continue;
-      }
-      if (!doc.root.is_map())
-        continue;
-      std::string file_checksum;
-      for (const auto& e : doc.root.entries) {
-        const std::string& key = e.key;
-        if (key == "models" || key == "seeds" || key == "snapshots" || key == "analyses" ||
-            key == "macros" || key == "data_tests") {
-          if (!e.value.is_list()) {
-            Error(Code::kDbtYaml, Display(pkg, rel), {e.key_mark.line, e.key_mark.column},
-                  "`" + key + "` must be a list");
-            continue;
-          }
-          for (const floe::Node& item : e.value.items) {
-            std::string name = item.GetString("name");
-            if (name.empty()) {
-              Error(Code::kDbtYaml, Display(pkg, rel), {item.mark.line, item.mark.column},
-                    "an entry of `" + key + "` has no name");
-              continue;
-            }
-            // A YAML snapshot's checksum is its file's: hashed once per file, when needed.
-            if (key == "snapshots" && file_checksum.empty())
-              file_checksum = Sha256Hex(PyStrip(text));
-            patches_.push_back({&pkg, rel, key, FromYaml(item), item.mark,
-                                key == "snapshots" ? file_checksum : std::string(), dir});
-          }
-        } else if (key == "sources") {
-          // Where a source lives may be Jinja (`schema: "{{ target.schema }}"`); descriptions
-          // are rendered later with doc(), tests when they compile.
-          Value sources = FromYaml(e.value);
-          Diagnostics local;
-          auto render = [&](Dict& d) {
-            for (const char* k :
-                 {"database", "schema", "identifier", "loader", "loaded_at_field"}) {
-              if (const Value* v = d.FindKey(k); v && v->is_string())
-                d.Set(Value(k), RenderYamlValue(*v, session_.base, Display(pkg, rel), local));
-            }
-          };
-          if (sources.is_list()) {
-            for (const Value& src : sources.as_list()) {
-              if (!src.is_dict())
-                continue;
-              render(src.as_dict());
-              if (const Value* tables = src.as_dict().FindKey("tables");
-                  tables && tables->is_list()) {
-                for (const Value& t : tables->as_list()) {
-                  if (t.is_dict())
-                    render(t.as_dict());
-                }
-              }
-            }
-          }
-          diags().Append(local);
-          AddSources(pkg, rel, sources);
-        } else if (key == "version") {
+std::vector<Parser::PropertiesFile> Parser::ReadPropertiesFiles(const Project& project) {
+  std::vector<PropertiesFile> out;
+  for (const auto& pkg : project.packages) {
+    std::vector<std::string> dirs = pkg->model_paths;
+    for (const auto* v : {&pkg->seed_paths, &pkg->snapshot_paths, &pkg->analysis_paths,
+                          &pkg->macro_paths, &pkg->test_paths})
+      dirs.insert(dirs.end(), v->begin(), v->end());
+    std::set<std::string> seen;
+    for (const std::string& dir : dirs) {
+      for (const std::string& f : FilesUnder(pkg->dir + "/" + dir, {".yml", ".yaml"})) {
+        std::string rel = JoinPath(dir, f);
+        if (!seen.insert(rel).second)
           continue;
-        } else {
-          // exposures, groups, semantic_models, metrics, saved_queries, unit_tests
-          yaml_resources_.push_back({&pkg, key, rel, dir, FromYaml(e.value)});
+        PropertiesFile& file = out.emplace_back();
+        file.package = pkg.get();
+        file.rel = rel;
+        file.dir = dir;
+        file.read = ReadFile(pkg->dir + "/" + rel, file.text, file.read_diags);
+        if (!file.read)
+          continue;
+        file.parsed = ParseYaml(file.text, file.doc, file.yaml_diags);
+        if (file.parsed && file.doc.root.is_map()) {
+          file.values.reserve(file.doc.root.entries.size());
+          for (const auto& e : file.doc.root.entries)
+            file.values.push_back(FromYaml(e.value));
         }
       }
+    }
+  }
+  return out;
+}
+
+void Parser::LoadProperties(PropertiesFile& file) {
+  const Package& pkg = *file.package;
+  const std::string& rel = file.rel;
+  const std::string& dir = file.dir;
+  const std::string& text = file.text;
+  const Document& doc = file.doc;
+  diags().Append(file.read_diags);
+  if (!file.read)
+    return;
+  if (!file.parsed) {
+    for (Diagnostic d : file.yaml_diags.items()) {
+      d.code = Code::kDbtYaml;
+      d.location.file = Display(pkg, rel);
+      diags().Add(d);
+    }
+    return;
+  }
+  if (!doc.root.is_map())
+    return;
+  std::string file_checksum;
+  for (size_t entry = 0; entry < doc.root.entries.size(); ++entry) {
+    const auto& e = doc.root.entries[entry];
+    Value& value = file.values[entry];
+    const std::string& key = e.key;
+    if (key == "models" || key == "seeds" || key == "snapshots" || key == "analyses" ||
+        key == "macros" || key == "data_tests") {
+      if (!e.value.is_list()) {
+        Error(Code::kDbtYaml, Display(pkg, rel), {e.key_mark.line, e.key_mark.column},
+              "`" + key + "` must be a list");
+        continue;
+      }
+      for (size_t k = 0; k < e.value.items.size(); ++k) {
+        const floe::Node& item = e.value.items[k];
+        std::string name = item.GetString("name");
+        if (name.empty()) {
+          Error(Code::kDbtYaml, Display(pkg, rel), {item.mark.line, item.mark.column},
+                "an entry of `" + key + "` has no name");
+          continue;
+        }
+        // A YAML snapshot's checksum is its file's: hashed once per file, when needed.
+        if (key == "snapshots" && file_checksum.empty())
+          file_checksum = Sha256Hex(PyStrip(text));
+        patches_.push_back({&pkg, rel, key, std::move(value.as_list()[k]), item.mark,
+                            key == "snapshots" ? file_checksum : std::string(), dir});
+      }
+    } else if (key == "sources") {
+      // Where a source lives may be Jinja (`schema: "{{ target.schema }}"`); descriptions
+      // are rendered later with doc(), tests when they compile.
+      Value sources = std::move(value);
+      Diagnostics local;
+      auto render = [&](Dict& d) {
+        for (const char* k : {"database", "schema", "identifier", "loader", "loaded_at_field"}) {
+          if (const Value* v = d.FindKey(k); v && v->is_string())
+            d.Set(Value(k), RenderYamlValue(*v, session_.base, Display(pkg, rel), local));
+        }
+      };
+      if (sources.is_list()) {
+        for (const Value& src : sources.as_list()) {
+          if (!src.is_dict())
+            continue;
+          render(src.as_dict());
+          if (const Value* tables = src.as_dict().FindKey("tables"); tables && tables->is_list()) {
+            for (const Value& t : tables->as_list()) {
+              if (t.is_dict())
+                render(t.as_dict());
+            }
+          }
+        }
+      }
+      diags().Append(local);
+      AddSources(pkg, rel, sources);
+    } else if (key == "version") {
+      continue;
+    } else {
+      // exposures, groups, semantic_models, metrics, saved_queries, unit_tests
+      yaml_resources_.push_back({&pkg, key, rel, dir, std::move(value)});
     }
   }
 }
@@ -1284,43 +1332,49 @@ Node* Parser::NewNode(const Package& pkg, const std::string& type, const std::st
   return raw_ptr;
 }
 
-void Parser::LoadSqlNodes(const Package& pkg) {
+static bool IsPythonFile(const std::string& f) {
+  return f.size() > 3 && f.compare(f.size() - 3, 3, ".py") == 0;
+}
+
+std::vector<Parser::ModelFolder> Parser::ReadModelFiles(const Package& pkg) {
+  std::vector<ModelFolder> folders;
+  for (const std::string& dir : pkg.model_paths) {
+    ModelFolder& folder = folders.emplace_back();
+    folder.dir = dir;
+    for (std::string& f : FilesUnder(pkg.dir + "/" + dir, {".sql", ".py"}))
+      folder.files.push_back({std::move(f), {}, false, {}});
+    ParallelFor(folder.files.size(), [&](size_t i) {
+      ModelFile& file = folder.files[i];
+      if (IsPythonFile(file.name))
+        return;
+      std::string text;
+      file.ok = ReadFile(pkg.dir + "/" + JoinPath(dir, file.name), text, file.diagnostics);
+      if (file.ok)
+        file.code = PrepareCode(text);
+    });
+  }
+  return folders;
+}
+
+void Parser::LoadSqlNodes(const Package& pkg, std::vector<ModelFolder>& models) {
   auto read = [&](const std::string& rel, std::string& text) {
     return ReadFile(pkg.dir + "/" + rel, text, diags());
   };
-  for (const std::string& dir : pkg.model_paths) {
-    // Model files are read and hashed on every core; the nodes are made in file order.
-    std::vector<std::string> files = FilesUnder(pkg.dir + "/" + dir, {".sql", ".py"});
-    struct Read {
-      Diagnostics diagnostics;
-      bool ok = false;
-      SourceCode code;
-    };
-    auto is_python = [](const std::string& f) {
-      return f.size() > 3 && f.compare(f.size() - 3, 3, ".py") == 0;
-    };
-    std::vector<Read> reads(files.size());
-    ParallelFor(files.size(), [&](size_t i) {
-      if (is_python(files[i]))
-        return;
-      std::string text;
-      reads[i].ok = ReadFile(pkg.dir + "/" + JoinPath(dir, files[i]), text, reads[i].diagnostics);
-      if (reads[i].ok)
-        reads[i].code = PrepareCode(text);
-    });
-    for (size_t i = 0; i < files.size(); ++i) {
-      const std::string& f = files[i];
-      std::string rel = JoinPath(dir, f);
-      if (is_python(f)) {
+  // Model files were read and hashed on every core; the nodes are made in file order.
+  for (ModelFolder& folder : models) {
+    for (ModelFile& file : folder.files) {
+      const std::string& f = file.name;
+      std::string rel = JoinPath(folder.dir, f);
+      if (IsPythonFile(f)) {
         Error(Code::kDbtPythonModel, Display(pkg, rel), {1, 1},
               "Python model '" + Stem(f) + "' cannot run: floe runs SQL models only",
               "rewrite the model in SQL, or run it outside floe");
         continue;
       }
-      diags().Append(reads[i].diagnostics);
-      if (!reads[i].ok)
+      diags().Append(file.diagnostics);
+      if (!file.ok)
         continue;
-      Node* n = NewNode(pkg, "model", Stem(f), f, rel, std::move(reads[i].code));
+      Node* n = NewNode(pkg, "model", Stem(f), f, rel, std::move(file.code));
       n->fqn.push_back(pkg.name);
       for (const std::string& d : DirsOf(f))
         n->fqn.push_back(d);
@@ -3426,14 +3480,23 @@ void Parser::ParseEach(const std::vector<Node*>& nodes,
 }
 
 bool Parser::Run() {
+  // Properties YAML is read and parsed on its own thread while macros load and model files
+  // are read: the three do not depend on each other, and YAML parsing is serial.
+  std::vector<PropertiesFile> properties;
+  std::jthread properties_reader([&] { properties = ReadPropertiesFiles(project_); });
   LoadMacros();
   session_.macro_index = std::make_unique<MacroIndex>(project_);
   session_.macros = session_.macro_index.get();
   for (const auto& pkg : project_.packages)
     LoadDocs(*pkg);
   session_.base = BaseContext(project_, &session_);
+  std::vector<std::vector<ModelFolder>> model_files;
   for (const auto& pkg : project_.packages)
-    LoadProperties(*pkg);
+    model_files.push_back(ReadModelFiles(*pkg));
+  properties_reader.join();
+  for (PropertiesFile& file : properties)
+    LoadProperties(file);
+  std::vector<PropertiesFile>().swap(properties);  // their YAML trees are no longer needed
   for (const Patch& p : patches_) {
     std::string type = p.yaml_key == "models"       ? "model"
                        : p.yaml_key == "seeds"      ? "seed"
@@ -3444,8 +3507,8 @@ bool Parser::Run() {
     patch_by_key_[p.package->name + ":" + type + ":" + p.entry.as_dict().FindKey("name")->Str()] =
         &p;
   }
-  for (const auto& pkg : project_.packages)
-    LoadSqlNodes(*pkg);
+  for (size_t i = 0; i < project_.packages.size(); ++i)
+    LoadSqlNodes(*project_.packages[i], model_files[i]);
   ApplyVersions();
   AddYamlSnapshots();
   AddOperations();
