@@ -133,10 +133,15 @@ int RunDbt(CommandContext& ctx, DbtFlags& f, const std::string& command) {
   f.invocation.command = command;
   for (const std::string& m : f.models)
     f.selection.select.push_back(m);
+  std::unique_ptr<dbt::PreviousState> state;
   if (!f.state.empty()) {
-    ctx.Fail(Code::kNotImplemented, "--state (state: selection and deferral) is not available yet",
-             "it arrives with a later part of issue #3");
-    return ctx.exit_code;
+    Diagnostics state_diagnostics;
+    state = dbt::PreviousState::Load(f.state, state_diagnostics);
+    if (!state) {
+      ctx.Report(state_diagnostics);
+      return ctx.exit_code;
+    }
+    f.selection.state = state.get();
   }
   auto session = std::make_unique<dbt::Session>();
   auto project = Load(ctx, f, *session);

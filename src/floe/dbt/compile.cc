@@ -381,6 +381,12 @@ void NodeJson(std::string& out, const Node& n, const Project& project, JsonCache
 
 }  // namespace
 
+std::string ManifestEntryJson(const Node& node, const Project& project) {
+  std::string out;
+  NodeJson(out, node, project, nullptr, nullptr);
+  return out;
+}
+
 bool WriteManifest(const Project& project, const std::string& path, Diagnostics& diagnostics) {
   const Manifest& m = project.manifest;
   // Streamed: the text goes to the file a megabyte at a time (a 50k-model manifest is ~450 MB).

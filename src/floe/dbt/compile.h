@@ -23,6 +23,9 @@ std::string InjectCtes(const std::string& sql, const std::vector<std::string>& c
 /// Writes target/manifest.json (and returns false with a diagnostic when it cannot).
 bool WriteManifest(const Project& project, const std::string& path, Diagnostics& diagnostics);
 
+/// A node's manifest.json entry as JSON text (what WriteManifest writes for it).
+std::string ManifestEntryJson(const Node& node, const Project& project);
+
 /// The target directory of the invocation (absolute).
 std::string TargetDir(const Project& project);
 

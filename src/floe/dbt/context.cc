@@ -356,9 +356,28 @@ struct NodeState {
   Session* session;
   Node* node;
   Phase phase;
-  Dict results;                         // load_result / store_result
-  std::vector<std::string> ephemerals;  // unique_ids of ephemeral refs, in order
+  Dict results;                                 // load_result / store_result
+  std::vector<std::string> ephemerals;          // unique_ids of ephemeral refs, in order
+  std::vector<const jinja::Stmt*> macro_calls;  // while parsing: macros called by the node itself
 };
+
+// dbt's depends_on.macros of a parsed node: the macros its own code called (not those the
+// macros called), in the order of their first call.
+// Compiling adds the calls made then (a test's get_where_subquery, code under `execute`).
+void RecordMacroCalls(const Session& session, Node& node, const NodeState& state) {
+  bool added = false;
+  for (const jinja::Stmt* stmt : state.macro_calls) {
+    const Macro* m = session.macros->ByStatement(stmt);
+    if (m != nullptr && std::find(node.depends_macros.begin(), node.depends_macros.end(),
+                                  m->unique_id) == node.depends_macros.end()) {
+      node.depends_macros.push_back(m->unique_id);
+      added = true;
+    }
+  }
+  Value* dep = node.data.is_dict() ? node.data.as_dict().Find(Value("depends_on")) : nullptr;
+  if (added && state.phase == Phase::kCompile && dep != nullptr && dep->is_dict())
+    dep->as_dict().Set(Value("macros"), MacroIdsValue(node.depends_macros));
+}
 
 // The quote policy of a relation: all parts quoted (dbt-duckdb's default), then the root
 // project's `quoting:` (models, seeds, snapshots) or the source's and table's (sources).
@@ -1226,6 +1245,8 @@ std::string RenderTop(const Dict& globals, const MacroResolver& resolver, Phase 
   Interpreter in(globals, &resolver);
   in.set_host(resolver.host());
   in.set_lenient_undefined(phase == Phase::kParse);
+  if (resolver.host() != nullptr)
+    in.set_macro_call_log(&resolver.host()->macro_calls);
   try {
     return in.Render(tpl);
   } catch (jinja::MacroReturn&) {
@@ -1235,7 +1256,7 @@ std::string RenderTop(const Dict& globals, const MacroResolver& resolver, Phase 
 
 std::string RenderWith(Session& session, Node& node, Phase phase, const jinja::Template& tpl,
                        std::shared_ptr<NodeState>* state_out) {
-  auto state = std::make_shared<NodeState>(NodeState{&session, &node, phase, Dict(), {}});
+  auto state = std::make_shared<NodeState>(NodeState{&session, &node, phase, Dict(), {}, {}});
   Dict globals = NodeGlobals(session, state);
   MacroResolver resolver(session, node.package, &globals, state.get());
   std::string out = RenderTop(globals, resolver, phase, tpl);
@@ -1255,6 +1276,8 @@ MacroIndex::MacroIndex(const Project& project) {
         internal_[m->name] = m.get();
     }
     by_package_[m->package][m->name] = m.get();
+    if (m->stmt != nullptr)
+      by_statement_[m->stmt] = m.get();
   }
   // A package's namespace lists its macros by name.
   auto sorted = [](const ByName<const Macro*>& macros) {
@@ -1348,6 +1371,11 @@ LogCapture::LogCapture(std::string* buffer) : previous_(t_log_buffer) {
 }
 LogCapture::~LogCapture() {
   t_log_buffer = previous_;
+}
+
+const Macro* MacroIndex::ByStatement(const jinja::Stmt* stmt) const {
+  auto it = by_statement_.find(stmt);
+  return it == by_statement_.end() ? nullptr : it->second;
 }
 
 bool MacroIndex::HasOverride(const std::string& name) const {
@@ -1751,12 +1779,13 @@ std::string RenderNode(Session& session, Node& node, Phase phase) {
     // that context.
     const Value* md = node.data.as_dict().FindKey("test_metadata");
     const Value* kwargs = md->as_dict().FindKey("kwargs");
-    auto state = std::make_shared<NodeState>(NodeState{&session, &node, phase, Dict(), {}});
+    auto state = std::make_shared<NodeState>(NodeState{&session, &node, phase, Dict(), {}, {}});
     Dict globals = NodeGlobals(session, state);
     MacroResolver resolver(session, node.package, &globals, state.get());
     Interpreter in(globals, &resolver);
     in.set_host(state.get());
     in.set_lenient_undefined(phase == Phase::kParse);
+    in.set_macro_call_log(&state->macro_calls);
     std::function<Value(const Value&, bool)> render = [&](const Value& v, bool column) -> Value {
       if (v.is_string()) {
         if (column)
@@ -1767,8 +1796,13 @@ std::string RenderNode(Session& session, Node& node, Phase phase) {
         if (text.find("{{") == std::string::npos && text.find("{%") == std::string::npos)
           return LiteralOrString(text);
         if (phase == Phase::kCompile) {
-          if (std::optional<Value> relation = StaticKwarg(session, node, text))
+          if (std::optional<Value> relation = StaticKwarg(session, node, text)) {
+            // as if rendered: dbt's get_where_subquery was called
+            const Macro* where = session.macros->FindInternal("get_where_subquery");
+            if (where != nullptr && text.find("get_where_subquery") != std::string::npos)
+              state->macro_calls.push_back(where->stmt);
             return *relation;
+          }
         }
         return in.RenderValue(*session.SharedTemplate(text, node.original_file_path));
       }
@@ -1796,6 +1830,7 @@ std::string RenderNode(Session& session, Node& node, Phase phase) {
     state->ephemerals.clear();
     globals.Set(Value("_dbt_generic_test_kwargs"), Value(std::move(rendered)));
     std::string out = RenderTop(globals, resolver, phase, *node.tpl);
+    RecordMacroCalls(session, node, *state);
     if (phase == Phase::kCompile) {
       for (const std::string& id : kwarg_ephemerals) {
         if (std::find(state->ephemerals.begin(), state->ephemerals.end(), id) ==
@@ -1811,6 +1846,7 @@ std::string RenderNode(Session& session, Node& node, Phase phase) {
   }
   std::shared_ptr<NodeState> state;
   std::string out = RenderWith(session, node, phase, *node.tpl, &state);
+  RecordMacroCalls(session, node, *state);
   if (phase == Phase::kCompile) {
     List ids;
     for (const std::string& id : state->ephemerals)
@@ -1820,6 +1856,21 @@ std::string RenderNode(Session& session, Node& node, Phase phase) {
   return out;
 }
 
+Value MacroIdsValue(const std::vector<std::string>& ids) {
+  // Nodes come in order: a model's tests follow one another, and call the same macros.
+  thread_local std::vector<std::string> last_ids;
+  thread_local Value last;
+  if (ids != last_ids || !last.is_list()) {
+    last_ids = ids;
+    List list;
+    for (const std::string& id : ids)
+      list.emplace_back(id);
+    last = Value(std::move(list));
+    last.Freeze();
+  }
+  return last;
+}
+
 std::string RenderInNode(Session& session, Node& node, Phase phase, const std::string& text,
                          const std::string& name) {
   jinja::Template tpl = jinja::Parse(text, name);
@@ -1827,7 +1878,8 @@ std::string RenderInNode(Session& session, Node& node, Phase phase, const std::s
 }
 
 Value CallMacro(Session& session, Node& node, const std::string& name, List args) {
-  auto state = std::make_shared<NodeState>(NodeState{&session, &node, Phase::kParse, Dict(), {}});
+  auto state =
+      std::make_shared<NodeState>(NodeState{&session, &node, Phase::kParse, Dict(), {}, {}});
   Dict globals = NodeGlobals(session, state);
   MacroResolver resolver(session, node.package, &globals, state.get());
   Interpreter in(globals, &resolver);

@@ -35,6 +35,9 @@ class Engine {
   virtual bool Execute(const std::string& sql, QueryTable* result, std::string* error) = 0;
 };
 
+/// A node's depends_on.macros as a list value (shared, frozen, by consecutive equal lists).
+Value MacroIdsValue(const std::vector<std::string>& ids);
+
 /// A problem raised while rendering (exceptions.raise_compiler_error, a missing ref, …).
 struct CompilationError {
   std::string message;
@@ -55,6 +58,8 @@ class MacroIndex {
     return package == "dbt" || package == "dbt_duckdb" || package == "dbt_postgres";
   }
   bool HasOverride(const std::string& name) const;  // a non-internal macro of that name
+  /// The macro whose `{% macro %}` statement this is (null for a template's own macro).
+  const Macro* ByStatement(const jinja::Stmt* stmt) const;
   /// No project or package overrides ref() or source() with a macro of that name.
   bool builtin_ref_and_source() const { return builtin_ref_and_source_; }
 
@@ -69,6 +74,7 @@ class MacroIndex {
   ByName<ByName<const Macro*>> by_package_;
   ByName<const Macro*> internal_;
   ByName<Value> namespaces_;
+  std::unordered_map<const jinja::Stmt*, const Macro*> by_statement_;
   bool builtin_ref_and_source_ = true;
 };
 

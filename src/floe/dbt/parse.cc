@@ -2986,6 +2986,24 @@ void Parser::AddTest(std::vector<std::unique_ptr<Node>>& out, const List& inheri
     }
     n->refs_known = true;
   }
+  // dbt records the test's macro before any render (the only one with the shortcut).
+  const MacroIndex& macros = *session_.macros;
+  const Macro* test_macro = macros.Find(ns.empty() ? pkg.name : ns, "test_" + name);
+  if (test_macro == nullptr)
+    test_macro = macros.Find(project_.root().name, "test_" + name);
+  if (test_macro == nullptr)
+    test_macro = macros.FindInternal("test_" + name);
+  if (test_macro != nullptr)
+    n->depends_macros.push_back(test_macro->unique_id);
+  // Without dbt's own shortcut (unique, not_null), dbt renders the arguments while parsing:
+  // the `model` argument calls get_where_subquery.
+  if (shortcut && name != "unique" && name != "not_null") {
+    const Macro* where = macros.Find(project_.root().name, "get_where_subquery");
+    if (where == nullptr)
+      where = macros.FindInternal("get_where_subquery");
+    if (where != nullptr)
+      n->depends_macros.push_back(where->unique_id);
+  }
   n->enabled = target.enabled;
   out.push_back(std::move(n));
 }
@@ -3377,8 +3395,11 @@ void Parser::Link() {
       nodes.push_back(own != nullptr ? *own : Value(id));
     }
     Value* dep = n->data.as_dict().Find(Value("depends_on"));
-    if (dep && dep->is_dict() && n->resource_type != "seed")
+    if (dep && dep->is_dict() && n->resource_type != "seed") {
       dep->as_dict().Set(Value("nodes"), Value(nodes));
+      if (!n->depends_macros.empty())
+        dep->as_dict().Set(Value("macros"), MacroIdsValue(n->depends_macros));
+    }
   });
   // parent_map: each graph member's parents; child_map: the reverse; both sorted. Built from
   // a list sorted once, appended at the map's end (a map insert per node otherwise compares

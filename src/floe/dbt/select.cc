@@ -127,8 +127,8 @@ std::vector<std::string> Split(const std::string& s, char sep) {
 
 class Selector {
  public:
-  Selector(const Project& project, Diagnostics& diagnostics)
-      : project_(project), m_(project.manifest), diags_(diagnostics) {}
+  Selector(const Project& project, const PreviousState* state, Diagnostics& diagnostics)
+      : project_(project), m_(project.manifest), state_(state), diags_(diagnostics) {}
 
   Sets Union(const std::vector<std::string>& args, const std::string& indirect) {
     Sets out;
@@ -281,6 +281,8 @@ class Selector {
                                           value.rfind(".py") == value.size() - 3);
       method = is_path ? "path" : is_file ? "file" : "fqn";
     }
+    if (method == "state" || method == "result")
+      return MatchState(method, value);
     auto field = [](const Node& n, const char* k) -> std::string {
       const Value* v = n.data.as_dict().FindKey(k);
       return v && !v->is_none() ? v->Str() : "";
@@ -385,13 +387,46 @@ class Selector {
         diags_.Error(Code::kDbtSelector, {"--select", 0, 0},
                      "'" + method + "' is not a valid method name",
                      "use fqn, tag, path, file, package, config.<key>, resource_type, test_type, "
-                     "test_name, source, exposure, metric, group, access, version");
+                     "test_name, source, exposure, metric, group, access, version, state, "
+                     "result");
         return out;
       }
       if (hit)
         out.insert(n.unique_id);
     }
     return out;
+  }
+
+  // state: and result: compare with the artifacts of --state (dbt's messages when they
+  // are missing).
+  std::set<std::string> MatchState(const std::string& method, const std::string& value) {
+    auto fail = [&](const std::string& message, const std::string& hint) {
+      diags_.Error(Code::kDbtSelector, {"--select", 0, 0}, message, hint);
+      return std::set<std::string>();
+    };
+    const char* hint = "pass --state with the target folder of an earlier invocation";
+    if (method == "result") {
+      if (state_ == nullptr || !state_->has_results())
+        return fail("No comparison run_results", hint);
+      std::set<std::string> out;
+      for (const std::string& id : state_->WithResult(value)) {
+        auto it = m_.by_id.find(id);
+        if (it != m_.by_id.end() && it->second->resource_type != "group")
+          out.insert(id);
+      }
+      return out;
+    }
+    if (state_ == nullptr || !state_->has_manifest())
+      return fail("Got a state selector method, but no comparison manifest", hint);
+    std::optional<std::set<std::string>> out = state_->Select(project_, value);
+    if (!out) {
+      return fail("Got an invalid selector \"" + value +
+                      "\", expected one of \"['new', 'old', 'modified', 'unmodified', "
+                      "'modified.body', 'modified.configs', 'modified.persisted_descriptions', "
+                      "'modified.relation', 'modified.macros', 'modified.contract']\"",
+                  "");
+    }
+    return *out;
   }
 
   bool MatchFqn(const Node& n, const std::string& value) {
@@ -436,6 +471,7 @@ class Selector {
 
   const Project& project_;
   const Manifest& m_;
+  const PreviousState* state_;
   Diagnostics& diags_;
 };
 
@@ -552,7 +588,7 @@ Sets Selector::Definition(const Value& def, const std::string& indirect) {
 
 std::set<std::string> SelectNodes(const Project& project, const Selection& selection,
                                   Diagnostics& diagnostics) {
-  Selector s(project, diagnostics);
+  Selector s(project, selection.state, diagnostics);
   Sets chosen;
   const Value* selector_def = nullptr;
   std::string selector_name = selection.selector;

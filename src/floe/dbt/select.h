@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "floe/dbt/project.h"
+#include "floe/dbt/state.h"
 
 namespace floe::dbt {
 
@@ -18,7 +19,8 @@ struct Selection {
   std::string indirect = "eager";           // --indirect-selection
   std::vector<std::string> resource_types;  // --resource-type (ls, build)
   std::vector<std::string> exclude_resource_types;  // --exclude-resource-type
-  bool listing = false;  // dbt ls: analyses only when --resource-type asks for them
+  bool listing = false;                  // dbt ls: analyses only when --resource-type asks for them
+  const PreviousState* state = nullptr;  // --state: for the state: and result: methods
 };
 
 /// The unique_ids selected; a bad spec is a diagnostic.

@@ -33,6 +33,8 @@ class MacroCallable : public Callable {
 
   Value Call(Interpreter& in, Arguments& args) override {
     const Stmt& s = *stmt_;
+    if (in.macro_call_log_ != nullptr && in.depth_ == 0)
+      in.macro_call_log_->push_back(stmt_);
     size_t n = s.params.size();
     if (args.positional.size() > n && !s.has_varargs) {
       Throw(s.pos,

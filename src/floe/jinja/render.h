@@ -97,6 +97,10 @@ class Interpreter {
   void set_host(void* host) { host_ = host; }
   void* host() const { return host_; }
 
+  /// Where calls of `{% macro %}`s made outside any macro go (the macro's statement, once per
+  /// call, in order): dbt records those as a node's depends_on.macros. Null: not recorded.
+  void set_macro_call_log(std::vector<const Stmt*>* log) { macro_call_log_ = log; }
+
   /// dbt's parse-time rendering (its capture_macros mode): in the template's own code, outside
   /// macros, an attribute, item or call of an undefined value is undefined too rather than an
   /// error (`{{ some_package.macro() }}` parses before `dbt deps`). Macro bodies stay strict.
@@ -136,6 +140,7 @@ class Interpreter {
   std::vector<Scope> scopes_;  // [0] is the template's top level
   std::string template_name_;
   int depth_ = 0;
+  std::vector<const Stmt*>* macro_call_log_ = nullptr;
   bool lenient_undefined_ = false;
   bool Lenient() const { return lenient_undefined_ && depth_ == 0; }
   bool returning_ = false;

@@ -50,6 +50,7 @@ The last line printed is `dbt-peers: N passed, M failed` followed by `, K known`
 import argparse
 import concurrent.futures
 import difflib
+import inspect
 import json
 import os
 import re
@@ -68,7 +69,9 @@ SCHEMA_NAME = "dbt-manifest-v12.json"
 FLOE_TIMEOUT = 60  # seconds per floe invocation
 DBT_TIMEOUT = 900  # seconds for the whole dbt driver of one project
 DEFAULT_JOBS = 2  # projects at a time (dbt is CPU-bound, the machines have 2 cores)
-COPY_EXCLUDES = {"target", "logs", "peer.duckdb", "peer.duckdb.wal"}  # top level only
+COPY_EXCLUDES = {"target", "logs", "peer.duckdb", "peer.duckdb.wal",
+                 "state_changes"}  # top level only
+STATE_DIR = "prev_state"  # where the first compile's manifest goes for the state: lines
 NOT_COMPARED = "not compared: floe compile failed"
 KEEP = False  # --keep: the temp directories (and dbt.log) survive the run
 MAX_DIFF_LINES = 14
@@ -85,6 +88,28 @@ FIELDS = ("resource_type", "name", "package_name", "path", "original_file_path",
           "primary_key", "unrendered_config", "raw_code", "patch_path", "quoting",
           "loaded_at_field", "source_meta", "external", "identifier", "source_description",
           "test_metadata", "deprecation_date", "latest_version", "time_spine")
+
+def apply_state_changes(project_dir, snapshot, changes, state_dir):
+    """The first compile's manifest to project_dir/state_dir, then state_changes/ over the
+    project: its files replace or add files, and the paths its DELETE file lists go away."""
+    os.makedirs(os.path.join(project_dir, state_dir), exist_ok=True)
+    shutil.copy(os.path.join(snapshot, "manifest.json"),
+                os.path.join(project_dir, state_dir, "manifest.json"))
+    for root, _, files in os.walk(changes):
+        for name in files:
+            src = os.path.join(root, name)
+            rel = os.path.relpath(src, changes)
+            if rel == "DELETE":
+                with open(src, encoding="utf-8") as f:
+                    for line in f:
+                        path = os.path.join(project_dir, line.strip())
+                        if line.strip() and os.path.exists(path):
+                            os.remove(path)
+                continue
+            dst = os.path.join(project_dir, rel)
+            os.makedirs(os.path.dirname(dst), exist_ok=True)
+            shutil.copy(src, dst)
+
 
 # Runs inside dbt's virtualenv (the Python next to the dbt executable), cwd = dbt's copy.
 # argv[1] is a JSON spec: {"deps": bool, "args": [...], "ls": [[...], ...], "snapshot": dir,
@@ -133,6 +158,8 @@ def invoke(kind, args):
     sys.stdout.flush()
     return step
 
+APPLY_STATE_CHANGES
+
 ok = True
 if spec["deps"]:
     ok = invoke("deps", ["deps"])["success"]
@@ -149,9 +176,18 @@ if ok:
     if step["success"]:  # nothing is compared when dbt's compile fails
         for line in spec["ls"]:
             invoke("ls", ["ls", "--profiles-dir", "."] + spec["args"] + line)
+        if spec["state_ls"]:
+            apply_state_changes(".", spec["snapshot"], spec["changes"], spec["state_dir"])
+            for line in spec["state_ls"]:
+                invoke("state-ls", ["ls", "--profiles-dir", ".", "--no-partial-parse"]
+                       + spec["args"] + ["--state", spec["state_dir"]] + line)
 with open(spec["out"], "w", encoding="utf-8") as f:
     json.dump(out, f)
 '''
+
+
+# The driver applies the state changes as the floe side does: one function, its text.
+DRIVER = DRIVER.replace("APPLY_STATE_CHANGES", inspect.getsource(apply_state_changes))
 
 
 # ----------------------------------------------------------------------------------------------
@@ -166,6 +202,8 @@ class Project:
         self.args = []
         self.env = {}
         self.lines = []  # selector lines, as written (stripped)
+        self.state_lines = []  # state_selectors.txt: ls lines run with --state after the changes
+        self.changes = os.path.join(self.path, "state_changes")
         self.deps = any(os.path.exists(os.path.join(self.path, f))
                         for f in ("packages.yml", "dependencies.yml"))
         self.target = "target"
@@ -188,6 +226,11 @@ class Project:
                     continue
                 seen.add(text)
                 self.lines.append(text)
+        state = os.path.join(self.path, "state_selectors.txt")
+        if os.path.isfile(state):
+            self.state_lines = read_lines(state)
+            if not os.path.isdir(self.changes):
+                self.problems.append("corpus: state_selectors.txt without state_changes/")
         args = os.path.join(self.path, "peer_args.txt")
         if os.path.isfile(args):
             lines = read_lines(args)
@@ -275,6 +318,8 @@ def run_dbt(python, project, workdir):
     cwd = os.path.join(workdir, "dbt")
     spec = {"deps": project.deps, "args": project.args,
             "ls": [shlex.split(line) for line in project.lines],
+            "state_ls": [shlex.split(line) for line in project.state_lines],
+            "changes": project.changes, "state_dir": STATE_DIR,
             "snapshot": os.path.join(workdir, "dbt-snapshot"), "target": project.target,
             "out": os.path.join(workdir, "dbt-result.json")}
     spec_path = os.path.join(workdir, "dbt-spec.json")
@@ -328,6 +373,12 @@ def run_floe(floe, project, workdir):
         shutil.copytree(compiled, os.path.join(snap, "compiled"))
     for line in project.lines:
         result["ls"].append(call(["ls", "--profiles-dir", "."] + project.args + shlex.split(line)))
+    result["state_ls"] = []
+    if project.state_lines and result["compile"]["code"] == 0:
+        apply_state_changes(cwd, snap, project.changes, STATE_DIR)
+        for line in project.state_lines:
+            result["state_ls"].append(call(["ls", "--profiles-dir", "."] + project.args +
+                                           ["--state", STATE_DIR] + shlex.split(line)))
     return result
 
 
@@ -573,6 +624,13 @@ def compare_project(project, floe, python, validator, keep_root):
             out.reference.append(f"dbt: {cid}: dbtRunner's result differs from what ls printed "
                                  f"({len(step['result'])} vs {len(step.get('printed', []))} lines)")
         out.checks.append(compare_ls(cid, step, fr))
+    state_steps = [s for s in steps if s["kind"] == "state-ls"]
+    for i, (line, step) in enumerate(zip(project.state_lines, state_steps)):
+        cid = f"state-ls {line}"
+        if i >= len(fl["state_ls"]):
+            out.checks.append(Check(cid, "not compared: floe compile failed"))
+        else:
+            out.checks.append(compare_ls(cid, step, fl["state_ls"][i]))
     return out
 
 
@@ -599,6 +657,8 @@ def manifest_checks(project, workdir, dm, fm, why, validator):
             yield f"fields {uid}"
             if isinstance(e.get("depends_on"), dict) and isinstance(e["depends_on"].get("nodes"), list):
                 yield f"depends_on {uid}"
+            if has_macro_list(e):
+                yield f"macros {uid}"
             if isinstance(e.get("compiled_code"), str):
                 yield f"compiled {uid}"
 
@@ -659,10 +719,30 @@ def manifest_checks(project, workdir, dm, fm, why, validator):
         # depends_on
         if isinstance(d.get("depends_on"), dict) and isinstance(d["depends_on"].get("nodes"), list):
             checks.append(Check(f"depends_on {uid}", compare_depends_on(d, f)))
+        if has_macro_list(d):
+            checks.append(Check(f"macros {uid}", compare_macros(d, f)))
         # compiled
         if isinstance(d.get("compiled_code"), str):
             checks.append(compare_compiled(uid, d, f, workdir, project.target))
     return checks
+
+
+def has_macro_list(entry):
+    """A graph node's depends_on.macros (what state:modified.macros follows)."""
+    dep = entry.get("depends_on")
+    return (entry.get("resource_type") in ("model", "seed", "snapshot", "test", "analysis")
+            and isinstance(dep, dict) and isinstance(dep.get("macros"), list))
+
+
+def compare_macros(d, f):
+    """depends_on.macros equal, order included (the order of the node's first calls)."""
+    if f is None:
+        return "not in floe's manifest"
+    dm = d["depends_on"]["macros"]
+    fm = (f.get("depends_on") or {}).get("macros") if isinstance(f.get("depends_on"), dict) else None
+    if dm == fm:
+        return None
+    return f"dbt {clip(json.dumps(dm), 90)}, floe {clip(json.dumps(fm), 90)}"
 
 
 def compare_depends_on(d, f):

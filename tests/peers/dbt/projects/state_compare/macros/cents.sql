@@ -1,0 +1,3 @@
+{% macro to_cents(column) -%}
+  ({{ column }} * 100)::integer
+{%- endmacro %}

@@ -1,0 +1,1 @@
+select code as order_id, name as country from {{ source('app', 'raw_orders') }}

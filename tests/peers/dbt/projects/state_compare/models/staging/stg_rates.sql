@@ -1,0 +1,1 @@
+select code, {{ to_cents('rate') }} as rate_cents from {{ ref('currencies') }}

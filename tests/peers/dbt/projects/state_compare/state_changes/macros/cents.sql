@@ -1,0 +1,3 @@
+{% macro to_cents(column) -%}
+  round({{ column }} * 100)::integer
+{%- endmacro %}

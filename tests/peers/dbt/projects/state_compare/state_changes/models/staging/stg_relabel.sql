@@ -1,0 +1,2 @@
+{{ config(alias='relabelled') }}
+select 2 as id

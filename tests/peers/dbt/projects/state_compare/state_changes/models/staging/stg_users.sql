@@ -1,0 +1,2 @@
+{{ config(materialized='table') }}
+select code as user_id, rate from {{ source('app', 'raw_users') }}
