@@ -1874,7 +1874,10 @@ Value MacroIdsValue(const std::vector<std::string>& ids) {
 std::string RenderInNode(Session& session, Node& node, Phase phase, const std::string& text,
                          const std::string& name) {
   jinja::Template tpl = jinja::Parse(text, name);
-  return RenderWith(session, node, phase, tpl, nullptr);
+  std::shared_ptr<NodeState> state;
+  std::string out = RenderWith(session, node, phase, tpl, &state);
+  RecordMacroCalls(session, node, *state);
+  return out;
 }
 
 Value CallMacro(Session& session, Node& node, const std::string& name, List args) {

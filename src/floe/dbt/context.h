@@ -165,7 +165,8 @@ bool ParseStaticCall(std::string_view call, bool with_version, StaticCall* out);
 /// (TemplateError), which the caller reports with the node's file.
 std::string RenderNode(Session& session, Node& node, Phase phase);
 
-/// Renders `text` (a hook, a test kwarg) in the context of `node`.
+/// Renders `text` (a hook, a test kwarg) in the context of `node`: what it refs and the macros
+/// it calls are the node's, as with the node's own code.
 std::string RenderInNode(Session& session, Node& node, Phase phase, const std::string& text,
                          const std::string& name);
 

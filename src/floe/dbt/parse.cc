@@ -957,6 +957,7 @@ class Parser {
                const Package& pkg, const std::string& target_kind);
   void Link();
   std::string Schema(Node& n, const Value& custom);
+  bool ParseRenderHooks(Node& n);
   void ApplyVersions();
   void AddYamlSnapshots();
   void AddOperations();
@@ -2068,6 +2069,38 @@ void Parser::ParseRender(Node& n) {
               ")\n  " + e.message);
   } catch (const jinja::MacroReturn&) {
   }
+}
+
+// dbt renders a node's pre- and post-hooks once its config is final, for the refs, sources
+// and macros they use (their text runs later). Whether the node has hooks.
+bool Parser::ParseRenderHooks(Node& n) {
+  if (n.config == nullptr)
+    return false;
+  bool any = false;
+  for (const char* key : {"pre-hook", "post-hook"}) {
+    const Value* hooks = n.config->FindKey(key);
+    if (hooks == nullptr || !hooks->is_list())
+      continue;
+    for (const Value& hook : hooks->as_list()) {
+      const Value* sql = hook.is_dict() ? hook.as_dict().FindKey("sql") : nullptr;
+      if (sql == nullptr || !sql->is_string())
+        continue;
+      any = true;
+      try {
+        RenderInNode(session_, n, Phase::kParse, std::string(sql->as_string()), n.pos.path);
+      } catch (const jinja::TemplateError& e) {
+        Error(Code::kDbtJinja, n.pos.path, {},
+              "Compilation Error in " + n.resource_type + " " + n.name + " (" +
+                  n.original_file_path + "), in its " + key + "\n  " + e.message);
+      } catch (const CompilationError& e) {
+        Error(Code::kDbtCompilation, n.pos.path, {},
+              "Compilation Error in " + n.resource_type + " " + n.name + " (" +
+                  n.original_file_path + "), in its " + key + "\n  " + e.message);
+      } catch (const jinja::MacroReturn&) {
+      }
+    }
+  }
+  return any;
 }
 
 void Parser::ApplyPatch(Node& n, const Patch& p) {
@@ -3561,6 +3594,10 @@ bool Parser::Run() {
       ResolveConfig(*n, yaml_config);
       Finalize(*n);
     } else if (n->resource_type != "seed") {
+      n->data.as_dict().Set(Value("refs"), SharedRefs(*n));
+      n->data.as_dict().Set(Value("sources"), SharedSources(*n));
+    }
+    if (n->resource_type != "seed" && n->resource_type != "test" && ParseRenderHooks(*n)) {
       n->data.as_dict().Set(Value("refs"), SharedRefs(*n));
       n->data.as_dict().Set(Value("sources"), SharedSources(*n));
     }
