@@ -42,4 +42,19 @@ void TuneHeapForOneShotCommand() {
 #endif
 }
 
+int CurrentHeapArena() {
+  unsigned arena = 0;
+  size_t size = sizeof(arena);
+  if (mallctl == nullptr || mallctl("thread.arena", &arena, &size, nullptr, 0) != 0)
+    return -1;
+  return static_cast<int>(arena);
+}
+
+void UseHeapArena(int arena) {
+  if (mallctl == nullptr || arena < 0)
+    return;
+  auto index = static_cast<unsigned>(arena);
+  mallctl("thread.arena", nullptr, nullptr, &index, sizeof(index));
+}
+
 }  // namespace floe

@@ -1856,15 +1856,15 @@ std::string RenderNode(Session& session, Node& node, Phase phase) {
   return out;
 }
 
-Value MacroIdsValue(const std::vector<std::string>& ids) {
+Value MacroIdsValue(const std::vector<std::string_view>& ids) {
   // Nodes come in order: a model's tests follow one another, and call the same macros.
-  thread_local std::vector<std::string> last_ids;
+  thread_local std::vector<std::string_view> last_ids;
   thread_local Value last;
   if (ids != last_ids || !last.is_list()) {
     last_ids = ids;
     List list;
-    for (const std::string& id : ids)
-      list.emplace_back(id);
+    for (std::string_view id : ids)
+      list.emplace_back(std::string(id));
     last = Value(std::move(list));
     last.Freeze();
   }

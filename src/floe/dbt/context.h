@@ -36,7 +36,7 @@ class Engine {
 };
 
 /// A node's depends_on.macros as a list value (shared, frozen, by consecutive equal lists).
-Value MacroIdsValue(const std::vector<std::string>& ids);
+Value MacroIdsValue(const std::vector<std::string_view>& ids);
 
 /// A problem raised while rendering (exceptions.raise_compiler_error, a missing ref, …).
 struct CompilationError {

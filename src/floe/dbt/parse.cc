@@ -16,6 +16,7 @@
 
 #include "floe/base/fs.h"
 #include "floe/base/hash.h"
+#include "floe/base/heap.h"
 #include "floe/base/parallel.h"
 #include "floe/dbt/macro_library.h"
 #include "floe/dbt/resources.h"
@@ -3537,7 +3538,10 @@ bool Parser::Run() {
   // Properties YAML is read and parsed on its own thread while macros load and model files
   // are read: the three do not depend on each other, and YAML parsing is serial.
   std::vector<PropertiesFile> properties;
-  std::jthread properties_reader([&] { properties = ReadPropertiesFiles(project_); });
+  std::jthread properties_reader([&, arena = CurrentHeapArena()] {
+    UseHeapArena(arena);  // what it builds is freed here, once applied
+    properties = ReadPropertiesFiles(project_);
+  });
   LoadMacros();
   session_.macro_index = std::make_unique<MacroIndex>(project_);
   session_.macros = session_.macro_index.get();

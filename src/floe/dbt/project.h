@@ -113,7 +113,7 @@ struct Node {
   std::vector<std::pair<std::string, std::string>> sources;
   std::vector<std::string> depends_on;   // unique_ids, filled by the linker
   std::vector<std::string> direct_deps;  // dependencies that are not refs or sources (metrics)
-  std::vector<std::string> depends_macros;
+  std::vector<std::string_view> depends_macros;  // depends_on.macros: views of Macro::unique_id
   Value config_call;          // dict: configs from {{ config() }} and from the test builder
   Value config_call_written;  // dict: the same as written (for unrendered_config), or Undefined
   bool enabled = true;
