@@ -8,9 +8,11 @@
 #include "floe/base/heap.h"
 #include "floe/cli/context.h"
 #include "floe/dbt/compile.h"
+#include "floe/dbt/json.h"
 #include "floe/dbt/parse.h"
+#include "floe/dbt/run.h"
 #include "floe/dbt/select.h"
-#include "floe/sql/duckdb.h"
+#include "floe/plugins/compute.h"
 
 namespace floe::cli {
 namespace {
@@ -23,53 +25,31 @@ struct DbtFlags {
   std::vector<std::string> output_keys;
   std::string state;
   std::string log_format;
+  bool fail_fast = false;
 };
 
-// The compute engine behind compile-time queries (run_query, introspection): the DuckDB file of
-// the profile target, opened on first use.
-class DuckEngine : public dbt::Engine {
- public:
-  explicit DuckEngine(std::string path) : path_(std::move(path)) {}
-  bool Execute(const std::string& sql, dbt::QueryTable* result, std::string* error) override {
-    std::lock_guard<std::mutex> lock(mutex_);  // one connection; nodes render on several threads
-    if (!conn_) {
-      db_ = sql::DuckDatabase::Open(path_, error);
-      if (!db_)
-        return false;
-      conn_ = db_->Connect(error);
-      if (!conn_)
-        return false;
-    }
-    sql::QueryResult r;
-    if (!conn_->Query(sql, &r, error))
-      return false;
-    result->columns = r.columns;
-    result->rows.clear();
-    for (const auto& row : r.rows) {
-      std::vector<jinja::Value> out;
-      for (const auto& cell : row) {
-        if (!cell) {
-          out.push_back(jinja::Value::MakeNone());
-          continue;
-        }
-        char* end = nullptr;
-        long long i = std::strtoll(cell->c_str(), &end, 10);
-        if (!cell->empty() && end != nullptr && *end == '\0')
-          out.emplace_back(static_cast<int64_t>(i));
-        else
-          out.emplace_back(*cell);
-      }
-      result->rows.push_back(std::move(out));
-    }
-    return true;
+// The compute engine of the profile target, through the compute plugin of its type (opened on
+// first use: commands that never query open nothing). A relative DuckDB path is the project's.
+std::unique_ptr<dbt::Engine> MakeEngine(CommandContext& ctx, const dbt::Project& project) {
+  const auto* plugin =
+      ctx.registry().FindAs<plugins::ComputePlugin>("compute", project.target.type());
+  plugins::Json target =
+      plugins::Json::parse(dbt::ToJson(jinja::Value(project.target.fields)), nullptr, false);
+  if (target.contains("path") && target["path"].is_string()) {
+    std::string p = target["path"].get<std::string>();
+    if (p != ":memory:" && !p.empty() && std::filesystem::path(p).is_relative())
+      target["path"] = (std::filesystem::path(project.root().dir) / p).string();
   }
-
- private:
-  std::string path_;
-  std::unique_ptr<sql::DuckDatabase> db_;
-  std::unique_ptr<sql::DuckConnection> conn_;
-  std::mutex mutex_;
-};
+  std::string type = project.target.type();
+  return std::make_unique<dbt::Engine>(
+      [plugin, target, type](std::string* error) -> std::unique_ptr<plugins::ComputeDatabase> {
+        if (plugin == nullptr) {
+          *error = "no compute plugin for the profile's adapter type '" + type + "'";
+          return nullptr;
+        }
+        return plugin->Open(target, error);
+      });
+}
 
 void AddCommonFlags(CLI::App* cmd, DbtFlags& f) {
   cmd->add_option("--project-dir", f.invocation.project_dir, "the dbt project folder");
@@ -81,10 +61,11 @@ void AddCommonFlags(CLI::App* cmd, DbtFlags& f) {
   cmd->add_option("--state", f.state, "a folder with a previous manifest.json");
   cmd->add_option("--log-format", f.log_format, "text or json (dbt's flag)");
   cmd->add_flag("--full-refresh", f.invocation.full_refresh, "full refresh");
+  cmd->add_flag("-x,--fail-fast", f.fail_fast, "stop at the first failure");
   for (const char* ignored :
        {"--no-partial-parse", "--partial-parse", "--use-colors", "--no-use-colors",
         "--no-version-check", "--quiet", "-q", "--write-json", "--no-write-json", "--static-parser",
-        "--no-static-parser", "--debug", "--fail-fast"}) {
+        "--no-static-parser", "--debug"}) {
     cmd->add_flag(std::string(ignored))->description("accepted for dbt compatibility")->group("");
   }
 }
@@ -147,14 +128,15 @@ int RunDbt(CommandContext& ctx, DbtFlags& f, const std::string& command) {
   auto project = Load(ctx, f, *session);
   if (!project)
     return ctx.exit_code;
-  if (command != "compile") {  // nothing renders again: the parsed templates can go
+  bool runs = command == "run" || command == "seed" || command == "test" || command == "build";
+  if (command != "compile" && !runs) {  // nothing renders again: the parsed templates can go
     for (const auto& node : project->manifest.nodes)
       node->tpl.reset();
   }
   Diagnostics diagnostics;
   std::string target = dbt::TargetDir(*project);
   std::set<std::string> selected;
-  bool needs_selection = command == "ls" || command == "compile";
+  bool needs_selection = command == "ls" || command == "compile" || runs;
   if (needs_selection) {
     f.selection.listing = command == "ls";
     selected = dbt::SelectNodes(*project, f.selection, diagnostics);
@@ -163,19 +145,32 @@ int RunDbt(CommandContext& ctx, DbtFlags& f, const std::string& command) {
       return ctx.exit_code;
     }
   }
-  std::unique_ptr<DuckEngine> engine;
+  std::unique_ptr<dbt::Engine> engine = MakeEngine(ctx, *project);
+  session->engine = engine.get();
+  if (runs) {
+    dbt::RunOptions options;
+    options.command = command;
+    const jinja::Value* threads = project->target.fields.FindKey("threads");
+    options.threads = f.invocation.threads > 0 ? f.invocation.threads
+                      : threads != nullptr && threads->is_int()
+                          ? static_cast<int>(threads->as_int())
+                          : 1;
+    options.fail_fast = f.fail_fast;
+    options.out = &std::cout;
+    int code = dbt::RunNodes(*project, *session, selected, options, diagnostics);
+    if (!dbt::WriteManifest(*project, target + "/manifest.json", diagnostics) && code == 0)
+      code = 2;
+    if (!diagnostics.empty())
+      ctx.Report(diagnostics);
+    ctx.DisposeAtExit(std::move(project));
+    ctx.DisposeAtExit(std::move(session));
+    engine.reset();  // closes the database: what was committed is checkpointed
+    return code;
+  }
   // Written while the manifest is built; target/compiled/.floe_written remembers them (an
   // unchanged file is then not read back).
   BackgroundWriter compiled_files(command == "compile" ? target + "/compiled/.floe_written" : "");
   if (command == "compile") {
-    if (project->target.type() == "duckdb") {
-      const jinja::Value* path = project->target.fields.FindKey("path");
-      std::string p = path ? path->Str() : ":memory:";
-      if (p != ":memory:" && std::filesystem::path(p).is_relative())
-        p = (std::filesystem::path(project->root().dir) / p).string();
-      engine = std::make_unique<DuckEngine>(p);
-      session->engine = engine.get();
-    }
     if (!dbt::CompileNodes(*project, *session, &selected, compiled_files, diagnostics)) {
       compiled_files.Finish(diagnostics);
       ctx.Report(diagnostics);
@@ -204,20 +199,25 @@ int RunDbt(CommandContext& ctx, DbtFlags& f, const std::string& command) {
   }
   ctx.DisposeAtExit(std::move(project));
   ctx.DisposeAtExit(std::move(session));
+  engine.reset();
   return 0;
 }
 
 }  // namespace
 
 void AddDbtCommands(CLI::App& dbt, CommandContext& ctx) {
-  for (const char* name : {"parse", "compile", "ls", "list"}) {
+  for (const char* name : {"parse", "compile", "ls", "list", "seed", "run", "test", "build"}) {
     auto flags = std::make_shared<DbtFlags>();
     std::string command = std::string(name) == "list" ? "ls" : name;
-    CLI::App* cmd = dbt.add_subcommand(
-        name, command == "parse" ? "parse the project and write target/manifest.json"
-              : command == "compile"
-                  ? "compile selected nodes to target/compiled and write the manifest"
-                  : "list the selected resources");
+    static const std::map<std::string, std::string> kAbout = {
+        {"parse", "parse the project and write target/manifest.json"},
+        {"compile", "compile selected nodes to target/compiled and write the manifest"},
+        {"ls", "list the selected resources"},
+        {"seed", "load the selected seeds' CSV files into tables"},
+        {"run", "build the selected models"},
+        {"test", "run the selected data tests"},
+        {"build", "seed, run and test the selected nodes in DAG order"}};
+    CLI::App* cmd = dbt.add_subcommand(name, kAbout.at(command));
     AddCommonFlags(cmd, *flags);
     if (command != "parse")
       AddSelectionFlags(cmd, *flags);

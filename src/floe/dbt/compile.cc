@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <functional>
 #include <iostream>
+#include <mutex>
 #include <thread>
 #include <unordered_map>
 
@@ -146,7 +147,72 @@ Rendered Render(Session& session, Node& n) {
   return r;
 }
 
+// Completes `n` with `sql` and the CTEs of the ephemeral models it uses: each dependency
+// compiled first (by `compile_dep`), its own CTEs before it, deduplicated.
+void InjectEphemerals(Manifest& m, Node& n, std::string sql,
+                      const std::function<bool(Node&)>& compile_dep) {
+  List prepended;  // {id, sql}
+  std::vector<std::string> ids;
+  auto add = [&](const std::string& id, const std::string& cte_sql) {
+    for (const std::string& seen : ids) {
+      if (seen == id)
+        return;
+    }
+    ids.push_back(id);
+    Dict d;
+    d.Set(Value("id"), Value(id));
+    d.Set(Value("sql"), Value(cte_sql));
+    prepended.emplace_back(std::move(d));
+  };
+  List direct;
+  if (n.extra_ctes.is_list())
+    direct.swap(n.extra_ctes.as_list());
+  for (const Value& id_v : direct) {
+    std::string id = id_v.Str();
+    auto it = m.by_id.find(id);
+    if (it == m.by_id.end())
+      continue;
+    Node& dep = *it->second;
+    if (!compile_dep(dep))
+      continue;
+    if (dep.extra_ctes.is_list()) {
+      for (const Value& c : dep.extra_ctes.as_list()) {
+        if (c.is_dict())
+          add(c.as_dict().FindKey("id")->Str(), c.as_dict().FindKey("sql")->Str());
+      }
+    }
+    const Value* pre = dep.data.as_dict().FindKey("_pre_injected_sql");
+    std::string body = pre ? pre->Str() : dep.compiled_code;
+    add(id, " __dbt__cte__" + dep.name + " as (\n" + body + "\n)");
+  }
+  Complete(n, std::move(sql), std::move(prepended));
+}
+
 }  // namespace
+
+bool CompileNode(Session& session, Node& node, Diagnostics& diagnostics, std::string* log) {
+  // Ephemeral models are compiled once, for the first node that uses them, under this lock.
+  static std::recursive_mutex ephemerals;
+  std::function<bool(Node&)> compile = [&](Node& n) -> bool {
+    bool ephemeral = n.is_ephemeral();
+    std::unique_lock<std::recursive_mutex> lock(ephemerals, std::defer_lock);
+    if (ephemeral) {
+      lock.lock();
+      if (n.compiled)
+        return true;
+    }
+    Rendered r = Render(session, n);
+    if (log != nullptr)
+      *log += r.log;
+    diagnostics.Append(r.diagnostics);
+    if (!r.ok || r.completed)
+      return r.ok;
+    std::lock_guard<std::recursive_mutex> inject(ephemerals);
+    InjectEphemerals(session.project->manifest, n, std::move(r.sql), compile);
+    return true;
+  };
+  return compile(node);
+}
 
 bool CompileNodes(Project& project, Session& session, const std::set<std::string>* selected,
                   BackgroundWriter& files, Diagnostics& diagnostics) {
@@ -192,43 +258,7 @@ bool CompileNodes(Project& project, Session& session, const std::set<std::string
       state = 2;
       return r.ok;
     }
-    std::string sql = std::move(r.sql);
-    // Ephemeral CTEs: each dependency compiled first, its own CTEs before it, deduplicated.
-    List prepended;  // {id, sql}
-    std::vector<std::string> ids;
-    auto add = [&](const std::string& id, const std::string& cte_sql) {
-      for (const std::string& seen : ids) {
-        if (seen == id)
-          return;
-      }
-      ids.push_back(id);
-      Dict d;
-      d.Set(Value("id"), Value(id));
-      d.Set(Value("sql"), Value(cte_sql));
-      prepended.emplace_back(std::move(d));
-    };
-    List direct;
-    if (n.extra_ctes.is_list())
-      direct.swap(n.extra_ctes.as_list());
-    for (const Value& id_v : direct) {
-      std::string id = id_v.Str();
-      auto it = m.by_id.find(id);
-      if (it == m.by_id.end())
-        continue;
-      Node& dep = *it->second;
-      if (!compile(dep))
-        continue;
-      if (dep.extra_ctes.is_list()) {
-        for (const Value& c : dep.extra_ctes.as_list()) {
-          if (c.is_dict())
-            add(c.as_dict().FindKey("id")->Str(), c.as_dict().FindKey("sql")->Str());
-        }
-      }
-      const Value* pre = dep.data.as_dict().FindKey("_pre_injected_sql");
-      std::string body = pre ? pre->Str() : dep.compiled_code;
-      add(id, " __dbt__cte__" + dep.name + " as (\n" + body + "\n)");
-    }
-    Complete(n, std::move(sql), std::move(prepended));
+    InjectEphemerals(m, n, std::move(r.sql), compile);
     state = 2;
     return true;
   };

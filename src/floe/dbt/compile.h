@@ -16,6 +16,10 @@ namespace floe::dbt {
 bool CompileNodes(Project& project, Session& session, const std::set<std::string>* selected,
                   BackgroundWriter& files, Diagnostics& diagnostics);
 
+/// Compiles one node now (execute=True), its ephemeral dependencies first (each once; callable
+/// from several threads, for nodes that render independently); what templates log goes to `log`.
+bool CompileNode(Session& session, Node& node, Diagnostics& diagnostics, std::string* log);
+
 /// Inserts CTEs into `sql` after its leading WITH, or as a new WITH clause (dbt's
 /// inject_ctes_into_sql). Each CTE text starts with a space: " __dbt__cte__x as (\n…\n)".
 std::string InjectCtes(const std::string& sql, const std::vector<std::string>& ctes);

@@ -5,11 +5,15 @@
 #include <iostream>
 #include <optional>
 #include <regex>
+#include <set>
 
+#include "floe/base/fs.h"
 #include "floe/base/hash.h"
+#include "floe/dbt/compile.h"
 #include "floe/dbt/json.h"
 #include "floe/dbt/pydatetime.h"
 #include "floe/dbt/resources.h"
+#include "floe/dbt/seed.h"
 #include "floe/jinja/builtins.h"
 #include "floe/jinja/parser.h"
 
@@ -719,21 +723,60 @@ Value ReModule() {
 // ---------------------------------------------------------------------------------------------
 // The adapter object
 
-Value ExecuteSql(Session* session, const std::string& sql, bool fetch) {
-  QueryTable table;
-  std::string error;
+Engine& EngineOf(Session* session) {
   if (session->engine == nullptr)
     Fail("no database connection to run a query at compile time");
-  if (!session->engine->Execute(sql, &table, &error))
-    Fail("Runtime Error\n  " + error);
+  return *session->engine;
+}
+
+// dbt's AdapterResponse: the engine's command status (PostgreSQL's "INSERT 0 5"), or "OK".
+Value AdapterResponse(const QueryTable& table) {
   Dict response;
-  response.Set(Value("_message"), Value("OK"));
-  response.Set(Value("code"), Value("OK"));
-  response.Set(Value("rows_affected"), Value(static_cast<int64_t>(table.rows.size())));
+  if (table.status.empty()) {
+    response.Set(Value("_message"), Value("OK"));
+    return Value(std::move(response));
+  }
+  response.Set(Value("_message"), Value(table.status));
+  response.Set(Value("code"), Value(table.status.substr(0, table.status.find(' '))));
+  response.Set(Value("rows_affected"),
+               table.rows_affected >= 0 ? Value(table.rows_affected) : None());
+  return Value(std::move(response));
+}
+
+Value ExecuteSql(Session* session, const std::string& sql, bool fetch, bool auto_begin) {
+  QueryTable table;
+  std::string error;
+  if (!EngineOf(session).Execute(sql, &table, &error, auto_begin))
+    Fail("Runtime Error\n  " + error);
+  Value response = AdapterResponse(table);
   if (!fetch)
     table = QueryTable{};
   Value agate(std::shared_ptr<Callable>(std::make_shared<AgateTable>(table)));
-  return Value(List{Value(std::move(response)), agate}, true);
+  return Value(List{std::move(response), agate}, true);
+}
+
+// Runs a statement the adapter builds itself (drops, renames): inside the thread's transaction.
+void RunAdapterSql(Session* session, const std::string& sql) {
+  std::string error;
+  if (!EngineOf(session).Execute(sql, nullptr, &error, true))
+    Fail("Runtime Error\n  " + error);
+}
+
+std::string LowerAscii(std::string s) {
+  for (char& c : s)
+    c = static_cast<char>(tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+Relation* AsRelation(const Value& v) {
+  return v.is_object() ? dynamic_cast<Relation*>(v.as_object().get()) : nullptr;
+}
+
+Relation& RelationArg(const Value& v, const char* function) {
+  Relation* r = AsRelation(v);
+  if (r == nullptr)
+    Fail(std::string("adapter.") + function + ": expected a relation, got " + v.Repr());
+  return *r;
 }
 
 Value Dispatch(Session* session, Interpreter& in, const std::string& macro_name, const Value& ns) {
@@ -801,11 +844,67 @@ Value Dispatch(Session* session, Interpreter& in, const std::string& macro_name,
        (ns.is_string() ? ns.Str() : std::string("None")) + "'\n    Searched for: " + list);
 }
 
+// dbt's Column: name, data type and the predicates materializations ask of them.
+class ColumnObject : public Callable {
+ public:
+  ColumnObject(std::string name, std::string type)
+      : name_(std::move(name)), type_(std::move(type)) {}
+  std::string name() const override { return name_; }
+  std::string type_name() const override { return "Column"; }
+  bool callable() const override { return false; }
+  std::string repr() const override { return "<Column " + name_ + " (" + type_ + ")>"; }
+  Value Call(Interpreter&, Arguments&) override { Fail("'Column' object is not callable"); }
+  Value Attr(const std::string& n) override {
+    if (n == "name" || n == "column")
+      return Value(name_);
+    if (n == "data_type" || n == "dtype")
+      return Value(type_);
+    if (n == "quoted")
+      return Value(Quote(name_));
+    std::string upper;
+    for (char c : type_)
+      upper += static_cast<char>(toupper(static_cast<unsigned char>(c)));
+    auto starts = [&](const char* p) { return upper.rfind(p, 0) == 0; };
+    bool integer = starts("INT") || starts("BIGINT") || starts("SMALLINT") || starts("TINYINT") ||
+                   starts("HUGEINT") || starts("UINT") || starts("UBIGINT") ||
+                   starts("USMALLINT") || starts("UTINYINT") || starts("SERIAL") ||
+                   starts("BIGSERIAL");
+    bool floating = starts("FLOAT") || starts("DOUBLE") || starts("REAL");
+    bool numeric = starts("DECIMAL") || starts("NUMERIC");
+    bool string = starts("VARCHAR") || starts("TEXT") || starts("CHAR") || starts("STRING") ||
+                  starts("CHARACTER");
+    auto predicate = [](bool v) {
+      return Fn("predicate", [v](Interpreter&, Arguments&) { return Value(v); });
+    };
+    if (n == "is_string")
+      return predicate(string);
+    if (n == "is_integer")
+      return predicate(integer);
+    if (n == "is_float")
+      return predicate(floating);
+    if (n == "is_numeric")
+      return predicate(numeric);
+    if (n == "is_number")
+      return predicate(integer || floating || numeric);
+    if (n == "string_size")
+      return Fn("string_size", [](Interpreter&, Arguments&) { return Value(int64_t{256}); });
+    if (n == "char_size" || n == "numeric_precision" || n == "numeric_scale")
+      return None();
+    return Value::MakeUndefined(n);
+  }
+  Value Item(const Value& key) override { return Attr(key.Str()); }
+
+ private:
+  std::string name_, type_;
+};
+
+Value MakeColumn(const std::string& name, const std::string& type) {
+  return Value(std::shared_ptr<Callable>(std::make_shared<ColumnObject>(name, type)));
+}
+
 Value ColumnsOf(Session* session, const Value& relation) {
-  if (session->engine == nullptr || !relation.is_object())
-    return Value(List{});
-  auto* rel = dynamic_cast<Relation*>(relation.as_object().get());
-  if (rel == nullptr || rel->cte)
+  Relation* rel = AsRelation(relation);
+  if (session->engine == nullptr || rel == nullptr || rel->cte)
     return Value(List{});
   auto lit = [](const std::string& s) {
     std::string out = "'";
@@ -824,17 +923,8 @@ Value ColumnsOf(Session* session, const Value& relation) {
   if (!session->engine->Execute(sql, &table, &error))
     Fail("Runtime Error\n  " + error);
   List cols;
-  for (const auto& row : table.rows) {
-    Dict c;
-    std::string name = row[0].Str();
-    std::string type = row[1].Str();
-    c.Set(Value("name"), Value(name));
-    c.Set(Value("column"), Value(name));
-    c.Set(Value("data_type"), Value(type));
-    c.Set(Value("dtype"), Value(type));
-    c.Set(Value("quoted"), Value(Quote(name)));
-    cols.emplace_back(std::move(c));
-  }
+  for (const auto& row : table.rows)
+    cols.push_back(MakeColumn(row[0].Str(), row[1].Str()));
   return Value(cols);
 }
 
@@ -897,33 +987,157 @@ Value AdapterObject(Session* session, Phase phase) {
           std::string db = args.Get(0, "database").Str();
           std::string schema = args.Get(1, "schema").Str();
           std::string id = args.Get(2, "identifier").Str();
-          auto lit = [](const std::string& s) { return "'" + s + "'"; };
-          QueryTable t;
           std::string error;
-          std::string sql =
-              "select table_type from information_schema.tables where lower(table_name) = lower(" +
-              lit(id) + ") and lower(table_schema) = lower(" + lit(schema) +
-              ") and lower(table_catalog) = lower(" + lit(db) + ")";
-          if (!session->engine->Execute(sql, &t, &error) || t.rows.empty())
+          std::optional<std::string> kind = session->engine->RelationType(db, schema, id, &error);
+          if (!error.empty())
+            Fail("Runtime Error\n  " + error);
+          if (!kind)
             return None();
-          std::string kind = t.rows[0][0].Str() == "VIEW" ? "view" : "table";
-          return MakeRelation(db, schema, id, kind);
+          return MakeRelation(db, schema, id, *kind);
         }));
   a.Set(Value("load_relation"),
-        Fn("load_relation", [](Interpreter&, Arguments& args) { return args.Get(0, "relation"); }));
+        Fn("load_relation", [session, phase](Interpreter&, Arguments& args) {
+          Value v = args.Get(0, "relation");
+          Relation* r = AsRelation(v);
+          if (phase == Phase::kParse || session->engine == nullptr || r == nullptr || r->cte)
+            return v;
+          std::string error;
+          std::optional<std::string> kind =
+              session->engine->RelationType(r->database, r->schema, r->identifier, &error);
+          if (!kind)
+            return None();
+          auto copy = r->Copy();
+          copy->type = *kind;
+          return FixSelf(copy);
+        }));
+  a.Set(Value("list_relations"), Fn("list_relations", [session](Interpreter&, Arguments& args) {
+          std::string db = args.Get(0, "database").Str();
+          std::string schema = args.Get(1, "schema").Str();
+          std::string error;
+          List out;
+          for (const auto& [id, type] : EngineOf(session).ListRelations(db, schema, &error))
+            out.push_back(MakeRelation(db, schema, id, type));
+          if (!error.empty())
+            Fail("Runtime Error\n  " + error);
+          return Value(out);
+        }));
   a.Set(Value("get_columns_in_relation"),
         Fn("get_columns_in_relation", [session, phase](Interpreter&, Arguments& args) {
           if (phase == Phase::kParse)
             return Value(List{});
           return ColumnsOf(session, args.Get(0, "relation"));
         }));
+  a.Set(Value("get_missing_columns"),
+        Fn("get_missing_columns", [session](Interpreter&, Arguments& args) {
+          // The columns of from_relation that to_relation lacks (names compared ignoring case).
+          Value from = ColumnsOf(session, args.Get(0, "from_relation"));
+          Value to = ColumnsOf(session, args.Get(1, "to_relation"));
+          std::set<std::string> have;
+          for (const Value& c : to.as_list())
+            have.insert(LowerAscii(c.as_object()->name()));
+          List out;
+          for (const Value& c : from.as_list()) {
+            if (have.count(LowerAscii(c.as_object()->name())) == 0)
+              out.push_back(c);
+          }
+          return Value(out);
+        }));
+  a.Set(Value("Column"), Fn("Column", [](Interpreter&, Arguments& args) {
+          return MakeColumn(args.Get(0, "column").Str(), args.Get(1, "dtype").Str());
+        }));
+  a.Set(Value("expand_target_column_types"),
+        Fn("expand_target_column_types", [](Interpreter&, Arguments&) { return None(); }));
   a.Set(Value("execute"), Fn("execute", [session, phase](Interpreter&, Arguments& args) {
           if (phase == Phase::kParse)
             Fail("adapter.execute called while parsing");
           return ExecuteSql(session, args.Get(0, "sql").Str(),
-                            args.Get(2, "fetch", Value(false)).Truthy());
+                            args.Get(2, "fetch", Value(false)).Truthy(),
+                            args.Get(1, "auto_begin", Value(false)).Truthy());
         }));
-  a.Set(Value("commit"), Fn("commit", [](Interpreter&, Arguments&) { return None(); }));
+  a.Set(Value("add_query"), Fn("add_query", [session](Interpreter&, Arguments& args) {
+          return ExecuteSql(session, args.Get(0, "sql").Str(), false,
+                            args.Get(2, "auto_begin", Value(true)).Truthy());
+        }));
+  a.Set(Value("commit"), Fn("commit", [session, phase](Interpreter&, Arguments&) {
+          std::string error;
+          if (phase == Phase::kCompile && session->engine != nullptr &&
+              !session->engine->Commit(&error))
+            Fail("Runtime Error\n  " + error);
+          return None();
+        }));
+  a.Set(Value("drop_relation"), Fn("drop_relation", [session](Interpreter&, Arguments& args) {
+          Relation& r = RelationArg(args.Get(0, "relation"), "drop_relation");
+          if (r.cte)
+            return None();
+          RunAdapterSql(session, "drop " + (r.type.empty() ? std::string("table") : r.type) +
+                                     " if exists " + r.Render() + " cascade");
+          EngineOf(session).CacheDrop(r.database, r.schema, r.identifier);
+          return None();
+        }));
+  a.Set(Value("truncate_relation"),
+        Fn("truncate_relation", [session](Interpreter&, Arguments& args) {
+          Relation& r = RelationArg(args.Get(0, "relation"), "truncate_relation");
+          RunAdapterSql(session, "truncate table " + r.Render());
+          return None();
+        }));
+  a.Set(Value("rename_relation"), Fn("rename_relation", [session](Interpreter&, Arguments& args) {
+          Relation& from = RelationArg(args.Get(0, "from_relation"), "rename_relation");
+          Relation& to = RelationArg(args.Get(1, "to_relation"), "rename_relation");
+          RunAdapterSql(session, "alter " + (from.type.empty() ? std::string("table") : from.type) +
+                                     " " + from.Render() + " rename to " + Quote(to.identifier));
+          EngineOf(session).CacheDrop(from.database, from.schema, from.identifier);
+          EngineOf(session).CacheAdd(to.database, to.schema, to.identifier,
+                                     from.type.empty() ? "table" : from.type);
+          return None();
+        }));
+  a.Set(Value("cache_added"), Fn("cache_added", [session](Interpreter&, Arguments& args) {
+          Relation& r = RelationArg(args.Get(0, "relation"), "cache_added");
+          EngineOf(session).CacheAdd(r.database, r.schema, r.identifier,
+                                     r.type.empty() ? "table" : r.type);
+          return Value("");
+        }));
+  a.Set(Value("cache_dropped"), Fn("cache_dropped", [session](Interpreter&, Arguments& args) {
+          Relation& r = RelationArg(args.Get(0, "relation"), "cache_dropped");
+          EngineOf(session).CacheDrop(r.database, r.schema, r.identifier);
+          return Value("");
+        }));
+  a.Set(Value("cache_renamed"), Fn("cache_renamed", [session](Interpreter&, Arguments& args) {
+          Relation& from = RelationArg(args.Get(0, "from_relation"), "cache_renamed");
+          Relation& to = RelationArg(args.Get(1, "to_relation"), "cache_renamed");
+          EngineOf(session).CacheRename(from.database, from.schema, from.identifier, to.identifier);
+          return Value("");
+        }));
+  a.Set(Value("create_schema"), Fn("create_schema", [session](Interpreter& in, Arguments& args) {
+          Value rel = args.Get(0, "relation");
+          RelationArg(rel, "create_schema");
+          Value macro = in.Lookup("create_schema");
+          Arguments call;
+          call.positional.push_back(rel);
+          in.CallValue(macro, call, {});  // its relations are listed when first asked for
+          return None();
+        }));
+  a.Set(Value("drop_schema"), Fn("drop_schema", [session](Interpreter& in, Arguments& args) {
+          Value rel = args.Get(0, "relation");
+          Relation& r = RelationArg(rel, "drop_schema");
+          Value macro = in.Lookup("drop_schema");
+          Arguments call;
+          call.positional.push_back(rel);
+          in.CallValue(macro, call, {});
+          EngineOf(session).CacheSchema(r.database, r.schema, false);
+          return None();
+        }));
+  a.Set(Value("get_seed_file_path"),
+        Fn("get_seed_file_path", [session](Interpreter& in, Arguments&) {
+          return Value(SeedFilePath(*session->project, *StateOf(in).node));
+        }));
+  a.Set(Value("convert_type"), Fn("convert_type", [](Interpreter&, Arguments& args) {
+          Value table = args.Get(0, "agate_table");
+          int64_t index = args.Get(1, "col_idx").as_int();
+          Value columns = table.is_object() ? table.as_object()->Attr("columns") : None();
+          Value column = columns.is_object() ? columns.as_object()->Item(Value(index)) : None();
+          Value type = column.is_object() ? column.as_object()->Attr("data_type") : None();
+          return type;  // a seed table's columns carry the SQL type dbt would create
+        }));
   a.Set(Value("standardize_grants_dict"),
         Fn("standardize_grants_dict", [](Interpreter&, Arguments&) { return Value(Dict()); }));
   a.Set(Value("behavior"), BehaviorFlags(*session->project));
@@ -1126,7 +1340,7 @@ namespace {
 
 // The values of a node's context that are the node's own (its functions are shared:
 // Session::NodeFunctions).
-Dict NodeGlobals(Session& session, const std::shared_ptr<NodeState>& state) {
+Dict NodeGlobals(Session& session, const NodeState* state) {
   Node& node = *state->node;
   Dict g;
   g.Reserve(5);
@@ -1226,11 +1440,51 @@ Dict MakeNodeFunctions(Session* s, Phase phase) {
         }));
   g.Set(Value("store_raw_result"), Fn("store_raw_result", [](Interpreter& in, Arguments& a) {
           Dict r;
-          r.Set(Value("response"), a.Get(3, "response", None()));
+          Dict response;
+          response.Set(Value("_message"), a.Get(1, "message", None()));
+          response.Set(Value("code"), a.Get(2, "code", None()));
+          response.Set(Value("rows_affected"), a.Get(3, "rows_affected", None()));
+          r.Set(Value("response"), Value(std::move(response)));
           r.Set(Value("table"), a.Get(4, "agate_table", None()));
           r.Set(Value("data"), Value(List{}));
           StateOf(in).results.Set(a.Get(0, "name"), Value(std::move(r)));
           return Value("");
+        }));
+  // render(text): text rendered in the node's context (hooks are rendered when they run).
+  g.Set(Value("render"), Fn("render", [](Interpreter& in, Arguments& a) -> Value {
+          NodeState& st = StateOf(in);
+          jinja::Template tpl = jinja::Parse(a.Get(0, "string").Str(), st.node->original_file_path);
+          Dict globals = NodeGlobals(*st.session, &st);
+          MacroResolver resolver(*st.session, st.node->package, &globals, &st);
+          Interpreter sub(globals, &resolver);
+          sub.set_host(&st);
+          return Value(sub.Render(tpl));
+        }));
+  // write(text): the node's target/run file (dbt writes the SQL of a materialization's `main`
+  // statement there).
+  g.Set(Value("write"), Fn("write", [s](Interpreter& in, Arguments& a) -> Value {
+          NodeState& st = StateOf(in);
+          std::string path = st.node->compiled_sql_path();
+          path.replace(0, std::string("compiled").size(), "run");
+          Diagnostics ignored;  // the run's outcome does not depend on this copy
+          WriteFileAtomic(TargetDir(*s->project) + "/" + path, a.Get(0, "payload").Str(), ignored,
+                          false);
+          return Value("");
+        }));
+  // load_agate_table(): a seed's CSV with dbt's type inference (its SQL types per column).
+  g.Set(Value("load_agate_table"),
+        Fn("load_agate_table", [s](Interpreter& in, Arguments&) -> Value {
+          NodeState& st = StateOf(in);
+          const Node& n = *st.node;
+          const Value* delimiter = n.config ? n.config->FindKey("delimiter") : nullptr;
+          const Value* column_types = n.config ? n.config->FindKey("column_types") : nullptr;
+          std::string error;
+          std::optional<QueryTable> table =
+              LoadSeedTable(SeedFilePath(*s->project, n), delimiter ? delimiter->Str() : ",",
+                            column_types ? *column_types : None(), &error);
+          if (!table)
+            Fail("Runtime Error in seed " + n.name + " (" + n.original_file_path + ")\n  " + error);
+          return Value(std::shared_ptr<Callable>(std::make_shared<AgateTable>(*table)));
         }));
   // dbt builds its flat graph once parsing is done: while parsing, templates see it empty; while
   // compiling, MacroResolver gives the graph when a template reads it.
@@ -1257,7 +1511,7 @@ std::string RenderTop(const Dict& globals, const MacroResolver& resolver, Phase 
 std::string RenderWith(Session& session, Node& node, Phase phase, const jinja::Template& tpl,
                        std::shared_ptr<NodeState>* state_out) {
   auto state = std::make_shared<NodeState>(NodeState{&session, &node, phase, Dict(), {}, {}});
-  Dict globals = NodeGlobals(session, state);
+  Dict globals = NodeGlobals(session, state.get());
   MacroResolver resolver(session, node.package, &globals, state.get());
   std::string out = RenderTop(globals, resolver, phase, tpl);
   if (state_out != nullptr)
@@ -1502,9 +1756,6 @@ Dict BaseContext(const Project& project, Session* session) {
   args.Set(Value("which"), Value(which));
   b.Set(Value("invocation_args_dict"), Value(std::move(args)));
   b.Set(Value("dbt_metadata_envs"), Value(Dict()));
-  b.Set(Value("should_full_refresh"), Fn("should_full_refresh", [p](Interpreter&, Arguments&) {
-          return Value(p->invocation.full_refresh);
-        }));
   (void)session;
   return b;
 }
@@ -1780,7 +2031,7 @@ std::string RenderNode(Session& session, Node& node, Phase phase) {
     const Value* md = node.data.as_dict().FindKey("test_metadata");
     const Value* kwargs = md->as_dict().FindKey("kwargs");
     auto state = std::make_shared<NodeState>(NodeState{&session, &node, phase, Dict(), {}, {}});
-    Dict globals = NodeGlobals(session, state);
+    Dict globals = NodeGlobals(session, state.get());
     MacroResolver resolver(session, node.package, &globals, state.get());
     Interpreter in(globals, &resolver);
     in.set_host(state.get());
@@ -1880,10 +2131,9 @@ std::string RenderInNode(Session& session, Node& node, Phase phase, const std::s
   return out;
 }
 
-Value CallMacro(Session& session, Node& node, const std::string& name, List args) {
-  auto state =
-      std::make_shared<NodeState>(NodeState{&session, &node, Phase::kParse, Dict(), {}, {}});
-  Dict globals = NodeGlobals(session, state);
+Value CallMacro(Session& session, Node& node, const std::string& name, List args, Phase phase) {
+  auto state = std::make_shared<NodeState>(NodeState{&session, &node, phase, Dict(), {}, {}});
+  Dict globals = NodeGlobals(session, state.get());
   MacroResolver resolver(session, node.package, &globals, state.get());
   Interpreter in(globals, &resolver);
   in.set_host(resolver.host());
@@ -1893,6 +2143,50 @@ Value CallMacro(Session& session, Node& node, const std::string& name, List args
   Arguments a;
   a.positional = std::move(args);
   return in.CallValue(callee, a, {});
+}
+
+MaterializationResult RunMaterialization(Session& session, Node& node, const Dict& extras) {
+  std::string materialized(node.materialized());
+  if (node.resource_type == "test")
+    materialized = "test";
+  else if (node.resource_type == "seed")
+    materialized = "seed";
+  else if (node.resource_type == "snapshot")
+    materialized = "snapshot";
+  // dbt's search: the adapter's materialization before the default one; in each, the root
+  // project's, then the packages', then the internal ones.
+  const MacroIndex& macros = *session.macros;
+  const Macro* found = nullptr;
+  for (const std::string& adapter : {session.project->target.type(), std::string("default")}) {
+    std::string name = "materialization_" + materialized + "_" + adapter;
+    found = macros.Find(session.project->root().name, name);
+    for (const auto& pkg : session.project->packages) {
+      if (found == nullptr && !pkg->root)
+        found = macros.Find(pkg->name, name);
+    }
+    if (found == nullptr)
+      found = macros.FindInternal(name);
+    if (found != nullptr)
+      break;
+  }
+  if (found == nullptr) {
+    Fail("No materialization '" + materialized + "' was found for adapter " +
+         session.project->target.type() + "! (searched types 'default' and '" +
+         session.project->target.type() + "')");
+  }
+  auto state =
+      std::make_shared<NodeState>(NodeState{&session, &node, Phase::kCompile, Dict(), {}, {}});
+  Dict globals = NodeGlobals(session, state.get());
+  for (const auto& [k, v] : extras.entries())
+    globals.Set(k, v);
+  MacroResolver resolver(session, node.package, &globals, state.get());
+  Interpreter in(globals, &resolver);
+  in.set_host(state.get());
+  Arguments a;
+  MaterializationResult out;
+  out.returned = in.CallValue(found->callable, a, {});
+  out.results = std::move(state->results);
+  return out;
 }
 
 Value RelationOf(const Session& session, const Node& node) {

@@ -10,30 +10,11 @@
 #include <unordered_map>
 #include <vector>
 
+#include "floe/dbt/engine.h"
 #include "floe/dbt/project.h"
 #include "floe/jinja/render.h"
 
 namespace floe::dbt {
-
-/// A query result as dbt's agate table offers it to templates.
-struct QueryTable {
-  std::vector<std::string> columns;
-  std::vector<std::string> types;
-  std::vector<std::vector<Value>> rows;
-};
-
-/// What compilation with execute=True asks of the compute engine (introspection, run_query).
-class Engine {
- public:
-  Engine() = default;
-  Engine(const Engine&) = delete;
-  Engine& operator=(const Engine&) = delete;
-  Engine(Engine&&) = delete;
-  Engine& operator=(Engine&&) = delete;
-  virtual ~Engine() = default;
-  /// Runs `sql`; on failure returns false with the engine's message. Called from any thread.
-  virtual bool Execute(const std::string& sql, QueryTable* result, std::string* error) = 0;
-};
 
 /// A node's depends_on.macros as a list value (shared, frozen, by consecutive equal lists).
 Value MacroIdsValue(const std::vector<std::string_view>& ids);
@@ -170,8 +151,20 @@ std::string RenderNode(Session& session, Node& node, Phase phase);
 std::string RenderInNode(Session& session, Node& node, Phase phase, const std::string& text,
                          const std::string& name);
 
+/// What a materialization returned, and the statement results it stored (load_result).
+struct MaterializationResult {
+  Value returned;  // {'relations': [...]} as dbt's materializations return it
+  Dict results;    // name -> {response, table, data}
+};
+
+/// Runs the node's materialization macro (`materialization_<name>_<adapter>`, else `_default`:
+/// the root project's, then the packages', then floe's library) with execute=True and
+/// `extras` (sql, compiled_code, pre_hooks, post_hooks, …) in its context. Throws as RenderNode.
+MaterializationResult RunMaterialization(Session& session, Node& node, const Dict& extras);
+
 /// Calls a macro (e.g. generate_schema_name) in the context of `node`, returns its value.
-Value CallMacro(Session& session, Node& node, const std::string& name, List args);
+Value CallMacro(Session& session, Node& node, const std::string& name, List args,
+                Phase phase = Phase::kParse);
 
 /// The relation a node materializes to (None for ephemeral).
 Value RelationOf(const Session& session, const Node& node);

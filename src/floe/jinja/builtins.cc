@@ -491,6 +491,8 @@ Value AttributeOf(Interpreter& in, const Value& item, const Value& attribute, Po
     } else if (v.is_list() && !part.empty() && std::isdigit(static_cast<unsigned char>(part[0]))) {
       size_t i = static_cast<size_t>(std::atoll(part.c_str()));
       v = i < v.as_list().size() ? v.as_list()[i] : Value::MakeUndefined(part);
+    } else if (v.is_object()) {  // a host object (a dbt Column, Relation): its attribute
+      v = v.as_object()->Attr(part);
     } else {
       v = Value::MakeUndefined(part);
     }

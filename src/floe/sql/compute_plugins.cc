@@ -1,11 +1,28 @@
 #include "floe/sql/compute_plugins.h"
 
+#include "floe/sql/duckdb.h"
+#include "floe/sql/postgres.h"
+
 namespace floe::sql {
 namespace {
 
 using config::Json;
 using config::Optional;
 using config::Required;
+
+// A JSON scalar as SQL text: strings quoted, numbers and booleans as they are.
+std::string SqlLiteral(const Json& v) {
+  if (!v.is_string())
+    return v.dump();
+  std::string out = "'";
+  for (char c : v.get<std::string>())
+    out += c == '\'' ? std::string("''") : std::string(1, c);
+  return out + "'";
+}
+
+std::string TextOf(const Json& v) {
+  return v.is_string() ? v.get<std::string>() : v.dump();
+}
 
 class DuckDbCompute : public plugins::ComputePlugin {
  public:
@@ -46,6 +63,36 @@ class DuckDbCompute : public plugins::ComputePlugin {
     return out;
   }
 
+  // dbt-duckdb's target: `path` (default :memory:), `settings` (SET for the database),
+  // `extensions` (LOADed: the built-in ones are parquet, json, icu).
+  std::unique_ptr<plugins::ComputeDatabase> Open(const Json& target,
+                                                 std::string* error) const override {
+    std::string path = target.contains("path") ? TextOf(target.at("path")) : ":memory:";
+    auto db = DuckDatabase::Open(path, error);
+    if (!db)
+      return nullptr;
+    std::string setup;
+    if (target.contains("settings") && target.at("settings").is_object()) {
+      for (const auto& [key, value] : target.at("settings").items())
+        setup += "SET GLOBAL " + key + " = " + SqlLiteral(value) + ";\n";
+    }
+    if (target.contains("extensions") && target.at("extensions").is_array()) {
+      for (const Json& e : target.at("extensions")) {
+        std::string name = e.is_string()                         ? e.get<std::string>()
+                           : e.is_object() && e.contains("name") ? TextOf(e.at("name"))
+                                                                 : "";
+        if (!name.empty())
+          setup += "LOAD " + name + ";\n";
+      }
+    }
+    if (!setup.empty()) {
+      auto con = db->ConnectDuck(error);
+      if (!con || !con->Query(setup, nullptr, error))
+        return nullptr;
+    }
+    return db;
+  }
+
  private:
   plugins::PluginInfo info_;
 };
@@ -83,6 +130,32 @@ class PostgresCompute : public plugins::ComputePlugin {
     for (const char* key : {"dbname", "schema", "threads", "sslmode"})
       out[key] = config.at(key);
     return out;
+  }
+
+  // dbt-postgres's target: host, port, user, password (or pass), dbname, sslmode.
+  std::unique_ptr<plugins::ComputeDatabase> Open(const Json& target,
+                                                 std::string* error) const override {
+    std::string conninfo;
+    auto add = [&](const char* key, const char* field) {
+      if (!target.contains(field) || target.at(field).is_null())
+        return;
+      std::string value = TextOf(target.at(field));
+      std::string quoted;
+      for (char c : value) {
+        if (c == '\'' || c == '\\')
+          quoted += '\\';
+        quoted += c;
+      }
+      conninfo += std::string(conninfo.empty() ? "" : " ") + key + "='" + quoted + "'";
+    };
+    add("host", "host");
+    add("port", "port");
+    add("user", "user");
+    add("password", target.contains("password") ? "password" : "pass");
+    add("dbname", target.contains("dbname") ? "dbname" : "database");
+    add("sslmode", "sslmode");
+    add("connect_timeout", "connect_timeout");
+    return OpenPostgres(conninfo, error);
   }
 
  private:

@@ -108,6 +108,67 @@ class ResultGuard {
   duckdb_result raw_{};
 };
 
+// DuckDB's name of a result column's type (the logical type's id; parameters such as a
+// DECIMAL's width are not part of it).
+std::string TypeName(duckdb_type t) {
+  switch (t) {
+    case DUCKDB_TYPE_BOOLEAN:
+      return "BOOLEAN";
+    case DUCKDB_TYPE_TINYINT:
+      return "TINYINT";
+    case DUCKDB_TYPE_SMALLINT:
+      return "SMALLINT";
+    case DUCKDB_TYPE_INTEGER:
+      return "INTEGER";
+    case DUCKDB_TYPE_BIGINT:
+      return "BIGINT";
+    case DUCKDB_TYPE_UTINYINT:
+      return "UTINYINT";
+    case DUCKDB_TYPE_USMALLINT:
+      return "USMALLINT";
+    case DUCKDB_TYPE_UINTEGER:
+      return "UINTEGER";
+    case DUCKDB_TYPE_UBIGINT:
+      return "UBIGINT";
+    case DUCKDB_TYPE_HUGEINT:
+      return "HUGEINT";
+    case DUCKDB_TYPE_UHUGEINT:
+      return "UHUGEINT";
+    case DUCKDB_TYPE_FLOAT:
+      return "FLOAT";
+    case DUCKDB_TYPE_DOUBLE:
+      return "DOUBLE";
+    case DUCKDB_TYPE_DECIMAL:
+      return "DECIMAL";
+    case DUCKDB_TYPE_DATE:
+      return "DATE";
+    case DUCKDB_TYPE_TIME:
+      return "TIME";
+    case DUCKDB_TYPE_TIMESTAMP:
+      return "TIMESTAMP";
+    case DUCKDB_TYPE_TIMESTAMP_TZ:
+      return "TIMESTAMP WITH TIME ZONE";
+    case DUCKDB_TYPE_INTERVAL:
+      return "INTERVAL";
+    case DUCKDB_TYPE_VARCHAR:
+      return "VARCHAR";
+    case DUCKDB_TYPE_BLOB:
+      return "BLOB";
+    case DUCKDB_TYPE_UUID:
+      return "UUID";
+    case DUCKDB_TYPE_LIST:
+      return "LIST";
+    case DUCKDB_TYPE_STRUCT:
+      return "STRUCT";
+    case DUCKDB_TYPE_MAP:
+      return "MAP";
+    case DUCKDB_TYPE_ENUM:
+      return "ENUM";
+    default:
+      return "UNKNOWN";
+  }
+}
+
 }  // namespace
 
 DuckDatabase::DuckDatabase(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -132,7 +193,11 @@ std::unique_ptr<DuckDatabase> DuckDatabase::Open(const std::string& path, std::s
   return std::unique_ptr<DuckDatabase>(new DuckDatabase(std::move(impl)));
 }
 
-std::unique_ptr<DuckConnection> DuckDatabase::Connect(std::string* error) {
+std::unique_ptr<plugins::ComputeConnection> DuckDatabase::Connect(std::string* error) {
+  return ConnectDuck(error);
+}
+
+std::unique_ptr<DuckConnection> DuckDatabase::ConnectDuck(std::string* error) {
   auto impl = std::make_unique<DuckConnection::Impl>();
   if (Api().duckdb_connect(impl_->db.handle, &impl->con.handle) != DuckDBSuccess) {
     if (error != nullptr)
@@ -161,12 +226,16 @@ bool DuckConnection::Query(const std::string& sql, QueryResult* result, std::str
   if (result == nullptr)
     return true;
   result->columns.clear();
+  result->types.clear();
   result->rows.clear();
   idx_t columns = Api().duckdb_column_count(guard.get());
-  for (idx_t c = 0; c < columns; ++c)
+  for (idx_t c = 0; c < columns; ++c) {
     result->columns.emplace_back(Api().duckdb_column_name(guard.get(), c));
-    // Values as text through DuckDB's own casts. These accessors are deprecated in favour of the
-    // chunk API, which later typed readers use; for text results they are exact.
+    result->types.emplace_back(TypeName(Api().duckdb_column_type(guard.get(), c)));
+  }
+  result->rows_affected = static_cast<int64_t>(Api().duckdb_rows_changed(guard.get()));
+  // Values as text through DuckDB's own casts. These accessors are deprecated in favour of the
+  // chunk API, which later typed readers use; for text results they are exact.
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wdeprecated-declarations"
   idx_t rows = Api().duckdb_row_count(guard.get());
@@ -184,6 +253,10 @@ bool DuckConnection::Query(const std::string& sql, QueryResult* result, std::str
   }
 #pragma GCC diagnostic pop
   return true;
+}
+
+void DuckConnection::Interrupt() {
+  Api().duckdb_interrupt(impl_->con.handle);
 }
 
 }  // namespace floe::sql

@@ -8,27 +8,26 @@
 #include <string>
 #include <vector>
 
+#include "floe/plugins/compute.h"
+
 namespace floe::sql {
 
-/// A fully materialised query result: column names and values as text (NULL = nullopt).
-struct QueryResult {
-  std::vector<std::string> columns;
-  std::vector<std::vector<std::optional<std::string>>> rows;
-};
+using plugins::QueryResult;
 
 class DuckConnection;
 
-class DuckDatabase {
+class DuckDatabase : public plugins::ComputeDatabase {
  public:
   /// Opens (or creates) a database file; ":memory:" or "" for an in-memory database.
   static std::unique_ptr<DuckDatabase> Open(const std::string& path, std::string* error);
-  ~DuckDatabase();
+  ~DuckDatabase() override;
   DuckDatabase(const DuckDatabase&) = delete;
   DuckDatabase& operator=(const DuckDatabase&) = delete;
   DuckDatabase(DuckDatabase&&) = delete;
   DuckDatabase& operator=(DuckDatabase&&) = delete;
 
-  std::unique_ptr<DuckConnection> Connect(std::string* error);
+  std::unique_ptr<DuckConnection> ConnectDuck(std::string* error);
+  std::unique_ptr<plugins::ComputeConnection> Connect(std::string* error) override;
   /// The version of the linked library, e.g. "v1.4.4".
   static std::string LibraryVersion();
 
@@ -38,16 +37,17 @@ class DuckDatabase {
   std::unique_ptr<Impl> impl_;
 };
 
-class DuckConnection {
+class DuckConnection : public plugins::ComputeConnection {
  public:
-  ~DuckConnection();
+  ~DuckConnection() override;
   DuckConnection(const DuckConnection&) = delete;
   DuckConnection& operator=(const DuckConnection&) = delete;
   DuckConnection(DuckConnection&&) = delete;
   DuckConnection& operator=(DuckConnection&&) = delete;
 
   /// Runs `sql`; on failure returns false with DuckDB's message in `error`.
-  bool Query(const std::string& sql, QueryResult* result, std::string* error);
+  bool Query(const std::string& sql, QueryResult* result, std::string* error) override;
+  void Interrupt() override;
 
  private:
   friend class DuckDatabase;

@@ -18,7 +18,7 @@ class DuckDbSmoke : public testing::Test {
     std::string error;
     db_ = DuckDatabase::Open(":memory:", &error);
     ASSERT_NE(db_, nullptr) << error;
-    con_ = db_->Connect(&error);
+    con_ = db_->ConnectDuck(&error);
     ASSERT_NE(con_, nullptr) << error;
   }
   QueryResult Q(const std::string& sql) {

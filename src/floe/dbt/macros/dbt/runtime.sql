@@ -3,6 +3,9 @@
 {%- macro statement(name=None, fetch_result=False, auto_begin=True, language='sql') -%}
   {%- if execute: -%}
     {%- set compiled_code = caller() -%}
+    {%- if name == 'main' -%}
+      {{ write(compiled_code) }}
+    {%- endif -%}
     {%- set res, table = adapter.execute(compiled_code, auto_begin=auto_begin, fetch=fetch_result) -%}
     {%- if name is not none -%}
       {{ store_result(name, response=res, agate_table=table) }}

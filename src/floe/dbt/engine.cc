@@ -1,0 +1,237 @@
+#include "floe/dbt/engine.h"
+
+#include <cstdlib>
+
+namespace floe::dbt {
+namespace {
+
+std::string Lower(std::string s) {
+  for (char& c : s)
+    c = static_cast<char>(tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+std::string SchemaKey(const std::string& database, const std::string& schema) {
+  return Lower(database) + "." + Lower(schema);
+}
+
+std::string Literal(const std::string& s) {
+  std::string out = "'";
+  for (char c : s)
+    out += c == '\'' ? std::string("''") : std::string(1, c);
+  return out + "'";
+}
+
+// A cell as a template value: typed by its column, as agate reads a result.
+Value Typed(const std::string& type, const std::string& text) {
+  if (type == "INTEGER" || type == "BIGINT" || type == "SMALLINT" || type == "TINYINT" ||
+      type == "HUGEINT" || type == "UINTEGER" || type == "UBIGINT" || type == "USMALLINT" ||
+      type == "UTINYINT") {
+    char* end = nullptr;
+    long long i = std::strtoll(text.c_str(), &end, 10);
+    if (end != nullptr && *end == '\0' && !text.empty())
+      return Value(static_cast<int64_t>(i));
+    return Value(text);
+  }
+  if (type == "DOUBLE" || type == "FLOAT" || type == "DECIMAL" || type == "REAL" ||
+      type == "NUMERIC" || type == "DOUBLE PRECISION") {
+    char* end = nullptr;
+    double d = std::strtod(text.c_str(), &end);
+    if (end != nullptr && *end == '\0' && !text.empty())
+      return Value(d);
+    return Value(text);
+  }
+  if (type == "BOOLEAN")
+    return Value(text == "true" || text == "t");
+  return Value(text);
+}
+
+}  // namespace
+
+Engine::~Engine() = default;
+
+Engine::Connection* Engine::ThreadConnection(std::string* error) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto id = std::this_thread::get_id();
+  if (auto it = connections_.find(id); it != connections_.end())
+    return it->second.get();
+  if (!opened_) {
+    opened_ = true;
+    db_ = open_(&open_error_);
+  }
+  if (!db_) {
+    if (error != nullptr)
+      *error = open_error_.empty() ? "no database" : open_error_;
+    return nullptr;
+  }
+  auto c = std::make_unique<Connection>();
+  c->con = db_->Connect(error);
+  if (!c->con)
+    return nullptr;
+  Connection* out = c.get();
+  connections_[id] = std::move(c);
+  return out;
+}
+
+bool Engine::Execute(const std::string& sql, QueryTable* result, std::string* error,
+                     bool auto_begin) {
+  Connection* c = ThreadConnection(error);
+  if (c == nullptr)
+    return false;
+  if (auto_begin && !c->in_transaction) {
+    if (!c->con->Query("begin", nullptr, error))
+      return false;
+    c->in_transaction = true;
+  }
+  plugins::QueryResult r;
+  if (!c->con->Query(sql, &r, error))
+    return false;
+  if (result != nullptr) {
+    result->columns = std::move(r.columns);
+    result->types = r.types;
+    result->rows_affected = r.rows_affected;
+    result->status = std::move(r.status);
+    result->rows.clear();
+    result->rows.reserve(r.rows.size());
+    for (const auto& row : r.rows) {
+      std::vector<Value> out;
+      out.reserve(row.size());
+      for (size_t i = 0; i < row.size(); ++i)
+        out.push_back(row[i] ? Typed(r.types[i], *row[i]) : Value::MakeNone());
+      result->rows.push_back(std::move(out));
+    }
+  }
+  return true;
+}
+
+bool Engine::Begin(std::string* error) {
+  Connection* c = ThreadConnection(error);
+  if (c == nullptr)
+    return false;
+  if (c->in_transaction)
+    return true;
+  if (!c->con->Query("begin", nullptr, error))
+    return false;
+  c->in_transaction = true;
+  return true;
+}
+
+bool Engine::Commit(std::string* error) {
+  Connection* c = ThreadConnection(error);
+  if (c == nullptr)
+    return false;
+  if (!c->in_transaction)
+    return true;
+  c->in_transaction = false;
+  return c->con->Query("commit", nullptr, error);
+}
+
+void Engine::Rollback() {
+  std::string ignored;
+  Connection* c = ThreadConnection(&ignored);
+  if (c == nullptr || !c->in_transaction)
+    return;
+  c->in_transaction = false;
+  c->con->Query("rollback", nullptr, &ignored);
+}
+
+void Engine::InterruptAll() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  for (auto& [id, c] : connections_)
+    c->con->Interrupt();
+}
+
+bool Engine::LoadSchema(const std::string& key, const std::string& database,
+                        const std::string& schema, std::string* error) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (cache_.count(key) != 0)
+      return true;
+  }
+  QueryTable t;
+  std::string sql =
+      "select table_name, table_type from information_schema.tables where lower(table_schema) = "
+      "lower(" +
+      Literal(schema) + ")" +
+      (database.empty() ? "" : " and lower(table_catalog) = lower(" + Literal(database) + ")");
+  if (!Execute(sql, &t, error))
+    return false;
+  std::map<std::string, std::pair<std::string, std::string>> relations;
+  for (const auto& row : t.rows) {
+    std::string name = row[0].Str();
+    std::string type = row[1].Str() == "VIEW" ? "view" : "table";
+    relations[Lower(name)] = {name, type};
+  }
+  std::lock_guard<std::mutex> lock(mutex_);
+  cache_.emplace(key, std::move(relations));
+  return true;
+}
+
+std::optional<std::string> Engine::RelationType(const std::string& database,
+                                                const std::string& schema,
+                                                const std::string& identifier, std::string* error) {
+  std::string key = SchemaKey(database, schema);
+  if (!LoadSchema(key, database, schema, error))
+    return std::nullopt;
+  std::lock_guard<std::mutex> lock(mutex_);
+  const auto& relations = cache_[key];
+  auto it = relations.find(Lower(identifier));
+  if (it == relations.end())
+    return std::nullopt;
+  return it->second.second;
+}
+
+std::vector<std::pair<std::string, std::string>> Engine::ListRelations(const std::string& database,
+                                                                       const std::string& schema,
+                                                                       std::string* error) {
+  std::string key = SchemaKey(database, schema);
+  std::vector<std::pair<std::string, std::string>> out;
+  if (!LoadSchema(key, database, schema, error))
+    return out;
+  std::lock_guard<std::mutex> lock(mutex_);
+  for (const auto& [lower, rel] : cache_[key])
+    out.push_back(rel);
+  return out;
+}
+
+void Engine::CacheAdd(const std::string& database, const std::string& schema,
+                      const std::string& identifier, const std::string& type) {
+  std::string key = SchemaKey(database, schema);
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto it = cache_.find(key);
+  if (it != cache_.end())  // an unlisted schema is read when first asked
+    it->second[Lower(identifier)] = {identifier, type};
+}
+
+void Engine::CacheDrop(const std::string& database, const std::string& schema,
+                       const std::string& identifier) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto it = cache_.find(SchemaKey(database, schema));
+  if (it != cache_.end())
+    it->second.erase(Lower(identifier));
+}
+
+void Engine::CacheRename(const std::string& database, const std::string& schema,
+                         const std::string& from, const std::string& to) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto it = cache_.find(SchemaKey(database, schema));
+  if (it == cache_.end())
+    return;
+  auto rel = it->second.find(Lower(from));
+  if (rel == it->second.end())
+    return;
+  std::string type = rel->second.second;
+  it->second.erase(rel);
+  it->second[Lower(to)] = {to, type};
+}
+
+void Engine::CacheSchema(const std::string& database, const std::string& schema, bool exists) {
+  std::string key = SchemaKey(database, schema);
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (exists)
+    cache_.emplace(key, std::map<std::string, std::pair<std::string, std::string>>{});
+  else
+    cache_.erase(key);
+}
+
+}  // namespace floe::dbt

@@ -1,0 +1,587 @@
+#include "floe/dbt/run.h"
+
+#include <algorithm>
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <deque>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+
+#include "floe/base/fs.h"
+#include "floe/dbt/compile.h"
+#include "floe/dbt/json.h"
+
+namespace floe::dbt {
+namespace {
+
+using Clock = std::chrono::system_clock;
+
+std::string IsoTime(Clock::time_point t) {
+  std::time_t secs = Clock::to_time_t(t);
+  auto micros =
+      std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count() % 1000000;
+  char buf[48];
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%06ldZ", tm.tm_year + 1900,
+                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                static_cast<long>(micros));
+  return buf;
+}
+
+std::string ClockTime() {
+  std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  localtime_r(&now, &tm);
+  char buf[16];
+  std::strftime(buf, sizeof buf, "%H:%M:%S", &tm);
+  return buf;
+}
+
+double Seconds(Clock::time_point a, Clock::time_point b) {
+  return std::chrono::duration<double>(b - a).count();
+}
+
+std::string Fixed(double v, int digits) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.*f", digits, v);
+  return buf;
+}
+
+struct Timing {
+  std::string name;
+  Clock::time_point started, completed;
+};
+
+// One node's run_results entry.
+struct NodeResult {
+  std::string status;  // success error skipped | pass fail warn
+  std::vector<Timing> timing;
+  std::string thread_id;
+  double execution_time = 0;
+  Value adapter_response = Value(Dict());
+  Value message = Value::MakeNone();
+  Value failures = Value::MakeNone();
+  bool blocks_children = false;  // an error, or a test failing with severity error
+};
+
+// The resource types a command runs.
+bool Runs(const std::string& command, const Node& n) {
+  const std::string type(n.resource_type);
+  if (type == "model")
+    return !n.is_ephemeral() && (command == "run" || command == "build");
+  if (type == "seed")
+    return command == "seed" || command == "build";
+  if (type == "test")
+    return command == "test" || command == "build";
+  return false;
+}
+
+std::string ConfigText(const Node& n, const char* key, const std::string& fallback) {
+  const Value* v = n.config ? n.config->FindKey(key) : nullptr;
+  return v != nullptr && !v->is_none() ? v->Str() : fallback;
+}
+
+// dbt's node description in progress lines: "sql table model main.orders", "seed file
+// main.raw", "test not_null_orders_id".
+std::string Describe(const Node& n) {
+  std::string type(n.resource_type);
+  if (type == "test")
+    return "test " + n.name;
+  const Value* schema = n.data.as_dict().FindKey("schema");
+  const Value* alias = n.data.as_dict().FindKey("alias");
+  std::string rel = (schema ? schema->Str() : "") + "." + (alias ? alias->Str() : n.name);
+  if (type == "seed")
+    return "seed file " + rel;
+  return "sql " + ConfigText(n, "materialized", "view") + " model " + rel;
+}
+
+// A dotted progress line as dbt prints it: "<time>  <i> of <n> <text> .... [<status>]".
+std::string ProgressLine(size_t index, size_t total, const std::string& text,
+                         const std::string& status) {
+  std::string line = ClockTime() + "  " + std::to_string(index) + " of " + std::to_string(total) +
+                     " " + text + " ";
+  constexpr size_t kWidth = 80;
+  if (line.size() < kWidth)
+    line += std::string(kWidth - line.size(), '.');
+  return line + " [" + status + "]\n";
+}
+
+Value Hooks(const Node& n, const char* key) {
+  const Value* hooks = n.config ? n.config->FindKey(key) : nullptr;
+  List out;
+  if (hooks != nullptr && hooks->is_list()) {
+    int64_t index = 0;
+    for (const Value& h : hooks->as_list()) {
+      Dict d;
+      if (h.is_dict()) {
+        for (const auto& [k, v] : h.as_dict().entries())
+          d.Set(k, v);
+      } else {
+        d.Set(Value("sql"), h);
+        d.Set(Value("transaction"), Value(true));
+      }
+      d.Set(Value("index"), Value(index++));
+      out.emplace_back(std::move(d));
+    }
+  }
+  return Value(std::move(out));
+}
+
+std::string FirstLines(const Diagnostics& d) {
+  std::string out;
+  for (const auto& item : d.items()) {
+    if (item.severity == Severity::kError)
+      return item.message;
+  }
+  return out;
+}
+
+class Runner {
+ public:
+  Runner(Project& project, Session& session, const RunOptions& options)
+      : project_(project), session_(session), options_(options) {}
+
+  int Run(const std::set<std::string>& selected, Diagnostics& diagnostics);
+
+ private:
+  struct Task {
+    Node* node;
+    std::vector<size_t> children;
+    size_t waiting = 0;  // parents not yet done
+    bool skip = false;   // a parent failed
+    NodeResult result;
+  };
+
+  void BuildGraph(const std::set<std::string>& selected);
+  bool CreateSchemas(Diagnostics& diagnostics);
+  void Worker(int number);
+  NodeResult Execute(Node& node, const std::string& thread_id);
+  void Finish(size_t task);
+  bool WriteResults(Clock::time_point started, Diagnostics& diagnostics);
+  void Print(const std::string& text) {
+    if (options_.out != nullptr) {
+      *options_.out << text;
+      options_.out->flush();
+    }
+  }
+
+  Project& project_;
+  Session& session_;
+  const RunOptions& options_;
+  std::vector<Task> tasks_;
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  std::deque<size_t> ready_;
+  size_t done_ = 0;
+  size_t started_ = 0;
+  bool stop_ = false;  // --fail-fast after a failure
+  std::string target_;
+};
+
+void Runner::BuildGraph(const std::set<std::string>& selected) {
+  Manifest& m = project_.manifest;
+  std::unordered_map<const Node*, size_t> index;
+  for (const auto& n : m.nodes) {
+    if (selected.count(n->unique_id) != 0 && Runs(options_.command, *n)) {
+      index[n.get()] = tasks_.size();
+      tasks_.push_back(Task{n.get(), {}, 0, false, {}});
+    }
+  }
+  // A task's parents: its nearest running ancestors, through nodes that do not run (ephemeral
+  // models, unselected nodes), as dbt keeps transitive edges in a selected subgraph.
+  std::unordered_map<const Node*, std::vector<size_t>> through;
+  std::function<const std::vector<size_t>&(const Node&)> ancestors =
+      [&](const Node& n) -> const std::vector<size_t>& {
+    auto [it, fresh] = through.try_emplace(&n);
+    if (!fresh)
+      return it->second;
+    std::vector<size_t> out;
+    for (const std::string& dep : n.depends_on) {
+      auto d = m.by_id.find(dep);
+      if (d == m.by_id.end())
+        continue;
+      auto running = index.find(d->second);
+      if (running != index.end()) {
+        out.push_back(running->second);
+      } else {
+        for (size_t a : ancestors(*d->second))
+          out.push_back(a);
+      }
+    }
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    std::vector<size_t>& slot = through[&n];
+    slot = std::move(out);
+    return slot;
+  };
+  std::vector<std::vector<size_t>> parents(tasks_.size());
+  for (size_t i = 0; i < tasks_.size(); ++i)
+    parents[i] = ancestors(*tasks_[i].node);
+  // build: a test runs before the children of what it tests (unless a child is what the test
+  // also depends on), so that a failing test stops them.
+  if (options_.command == "build") {
+    std::vector<std::vector<size_t>> children(tasks_.size());
+    for (size_t i = 0; i < tasks_.size(); ++i) {
+      for (size_t p : parents[i])
+        children[p].push_back(i);
+    }
+    std::function<void(size_t, std::set<size_t>&)> collect = [&](size_t i, std::set<size_t>& out) {
+      for (size_t p : parents[i]) {
+        if (out.insert(p).second)
+          collect(p, out);
+      }
+    };
+    for (size_t t = 0; t < tasks_.size(); ++t) {
+      if (tasks_[t].node->resource_type != "test")
+        continue;
+      std::set<size_t> upstream;
+      collect(t, upstream);
+      for (size_t p : std::vector<size_t>(parents[t])) {
+        for (size_t c : children[p]) {
+          if (c != t && tasks_[c].node->resource_type != "test" && upstream.count(c) == 0 &&
+              std::find(parents[c].begin(), parents[c].end(), t) == parents[c].end())
+            parents[c].push_back(t);
+        }
+      }
+    }
+  }
+  for (size_t i = 0; i < tasks_.size(); ++i) {
+    tasks_[i].waiting = parents[i].size();
+    for (size_t p : parents[i])
+      tasks_[p].children.push_back(i);
+    if (parents[i].empty())
+      ready_.push_back(i);
+  }
+}
+
+// dbt creates the schemas of the nodes it will build before it runs any.
+bool Runner::CreateSchemas(Diagnostics& diagnostics) {
+  std::set<std::string> seen;
+  for (const Task& t : tasks_) {
+    Node& n = *t.node;
+    if (n.resource_type == "test")
+      continue;
+    const Value* db = n.data.as_dict().FindKey("database");
+    const Value* schema = n.data.as_dict().FindKey("schema");
+    std::string key = (db ? db->Str() : "") + "\x1f" + (schema ? schema->Str() : "");
+    if (!seen.insert(key).second)
+      continue;
+    try {
+      Value relation = RelationOf(session_, n);
+      CallMacro(session_, n, "floe_create_run_schema", {relation}, Phase::kCompile);
+    } catch (const jinja::TemplateError& e) {
+      diagnostics.Error(Code::kDbtRuntime, {n.pos.path, 0, 0}, "Runtime Error\n  " + e.message);
+      return false;
+    } catch (const CompilationError& e) {
+      diagnostics.Error(Code::kDbtRuntime, {n.pos.path, 0, 0}, "Runtime Error\n  " + e.message);
+      return false;
+    }
+  }
+  std::string error;
+  if (session_.engine != nullptr && !session_.engine->Commit(&error)) {
+    diagnostics.Error(Code::kDbtRuntime, {project_.root().dir, 0, 0}, "Runtime Error\n  " + error);
+    return false;
+  }
+  return true;
+}
+
+NodeResult Runner::Execute(Node& node, const std::string& thread_id) {
+  NodeResult r;
+  r.thread_id = thread_id;
+  auto start = Clock::now();
+  Timing compile{"compile", start, start};
+  std::string log;
+  Diagnostics problems;
+  bool compiled = node.resource_type == "seed" || CompileNode(session_, node, problems, &log);
+  if (node.resource_type == "seed")
+    node.compiled = true;
+  compile.completed = Clock::now();
+  r.timing.push_back(compile);
+  if (!log.empty())
+    Print(log);
+  auto fail = [&](const std::string& message) {
+    r.status = "error";
+    r.message = Value(message);
+    r.blocks_children = true;
+  };
+  if (!compiled) {
+    fail(FirstLines(problems));
+  } else {
+    if (!node.compiled_code.empty() && node.resource_type != "seed")
+      WriteFileAtomic(target_ + "/" + node.compiled_sql_path(), node.compiled_code, problems,
+                      false);
+    Timing execute{"execute", Clock::now(), {}};
+    Dict extras;
+    extras.Set(Value("sql"), Value(node.compiled_code));
+    extras.Set(Value("compiled_code"), Value(node.compiled_code));
+    extras.Set(Value("pre_hooks"), Hooks(node, "pre-hook"));
+    extras.Set(Value("post_hooks"), Hooks(node, "post-hook"));
+    std::string what =
+        std::string(node.resource_type) + " " + node.name + " (" + node.original_file_path + ")";
+    try {
+      MaterializationResult m = RunMaterialization(session_, node, extras);
+      const Value* main = m.results.FindKey("main");
+      Value response = main != nullptr && main->is_dict() && main->as_dict().FindKey("response")
+                           ? *main->as_dict().FindKey("response")
+                           : Value(Dict());
+      if (node.resource_type == "test") {
+        // The test's one row: failures, should_warn, should_error.
+        const Value* data =
+            main != nullptr && main->is_dict() ? main->as_dict().FindKey("data") : nullptr;
+        if (data == nullptr || !data->is_list() || data->as_list().empty())
+          throw CompilationError{"the test returned no result row"};
+        const List& row = data->as_list()[0].as_list();
+        int64_t failures = row.size() > 0 && row[0].is_int() ? row[0].as_int() : 0;
+        bool should_warn = row.size() > 1 && row[1].Truthy();
+        bool should_error = row.size() > 2 && row[2].Truthy();
+        std::string severity = ConfigText(node, "severity", "ERROR");
+        std::transform(severity.begin(), severity.end(), severity.begin(), ::toupper);
+        r.failures = Value(failures);
+        auto got = "Got " + std::to_string(failures) + " result" + (failures == 1 ? "" : "s") +
+                   ", configured to ";
+        if (severity == "ERROR" && should_error) {
+          r.status = "fail";
+          r.message = Value(got + "fail if " + ConfigText(node, "error_if", "!= 0"));
+          r.blocks_children = true;
+        } else if (should_warn) {
+          r.status = "warn";
+          r.message = Value(got + "warn if " + ConfigText(node, "warn_if", "!= 0"));
+        } else {
+          r.status = "pass";
+        }
+        r.adapter_response = response;
+      } else {
+        r.status = "success";
+        r.adapter_response = response;
+        const Value* message =
+            response.is_dict() ? response.as_dict().FindKey("_message") : nullptr;
+        r.message = message != nullptr ? *message : Value("OK");
+      }
+    } catch (const jinja::TemplateError& e) {
+      // A database error comes as "Runtime Error\n  <message>" (ExecuteSql).
+      const std::string runtime = "Runtime Error\n";
+      if (e.message.rfind(runtime, 0) == 0)
+        fail("Runtime Error in " + what + "\n" + e.message.substr(runtime.size()));
+      else
+        fail("Compilation Error in " + what + "\n  " + e.message);
+    } catch (const CompilationError& e) {
+      fail("Compilation Error in " + what + "\n  " + e.message);
+    } catch (const jinja::MacroReturn&) {
+      fail("Compilation Error in " + what + "\n  return() called outside of a macro");
+    } catch (const std::exception& e) {
+      fail("Runtime Error in " + what + "\n  " + e.what());
+    }
+    // What the materialization did after its commit (dropping the backup) is kept; a failed
+    // node's transaction is rolled back, leaving the previous version of its relation.
+    if (session_.engine != nullptr) {
+      std::string error;
+      if (r.status == "error")
+        session_.engine->Rollback();
+      else if (!session_.engine->Commit(&error))
+        fail("Runtime Error in " + what + "\n  " + error);
+    }
+    execute.completed = Clock::now();
+    r.timing.push_back(execute);
+  }
+  r.execution_time = Seconds(start, Clock::now());
+  return r;
+}
+
+void Runner::Worker(int number) {
+  std::string thread_id = "Thread-" + std::to_string(number) + " (worker)";
+  std::unique_lock<std::mutex> lock(mutex_);
+  for (;;) {
+    cv_.wait(lock, [&] { return !ready_.empty() || done_ == tasks_.size(); });
+    if (ready_.empty())
+      return;
+    size_t i = ready_.front();
+    ready_.pop_front();
+    Task& t = tasks_[i];
+    size_t index = ++started_;
+    std::string text = Describe(*t.node);
+    if (t.skip || stop_) {
+      t.result.status = "skipped";
+      t.result.thread_id = thread_id;
+      t.result.blocks_children = true;
+      Print(ProgressLine(index, tasks_.size(), "SKIP relation " + text.substr(text.rfind(' ') + 1),
+                         "SKIP"));
+      Finish(i);
+      continue;
+    }
+    Print(ProgressLine(index, tasks_.size(), "START " + text, "RUN"));
+    lock.unlock();
+    NodeResult r = Execute(*t.node, thread_id);
+    lock.lock();
+    std::string took = " in " + Fixed(r.execution_time, 2) + "s";
+    std::string status;
+    std::string line;
+    if (r.status == "success") {
+      line = (t.node->resource_type == "seed" ? "OK loaded " : "OK created ") + text;
+      status = r.message.Str() + took;
+    } else if (r.status == "pass") {
+      line = "PASS " + text;
+      status = "PASS" + took;
+    } else if (r.status == "warn") {
+      line = "WARN " + std::to_string(r.failures.as_int()) + " " + text;
+      status = "WARN " + std::to_string(r.failures.as_int()) + took;
+    } else if (r.status == "fail") {
+      line = "FAIL " + std::to_string(r.failures.as_int()) + " " + text;
+      status = "FAIL " + std::to_string(r.failures.as_int()) + took;
+    } else {
+      line = "ERROR creating " + text;
+      status = "ERROR" + took;
+    }
+    Print(ProgressLine(index, tasks_.size(), line, status));
+    t.result = std::move(r);
+    if (t.result.blocks_children && options_.fail_fast)
+      stop_ = true;
+    Finish(i);
+  }
+}
+
+// Marks a task done (the lock held): its children get one parent fewer, and are skipped when it
+// failed.
+void Runner::Finish(size_t i) {
+  Task& t = tasks_[i];
+  ++done_;
+  for (size_t c : t.children) {
+    if (t.result.blocks_children)
+      tasks_[c].skip = true;
+    if (--tasks_[c].waiting == 0) {
+      auto pos = std::lower_bound(ready_.begin(), ready_.end(), c);
+      ready_.insert(pos, c);
+    }
+  }
+  cv_.notify_all();
+}
+
+bool Runner::WriteResults(Clock::time_point started, Diagnostics& diagnostics) {
+  std::string out = "{\"metadata\":{";
+  Dict md;
+  md.Set(Value("dbt_schema_version"), Value("https://schemas.getdbt.com/dbt/run-results/v6.json"));
+  md.Set(Value("dbt_version"), Value("1.11.16"));
+  md.Set(Value("generated_at"), Value(IsoTime(Clock::now())));
+  md.Set(Value("invocation_id"), Value(project_.invocation_id));
+  md.Set(Value("invocation_started_at"), Value(project_.run_started_at));
+  md.Set(Value("env"), Value(Dict()));
+  List results;
+  for (const Task& t : tasks_) {
+    const NodeResult& r = t.result;
+    const Node& n = *t.node;
+    Dict d;
+    d.Set(Value("status"), Value(r.status));
+    List timing;
+    for (const Timing& tm : r.timing) {
+      Dict x;
+      x.Set(Value("name"), Value(tm.name));
+      x.Set(Value("started_at"), Value(IsoTime(tm.started)));
+      x.Set(Value("completed_at"), Value(IsoTime(tm.completed)));
+      timing.emplace_back(std::move(x));
+    }
+    d.Set(Value("timing"), Value(std::move(timing)));
+    d.Set(Value("thread_id"), Value(r.thread_id.empty() ? "main" : r.thread_id));
+    d.Set(Value("execution_time"), Value(r.execution_time));
+    d.Set(Value("adapter_response"), r.adapter_response);
+    d.Set(Value("message"), r.message);
+    d.Set(Value("failures"), r.failures);
+    d.Set(Value("unique_id"), Value(n.unique_id));
+    d.Set(Value("compiled"), n.resource_type == "seed" ? Value::MakeNone() : Value(n.compiled));
+    d.Set(Value("compiled_code"),
+          n.compiled && n.resource_type != "seed" ? Value(n.compiled_code) : Value::MakeNone());
+    const Value* relation = n.data.as_dict().FindKey("relation_name");
+    d.Set(Value("relation_name"), relation ? *relation : Value::MakeNone());
+    d.Set(Value("batch_results"), Value::MakeNone());
+    results.emplace_back(std::move(d));
+  }
+  Dict args;
+  args.Set(Value("which"), Value(options_.command));
+  args.Set(Value("threads"), Value(static_cast<int64_t>(options_.threads)));
+  Dict all;
+  all.Set(Value("metadata"), Value(std::move(md)));
+  all.Set(Value("results"), Value(std::move(results)));
+  all.Set(Value("elapsed_time"), Value(Seconds(started, Clock::now())));
+  all.Set(Value("args"), Value(std::move(args)));
+  JsonStyle style;
+  style.compact = true;
+  std::string text = ToJson(Value(std::move(all)), style);
+  return WriteFileAtomic(target_ + "/run_results.json", text, diagnostics, false);
+}
+
+int Runner::Run(const std::set<std::string>& selected, Diagnostics& diagnostics) {
+  target_ = TargetDir(project_);
+  auto started = Clock::now();
+  BuildGraph(selected);
+  if (tasks_.empty()) {
+    Print(ClockTime() +
+          "  Nothing to do. Try checking your model configs and model specification "
+          "args\n");
+    return WriteResults(started, diagnostics) ? 0 : 2;
+  }
+  Print(ClockTime() + "  Concurrency: " + std::to_string(options_.threads) + " threads (target='" +
+        project_.target.name + "')\n\n");
+  if (!CreateSchemas(diagnostics))
+    return 2;
+  std::vector<std::thread> workers;
+  int threads = std::max(1, options_.threads);
+  for (int i = 0; i < threads; ++i)
+    workers.emplace_back([this, i] { Worker(i + 1); });
+  for (auto& w : workers)
+    w.join();
+  double elapsed = Seconds(started, Clock::now());
+  // dbt's summary: what ran by kind, then the counts.
+  std::map<std::string, int> kinds;
+  size_t pass = 0, warn = 0, error = 0, skip = 0;
+  for (const Task& t : tasks_) {
+    const Node& n = *t.node;
+    std::string kind = n.resource_type == "model" ? ConfigText(n, "materialized", "view") + " model"
+                       : n.resource_type == "test" ? std::string("data test")
+                                                   : std::string(n.resource_type);
+    ++kinds[kind];
+    const std::string& s = t.result.status;
+    if (s == "success" || s == "pass")
+      ++pass;
+    else if (s == "warn")
+      ++warn;
+    else if (s == "skipped")
+      ++skip;
+    else
+      ++error;
+  }
+  std::string ran;
+  for (const auto& [kind, count] : kinds)
+    ran += (ran.empty() ? "" : ", ") + std::to_string(count) + " " + kind + (count == 1 ? "" : "s");
+  Print("\n" + ClockTime() + "  Finished running " + ran + " in " + Fixed(elapsed, 2) +
+        " seconds.\n\n");
+  if (error == 0)
+    Print(ClockTime() + "  Completed successfully\n");
+  else
+    Print(ClockTime() + "  Completed with " + std::to_string(error) + " error" +
+          (error == 1 ? "" : "s") + ", 0 partial successes, and " + std::to_string(warn) +
+          " warning" + (warn == 1 ? "" : "s") + ":\n");
+  for (const Task& t : tasks_) {
+    if (t.result.status == "error" || t.result.status == "fail")
+      Print("\n" + ClockTime() + "  " + t.result.message.Str() + "\n");
+  }
+  Print("\n" + ClockTime() + "  Done. PASS=" + std::to_string(pass) +
+        " WARN=" + std::to_string(warn) + " ERROR=" + std::to_string(error) +
+        " SKIP=" + std::to_string(skip) + " NO-OP=0 TOTAL=" + std::to_string(tasks_.size()) + "\n");
+  if (!WriteResults(started, diagnostics))
+    return 2;
+  return error == 0 ? 0 : 1;
+}
+
+}  // namespace
+
+int RunNodes(Project& project, Session& session, const std::set<std::string>& selected,
+             const RunOptions& options, Diagnostics& diagnostics) {
+  Runner runner(project, session, options);
+  return runner.Run(selected, diagnostics);
+}
+
+}  // namespace floe::dbt

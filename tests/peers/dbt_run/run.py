@@ -1,0 +1,217 @@
+#!/usr/bin/env python3
+"""Differential test of execution: `floe dbt seed|run|test|build` against dbt-core + dbt-duckdb.
+
+    run.py FLOE [PROJECT ...] [--dbt DBT] [--keep] [-v]
+
+Project layout (projects/<name>/ next to this file):
+
+    dbt_project.yml, profiles.yml   a dbt project; the profile is duckdb with `path: peer.duckdb`
+    steps.txt                       what both tools run, one step per line:
+                                      <dbt command and arguments>   e.g. `build`, `run --full-refresh`
+                                      @overlay <dir>                copies <project>/_steps/<dir>/
+                                                                    over the project's files
+                                    blank lines and lines starting with `#` are ignored
+    _steps/<dir>/                   files that a step changes (new seed contents, changed models)
+
+Each project is copied twice (dbt/ and floe/). Both sides run the same steps. After every command
+step the two are compared:
+
+    exit <n> <command>       the exit codes are equal
+    results <n> <command>    run_results.json: the same unique ids, each with the same status
+                             and failures
+    relations <n>            every relation of the database (schema, name, type) outside the
+                             system schemas
+    columns <n> <relation>   the same column names and types, in order
+    rows <n> <relation>      the same rows, compared order-insensitively, all of them
+
+The last line is `dbt-run-peers: N passed, M failed`.
+"""
+import argparse
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(HERE)))
+PROJECTS = os.path.join(HERE, "projects")
+
+
+def read_steps(project_dir):
+    steps = []
+    with open(os.path.join(project_dir, "steps.txt"), encoding="utf-8") as f:
+        for line in f:
+            line = line.strip()
+            if line and not line.startswith("#"):
+                steps.append(line)
+    return steps
+
+
+def copy_project(src, dst):
+    shutil.copytree(src, dst, ignore=shutil.ignore_patterns("target", "logs", "peer.duckdb*",
+                                                             "_steps", "steps.txt"))
+
+
+def overlay(project_dir, name, dst):
+    src = os.path.join(project_dir, "_steps", name)
+    for base, _, files in os.walk(src):
+        for f in files:
+            rel = os.path.relpath(os.path.join(base, f), src)
+            os.makedirs(os.path.dirname(os.path.join(dst, rel)), exist_ok=True)
+            shutil.copyfile(os.path.join(base, f), os.path.join(dst, rel))
+
+
+def run(cmd, cwd, log):
+    with open(log, "a", encoding="utf-8") as out:
+        out.write(f"$ {' '.join(cmd)}\n")
+        out.flush()
+        return subprocess.run(cmd, cwd=cwd, stdout=out, stderr=subprocess.STDOUT,
+                              env=dict(os.environ, DBT_SEND_ANONYMOUS_USAGE_STATS="false",
+                                       DO_NOT_TRACK="1")).returncode
+
+
+def results_of(workdir):
+    import json
+    path = os.path.join(workdir, "target", "run_results.json")
+    if not os.path.exists(path):
+        return None
+    with open(path, encoding="utf-8") as f:
+        data = json.load(f)
+    return {r["unique_id"]: (r["status"], r.get("failures")) for r in data["results"]}
+
+
+def database_of(python, workdir):
+    """Every relation of peer.duckdb: {(schema, name): (type, [(column, type)], sorted rows)}."""
+    script = r"""
+import duckdb, json, sys
+con = duckdb.connect(sys.argv[1], read_only=True)
+out = []
+for schema, name, kind in con.execute(
+        "select table_schema, table_name, table_type from information_schema.tables "
+        "where table_catalog = current_database() and table_schema not in "
+        "('information_schema', 'pg_catalog') order by 1, 2").fetchall():
+    cols = con.execute("select column_name, data_type from information_schema.columns where "
+                       "table_catalog = current_database() and table_schema = ? and "
+                       "table_name = ? order by ordinal_position", [schema, name]).fetchall()
+    try:
+        rows = con.execute(f'select * from "{schema}"."{name}"').fetchall()
+        rows = sorted(repr(r) for r in rows)
+    except Exception as e:
+        rows = [f"<error: {e}>"]
+    out.append([schema, name, kind, cols, rows])
+print(json.dumps(out))
+"""
+    path = os.path.join(workdir, "peer.duckdb")
+    if not os.path.exists(path):
+        return {}
+    import json
+    p = subprocess.run([python, "-c", script, path], capture_output=True, text=True)
+    if p.returncode != 0:
+        return {("<error>", p.stderr.strip()[-300:]): ("", [], [])}
+    return {(s, n): (k, [tuple(c) for c in cols], rows) for s, n, k, cols, rows in
+            json.loads(p.stdout)}
+
+
+class Report:
+    def __init__(self, verbose):
+        self.passed = 0
+        self.failed = 0
+        self.verbose = verbose
+
+    def check(self, project, cid, ok, detail=""):
+        if ok:
+            self.passed += 1
+            if self.verbose:
+                print(f"  pass  {project}: {cid}")
+        else:
+            self.failed += 1
+            print(f"  FAIL  {project}: {cid}" + (f"\n        {detail}" if detail else ""))
+
+
+def compare_project(name, floe, dbt, python, keep, report):
+    project_dir = os.path.join(PROJECTS, name)
+    work = tempfile.mkdtemp(prefix=f"floe-run-peer-{name}-")
+    sides = {"dbt": os.path.join(work, "dbt"), "floe": os.path.join(work, "floe")}
+    for side in sides.values():
+        copy_project(project_dir, side)
+    step_no = 0
+    for step in read_steps(project_dir):
+        if step.startswith("@overlay "):
+            for side in sides.values():
+                overlay(project_dir, step.split(None, 1)[1], side)
+            continue
+        step_no += 1
+        args = shlex.split(step)
+        codes = {}
+        results = {}
+        for side, cwd in sides.items():
+            for f in ("run_results.json",):
+                try:
+                    os.remove(os.path.join(cwd, "target", f))
+                except FileNotFoundError:
+                    pass
+            exe = [dbt] if side == "dbt" else [floe, "dbt"]
+            codes[side] = run(exe + args + ["--profiles-dir", "."], cwd,
+                              os.path.join(work, f"{side}.log"))
+            results[side] = results_of(cwd)
+        label = f"{step_no} {step}"
+        report.check(name, f"exit {label}", codes["dbt"] == codes["floe"],
+                     f"dbt exited {codes['dbt']}, floe {codes['floe']}")
+        rd, rf = results["dbt"] or {}, results["floe"] or {}
+        diffs = [f"{uid}: dbt {rd.get(uid)}, floe {rf.get(uid)}"
+                 for uid in sorted(set(rd) | set(rf)) if rd.get(uid) != rf.get(uid)]
+        report.check(name, f"results {label}", not diffs, "; ".join(diffs[:8]))
+        dd, df = database_of(python, sides["dbt"]), database_of(python, sides["floe"])
+        rels_d = {k: v[0] for k, v in dd.items()}
+        rels_f = {k: v[0] for k, v in df.items()}
+        report.check(name, f"relations {step_no}", rels_d == rels_f,
+                     f"only dbt: {sorted(set(rels_d.items()) - set(rels_f.items()))}; "
+                     f"only floe: {sorted(set(rels_f.items()) - set(rels_d.items()))}")
+        for key in sorted(set(dd) & set(df)):
+            rel = f"{key[0]}.{key[1]}"
+            report.check(name, f"columns {step_no} {rel}", dd[key][1] == df[key][1],
+                         f"dbt {dd[key][1]}, floe {df[key][1]}")
+            same = dd[key][2] == df[key][2]
+            detail = ""
+            if not same:
+                only_d = [r for r in dd[key][2] if r not in df[key][2]][:3]
+                only_f = [r for r in df[key][2] if r not in dd[key][2]][:3]
+                detail = (f"{len(dd[key][2])} rows in dbt, {len(df[key][2])} in floe; only dbt: "
+                          f"{only_d}; only floe: {only_f}")
+            report.check(name, f"rows {step_no} {rel}", same, detail)
+    if keep:
+        print(f"  kept {work}")
+    else:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("floe")
+    parser.add_argument("projects", nargs="*")
+    parser.add_argument("--dbt", default=os.environ.get("FLOE_DBT") or
+                        os.path.join(ROOT, "build", "_deps", "dbt-venv", "bin", "dbt"))
+    parser.add_argument("--keep", action="store_true")
+    parser.add_argument("-v", "--verbose", action="store_true")
+    args = parser.parse_args()
+    floe = os.path.abspath(args.floe)
+    dbt = os.path.abspath(args.dbt)
+    python = os.path.join(os.path.dirname(dbt), "python")
+    if not os.access(dbt, os.X_OK) or not os.access(python, os.X_OK):
+        print(f"run.py: {dbt} (with its python) not found: `scripts/dbt-venv "
+              "build/_deps/dbt-venv` installs it (make test does)", file=sys.stderr)
+        return 1
+    names = args.projects or sorted(d for d in os.listdir(PROJECTS)
+                                    if os.path.isfile(os.path.join(PROJECTS, d, "steps.txt")))
+    report = Report(args.verbose)
+    for name in names:
+        print(f"{name}:")
+        compare_project(name, floe, dbt, python, args.keep, report)
+    print(f"dbt-run-peers: {report.passed} passed, {report.failed} failed")
+    return 0 if report.failed == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
