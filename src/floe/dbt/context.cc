@@ -1509,9 +1509,13 @@ std::string RenderTop(const Dict& globals, const MacroResolver& resolver, Phase 
 }
 
 std::string RenderWith(Session& session, Node& node, Phase phase, const jinja::Template& tpl,
-                       std::shared_ptr<NodeState>* state_out) {
+                       std::shared_ptr<NodeState>* state_out, const Dict* extras = nullptr) {
   auto state = std::make_shared<NodeState>(NodeState{&session, &node, phase, Dict(), {}, {}});
   Dict globals = NodeGlobals(session, state.get());
+  if (extras != nullptr) {
+    for (const auto& [k, v] : extras->entries())
+      globals.Set(k, v);
+  }
   MacroResolver resolver(session, node.package, &globals, state.get());
   std::string out = RenderTop(globals, resolver, phase, tpl);
   if (state_out != nullptr)
@@ -2123,10 +2127,10 @@ Value MacroIdsValue(const std::vector<std::string_view>& ids) {
 }
 
 std::string RenderInNode(Session& session, Node& node, Phase phase, const std::string& text,
-                         const std::string& name) {
+                         const std::string& name, const Dict* extras) {
   jinja::Template tpl = jinja::Parse(text, name);
   std::shared_ptr<NodeState> state;
-  std::string out = RenderWith(session, node, phase, tpl, &state);
+  std::string out = RenderWith(session, node, phase, tpl, &state, extras);
   RecordMacroCalls(session, node, *state);
   return out;
 }

@@ -149,7 +149,7 @@ std::string RenderNode(Session& session, Node& node, Phase phase);
 /// Renders `text` (a hook, a test kwarg) in the context of `node`: what it refs and the macros
 /// it calls are the node's, as with the node's own code.
 std::string RenderInNode(Session& session, Node& node, Phase phase, const std::string& text,
-                         const std::string& name);
+                         const std::string& name, const Dict* extras = nullptr);
 
 /// What a materialization returned, and the statement results it stored (load_result).
 struct MaterializationResult {

@@ -133,6 +133,12 @@ Value Hooks(const Node& n, const char* key) {
   return Value(std::move(out));
 }
 
+std::string Trimmed(const std::string& s) {
+  size_t b = s.find_first_not_of(" \t\r\n");
+  return b == std::string::npos ? std::string()
+                                : s.substr(b, s.find_last_not_of(" \t\r\n") - b + 1);
+}
+
 std::string FirstLines(const Diagnostics& d) {
   std::string out;
   for (const auto& item : d.items()) {
@@ -140,6 +146,15 @@ std::string FirstLines(const Diagnostics& d) {
       return item.message;
   }
   return out;
+}
+
+// dbt's message for a node that failed: a database error (raised as "Runtime Error\n  …") is a
+// Runtime Error of the node, anything else a Compilation Error.
+std::string ErrorMessage(const std::string& what, const std::string& message) {
+  const std::string runtime = "Runtime Error\n";
+  if (message.rfind(runtime, 0) == 0)
+    return "Runtime Error in " + what + "\n" + message.substr(runtime.size());
+  return "Compilation Error in " + what + "\n  " + message;
 }
 
 class Runner {
@@ -159,6 +174,8 @@ class Runner {
   };
 
   void BuildGraph(const std::set<std::string>& selected);
+  bool RunHooks(const std::string& kind, const Dict& extras);
+  Dict EndHookContext() const;
   bool CreateSchemas(Diagnostics& diagnostics);
   void Worker(int number);
   NodeResult Execute(Node& node, const std::string& thread_id);
@@ -175,6 +192,7 @@ class Runner {
   Session& session_;
   const RunOptions& options_;
   std::vector<Task> tasks_;
+  std::vector<std::pair<Node*, NodeResult>> hook_results_;  // on-run-start, then on-run-end
   std::mutex mutex_;
   std::condition_variable cv_;
   std::deque<size_t> ready_;
@@ -265,8 +283,12 @@ bool Runner::CreateSchemas(Diagnostics& diagnostics) {
   std::set<std::string> seen;
   for (const Task& t : tasks_) {
     Node& n = *t.node;
-    if (n.resource_type == "test")
-      continue;
+    if (n.resource_type == "test") {
+      // the audit schema of a test that stores its failures
+      const Value* store = n.config ? n.config->FindKey("store_failures") : nullptr;
+      if (store == nullptr || !store->Truthy())
+        continue;
+    }
     const Value* db = n.data.as_dict().FindKey("database");
     const Value* schema = n.data.as_dict().FindKey("schema");
     std::string key = (db ? db->Str() : "") + "\x1f" + (schema ? schema->Str() : "");
@@ -364,14 +386,9 @@ NodeResult Runner::Execute(Node& node, const std::string& thread_id) {
         r.message = message != nullptr ? *message : Value("OK");
       }
     } catch (const jinja::TemplateError& e) {
-      // A database error comes as "Runtime Error\n  <message>" (ExecuteSql).
-      const std::string runtime = "Runtime Error\n";
-      if (e.message.rfind(runtime, 0) == 0)
-        fail("Runtime Error in " + what + "\n" + e.message.substr(runtime.size()));
-      else
-        fail("Compilation Error in " + what + "\n  " + e.message);
+      fail(ErrorMessage(what, e.message));
     } catch (const CompilationError& e) {
-      fail("Compilation Error in " + what + "\n  " + e.message);
+      fail(ErrorMessage(what, e.message));
     } catch (const jinja::MacroReturn&) {
       fail("Compilation Error in " + what + "\n  return() called outside of a macro");
     } catch (const std::exception& e) {
@@ -391,6 +408,114 @@ NodeResult Runner::Execute(Node& node, const std::string& thread_id) {
   }
   r.execution_time = Seconds(start, Clock::now());
   return r;
+}
+
+// on-run-start / on-run-end: the operation nodes of that kind, the packages' before the root
+// project's, each rendered (with `extras`) and run outside any node's transaction. After a
+// failing hook the others are skipped. False when one failed.
+bool Runner::RunHooks(const std::string& kind, const Dict& extras) {
+  std::vector<Node*> hooks;
+  for (const auto& n : project_.manifest.nodes) {
+    const Value* k = n->data.as_dict().FindKey("_hook_kind");
+    if (n->resource_type == "operation" && k != nullptr && k->Str() == kind)
+      hooks.push_back(n.get());
+  }
+  std::stable_sort(hooks.begin(), hooks.end(), [&](const Node* a, const Node* b) {
+    bool ra = a->package == project_.root().name;
+    bool rb = b->package == project_.root().name;
+    return ra != rb ? rb : false;
+  });
+  if (hooks.empty())
+    return true;
+  Print(ClockTime() + "  Running " + std::to_string(hooks.size()) + " " + kind + " hook" +
+        (hooks.size() == 1 ? "" : "s") + "\n");
+  bool failed = false;
+  for (size_t i = 0; i < hooks.size(); ++i) {
+    Node& n = *hooks[i];
+    const Value* index = n.data.as_dict().FindKey("index");
+    std::string name = n.package + "." + kind + "." + (index ? index->Str() : "0");
+    NodeResult r;
+    r.thread_id = "main";
+    r.failures = Value(int64_t{1});
+    if (failed) {
+      r.status = "skipped";
+      r.message = Value(name + " skipped");
+      hook_results_.emplace_back(&n, std::move(r));
+      continue;
+    }
+    Print(ProgressLine(i + 1, hooks.size(), "START hook: " + name, "RUN"));
+    auto start = Clock::now();
+    std::string error;
+    std::string sql;
+    bool ok = true;
+    try {
+      sql = RenderInNode(session_, n, Phase::kCompile, n.raw_code, n.pos.path, &extras);
+    } catch (const jinja::TemplateError& e) {
+      ok = false;
+      error = e.message;
+    } catch (const CompilationError& e) {
+      ok = false;
+      error = e.message;
+    }
+    r.timing.push_back({"compile", start, Clock::now()});
+    n.compiled = ok;
+    n.compiled_code = sql;
+    auto execute = Clock::now();
+    if (ok && session_.engine != nullptr && !Trimmed(sql).empty()) {
+      ok = session_.engine->Execute(sql, nullptr, &error) && session_.engine->Commit(&error);
+      if (!ok)
+        session_.engine->Rollback();
+    }
+    r.timing.push_back({"execute", execute, Clock::now()});
+    r.execution_time = Seconds(start, Clock::now());
+    r.status = ok ? "success" : "error";
+    r.failures = Value(int64_t{ok ? 0 : 1});
+    r.message = Value(ok ? name + " passed" : name + " failed, error:\n " + error);
+    Print(ProgressLine(
+        i + 1, hooks.size(), (ok ? "OK hook: " : "ERROR hook: ") + name,
+        (ok ? "OK" : "ERROR") + std::string(" in ") + Fixed(r.execution_time, 2) + "s"));
+    failed = failed || !ok;
+    hook_results_.emplace_back(&n, std::move(r));
+  }
+  Print("\n");
+  return !failed;
+}
+
+// What on-run-end hooks see: `results` (each node's result, with its node), and the schemas
+// (and database, schema pairs) of the relations that were built.
+Dict Runner::EndHookContext() const {
+  List results;
+  std::set<std::pair<std::string, std::string>> built;
+  for (const Task& t : tasks_) {
+    const NodeResult& r = t.result;
+    Dict d;
+    d.Set(Value("status"), Value(r.status));
+    d.Set(Value("node"), t.node->data);
+    d.Set(Value("message"), r.message);
+    d.Set(Value("failures"), r.failures);
+    d.Set(Value("execution_time"), Value(r.execution_time));
+    d.Set(Value("adapter_response"), r.adapter_response);
+    d.Set(Value("thread_id"), Value(r.thread_id));
+    results.emplace_back(std::move(d));
+    if (t.node->resource_type != "test" && r.status == "success") {
+      const Value* db = t.node->data.as_dict().FindKey("database");
+      const Value* schema = t.node->data.as_dict().FindKey("schema");
+      built.emplace(db ? db->Str() : "", schema ? schema->Str() : "");
+    }
+  }
+  List schemas;
+  List database_schemas;
+  std::set<std::string> seen;
+  for (const auto& [db, schema] : built) {
+    if (seen.insert(schema).second)
+      schemas.emplace_back(schema);
+    database_schemas.emplace_back(List{Value(db), Value(schema)}, true);
+  }
+  Dict extras;
+  extras.Set(Value("results"), Value(std::move(results)));
+  extras.Set(Value("schemas"), Value(std::move(schemas)));
+  extras.Set(Value("database_schemas"), Value(std::move(database_schemas)));
+  return extras;
 }
 
 void Runner::Worker(int number) {
@@ -471,9 +596,14 @@ bool Runner::WriteResults(Clock::time_point started, Diagnostics& diagnostics) {
   md.Set(Value("invocation_started_at"), Value(project_.run_started_at));
   md.Set(Value("env"), Value(Dict()));
   List results;
-  for (const Task& t : tasks_) {
-    const NodeResult& r = t.result;
-    const Node& n = *t.node;
+  std::vector<std::pair<const Node*, const NodeResult*>> all_results;
+  for (const auto& [n, r] : hook_results_)
+    all_results.emplace_back(n, &r);
+  for (const Task& t : tasks_)
+    all_results.emplace_back(t.node, &t.result);
+  for (const auto& [node, result] : all_results) {
+    const NodeResult& r = *result;
+    const Node& n = *node;
     Dict d;
     d.Set(Value("status"), Value(r.status));
     List timing;
@@ -527,12 +657,15 @@ int Runner::Run(const std::set<std::string>& selected, Diagnostics& diagnostics)
         project_.target.name + "')\n\n");
   if (!CreateSchemas(diagnostics))
     return 2;
+  if (!RunHooks("on-run-start", Dict()))
+    stop_ = true;  // every node is skipped
   std::vector<std::thread> workers;
   int threads = std::max(1, options_.threads);
   for (int i = 0; i < threads; ++i)
     workers.emplace_back([this, i] { Worker(i + 1); });
   for (auto& w : workers)
     w.join();
+  bool end_hooks_ok = RunHooks("on-run-end", EndHookContext());
   double elapsed = Seconds(started, Clock::now());
   // dbt's summary: what ran by kind, then the counts.
   std::map<std::string, int> kinds;
@@ -573,7 +706,10 @@ int Runner::Run(const std::set<std::string>& selected, Diagnostics& diagnostics)
         " SKIP=" + std::to_string(skip) + " NO-OP=0 TOTAL=" + std::to_string(tasks_.size()) + "\n");
   if (!WriteResults(started, diagnostics))
     return 2;
-  return error == 0 ? 0 : 1;
+  bool hooks_ok = end_hooks_ok;
+  for (const auto& [n, r] : hook_results_)
+    hooks_ok = hooks_ok && r.status != "error";
+  return error == 0 && hooks_ok ? 0 : 1;
 }
 
 }  // namespace

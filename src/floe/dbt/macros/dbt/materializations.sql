@@ -171,7 +171,6 @@
     {%- set old_relation = adapter.get_relation(database=database, schema=schema, identifier=identifier) -%}
     {%- set target_relation = api.Relation.create(identifier=identifier, schema=schema, database=database, type=store_as) -%}
     {{ drop_relation_if_exists(old_relation) }}
-    {% do adapter.create_schema(target_relation) %}
     {% call statement(auto_begin=True) -%}
       {% if store_as == 'view' %}
         {{ get_create_view_as_sql(target_relation, sql) }}
