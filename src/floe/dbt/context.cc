@@ -1071,7 +1071,7 @@ Value AdapterObject(Session* session, Phase phase) {
             return None();
           RunAdapterSql(session, "drop " + (r.type.empty() ? std::string("table") : r.type) +
                                      " if exists " + r.Render() + " cascade");
-          EngineOf(session).CacheDrop(r.database, r.schema, r.identifier);
+          EngineOf(session).CacheForgetAll();  // with the views that depended on it
           return None();
         }));
   a.Set(Value("truncate_relation"),

@@ -225,6 +225,11 @@ void Engine::CacheRename(const std::string& database, const std::string& schema,
   it->second[Lower(to)] = {to, type};
 }
 
+void Engine::CacheForgetAll() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  cache_.clear();
+}
+
 void Engine::CacheSchema(const std::string& database, const std::string& schema, bool exists) {
   std::string key = SchemaKey(database, schema);
   std::lock_guard<std::mutex> lock(mutex_);

@@ -68,6 +68,9 @@ class Engine {
                  const std::string& identifier);
   void CacheRename(const std::string& database, const std::string& schema, const std::string& from,
                    const std::string& to);
+  /// Forgets every listed schema (a `drop … cascade` may have dropped dependent views anywhere:
+  /// what exists is read again when next asked).
+  void CacheForgetAll();
   /// Forgets a schema (dropped) or marks it listed and empty (created).
   void CacheSchema(const std::string& database, const std::string& schema, bool exists);
 

@@ -1072,6 +1072,10 @@ void Parser::LoadMacroFile(const Package* pkg, const std::string& rel, const std
 
 void Parser::LoadMacros() {
   for (const LibraryFile& f : MacroLibrary()) {
+    // The global project's macros, and those of the target's adapter only (as dbt loads the
+    // one adapter plugin it runs with).
+    if (std::string(f.package) != "dbt" && f.package != "dbt_" + project_.target.type())
+      continue;
     Package lib;
     lib.name = f.package;
     LoadMacroFile(nullptr, f.path, std::string(f.text), false);

@@ -12,6 +12,12 @@ Project layout (projects/<name>/ next to this file):
                                                                     over the project's files
                                     blank lines and lines starting with `#` are ignored
     _steps/<dir>/                   files that a step changes (new seed contents, changed models)
+    targets.txt                     optional: the profile targets to run the steps on, one per
+                                    line (default `dev`, DuckDB). `pg` is PostgreSQL: a server
+                                    started for the run (tests/peers/pgserver.py), a fresh
+                                    database per side, named by FLOE_PEER_PG_DB (with
+                                    FLOE_PEER_PG_PORT and FLOE_PEER_PG_USER) for profiles.yml;
+                                    dbt runs it with dbt-postgres
 
 Each project is copied twice (dbt/ and floe/). Both sides run the same steps. After every command
 step the two are compared:
@@ -37,6 +43,8 @@ import tempfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(HERE)))
 PROJECTS = os.path.join(HERE, "projects")
+sys.path.insert(0, os.path.dirname(HERE))
+import pgserver  # noqa: E402
 
 
 def read_steps(project_dir):
@@ -63,13 +71,21 @@ def overlay(project_dir, name, dst):
             shutil.copyfile(os.path.join(base, f), os.path.join(dst, rel))
 
 
-def run(cmd, cwd, log):
+def read_targets(project_dir):
+    path = os.path.join(project_dir, "targets.txt")
+    if not os.path.exists(path):
+        return ["dev"]
+    with open(path, encoding="utf-8") as f:
+        return [t.strip() for t in f if t.strip() and not t.startswith("#")]
+
+
+def run(cmd, cwd, log, env):
     with open(log, "a", encoding="utf-8") as out:
         out.write(f"$ {' '.join(cmd)}\n")
         out.flush()
         return subprocess.run(cmd, cwd=cwd, stdout=out, stderr=subprocess.STDOUT,
                               env=dict(os.environ, DBT_SEND_ANONYMOUS_USAGE_STATS="false",
-                                       DO_NOT_TRACK="1")).returncode
+                                       DO_NOT_TRACK="1", **env)).returncode
 
 
 def results_of(workdir):
@@ -80,6 +96,40 @@ def results_of(workdir):
     with open(path, encoding="utf-8") as f:
         data = json.load(f)
     return {r["unique_id"]: (r["status"], r.get("failures")) for r in data["results"]}
+
+
+PG_SCRIPT = r"""
+import json, sys, psycopg2
+con = psycopg2.connect(host="127.0.0.1", port=int(sys.argv[1]), user=sys.argv[2],
+                       dbname=sys.argv[3])
+cur = con.cursor()
+cur.execute("select table_schema, table_name, table_type from information_schema.tables where "
+            "table_schema not in ('information_schema', 'pg_catalog') and table_schema not like "
+            "'pg_%' order by 1, 2")
+out = []
+for schema, name, kind in cur.fetchall():
+    cur.execute("select column_name, data_type from information_schema.columns where "
+                "table_schema = %s and table_name = %s order by ordinal_position", [schema, name])
+    cols = cur.fetchall()
+    try:
+        cur.execute(f'select * from "{schema}"."{name}"')
+        rows = sorted(repr(r) for r in cur.fetchall())
+    except Exception as e:
+        con.rollback()
+        rows = [f"<error: {e}>"]
+    out.append([schema, name, kind, cols, rows])
+print(json.dumps(out))
+"""
+
+
+def database_of_pg(python, pg, dbname):
+    import json
+    p = subprocess.run([python, "-c", PG_SCRIPT, str(pg.port), pg.user, dbname],
+                       capture_output=True, text=True)
+    if p.returncode != 0:
+        return {("<error>", p.stderr.strip()[-300:]): ("", [], [])}
+    return {(s, n): (k, [tuple(c) for c in cols], rows) for s, n, k, cols, rows in
+            json.loads(p.stdout)}
 
 
 def database_of(python, workdir):
@@ -130,9 +180,16 @@ class Report:
             print(f"  FAIL  {project}: {cid}" + (f"\n        {detail}" if detail else ""))
 
 
-def compare_project(name, floe, dbt, python, keep, report):
+def compare_project(name, floe, dbt, python, keep, report, target, pg):
     project_dir = os.path.join(PROJECTS, name)
-    work = tempfile.mkdtemp(prefix=f"floe-run-peer-{name}-")
+    work = tempfile.mkdtemp(prefix=f"floe-run-peer-{name}-{target}-")
+    envs = {"dbt": {}, "floe": {}}
+    if target == "pg":
+        for side in envs:
+            db = f"{name}_{side}"
+            pg.createdb(db)
+            envs[side] = {"FLOE_PEER_PG_DB": db, "FLOE_PEER_PG_PORT": str(pg.port),
+                          "FLOE_PEER_PG_USER": pg.user}
     sides = {"dbt": os.path.join(work, "dbt"), "floe": os.path.join(work, "floe")}
     for side in sides.values():
         copy_project(project_dir, side)
@@ -153,8 +210,8 @@ def compare_project(name, floe, dbt, python, keep, report):
                 except FileNotFoundError:
                     pass
             exe = [dbt] if side == "dbt" else [floe, "dbt"]
-            codes[side] = run(exe + args + ["--profiles-dir", "."], cwd,
-                              os.path.join(work, f"{side}.log"))
+            codes[side] = run(exe + args + ["--profiles-dir", ".", "--target", target], cwd,
+                              os.path.join(work, f"{side}.log"), envs[side])
             results[side] = results_of(cwd)
         label = f"{step_no} {step}"
         report.check(name, f"exit {label}", codes["dbt"] == codes["floe"],
@@ -163,7 +220,11 @@ def compare_project(name, floe, dbt, python, keep, report):
         diffs = [f"{uid}: dbt {rd.get(uid)}, floe {rf.get(uid)}"
                  for uid in sorted(set(rd) | set(rf)) if rd.get(uid) != rf.get(uid)]
         report.check(name, f"results {label}", not diffs, "; ".join(diffs[:8]))
-        dd, df = database_of(python, sides["dbt"]), database_of(python, sides["floe"])
+        if target == "pg":
+            dd = database_of_pg(python, pg, envs["dbt"]["FLOE_PEER_PG_DB"])
+            df = database_of_pg(python, pg, envs["floe"]["FLOE_PEER_PG_DB"])
+        else:
+            dd, df = database_of(python, sides["dbt"]), database_of(python, sides["floe"])
         rels_d = {k: v[0] for k, v in dd.items()}
         rels_f = {k: v[0] for k, v in df.items()}
         report.check(name, f"relations {step_no}", rels_d == rels_f,
@@ -206,9 +267,17 @@ def main():
     names = args.projects or sorted(d for d in os.listdir(PROJECTS)
                                     if os.path.isfile(os.path.join(PROJECTS, d, "steps.txt")))
     report = Report(args.verbose)
-    for name in names:
-        print(f"{name}:")
-        compare_project(name, floe, dbt, python, args.keep, report)
+    runs = [(name, target) for name in names for target in read_targets(os.path.join(PROJECTS, name))]
+    pg = None
+    if any(target == "pg" for _, target in runs):
+        pg = pgserver.PgServer().__enter__()
+    try:
+        for name, target in runs:
+            print(f"{name} ({target}):")
+            compare_project(name, floe, dbt, python, args.keep, report, target, pg)
+    finally:
+        if pg is not None:
+            pg.__exit__(None, None, None)
     print(f"dbt-run-peers: {report.passed} passed, {report.failed} failed")
     return 0 if report.failed == 0 else 1
 

@@ -93,19 +93,6 @@
   {{ return(get_incremental_append_sql(arg_dict)) }}
 {% endmacro %}
 
-{#- DuckDB and PostgreSQL: delete+insert by default (a plain insert without a unique_key). -#}
-{% macro duckdb__get_incremental_default_sql(arg_dict) %}
-  {{ return(get_incremental_delete_insert_sql(arg_dict)) }}
-{% endmacro %}
-
-{% macro postgres__get_incremental_default_sql(arg_dict) %}
-  {% if arg_dict['unique_key'] %}
-    {{ return(get_incremental_delete_insert_sql(arg_dict)) }}
-  {% else %}
-    {{ return(get_incremental_append_sql(arg_dict)) }}
-  {% endif %}
-{% endmacro %}
-
 {% macro get_incremental_append_sql(arg_dict) %}
   {{ return(adapter.dispatch('get_incremental_append_sql', 'dbt')(arg_dict)) }}
 {% endmacro %}

@@ -51,12 +51,3 @@
   {{ return('') }}
 {% endmacro %}
 
-{#- DuckDB reads the file itself (COPY), as dbt-duckdb loads seeds. -#}
-{% macro duckdb__load_csv_rows(model, agate_table) %}
-  {%- set delimiter = model['config'].get('delimiter', ',') -%}
-  {%- call statement('load_seed_rows') -%}
-    copy {{ this.render() }} from '{{ adapter.get_seed_file_path(model) | replace("'", "''") }}'
-      (format csv, header true, delimiter '{{ delimiter | replace("'", "''") }}')
-  {%- endcall -%}
-  {{ return('') }}
-{% endmacro %}
