@@ -128,7 +128,8 @@ int RunDbt(CommandContext& ctx, DbtFlags& f, const std::string& command) {
   auto project = Load(ctx, f, *session);
   if (!project)
     return ctx.exit_code;
-  bool runs = command == "run" || command == "seed" || command == "test" || command == "build";
+  bool runs = command == "run" || command == "seed" || command == "test" || command == "build" ||
+              command == "snapshot";
   if (command != "compile" && !runs) {  // nothing renders again: the parsed templates can go
     for (const auto& node : project->manifest.nodes)
       node->tpl.reset();
@@ -206,7 +207,8 @@ int RunDbt(CommandContext& ctx, DbtFlags& f, const std::string& command) {
 }  // namespace
 
 void AddDbtCommands(CLI::App& dbt, CommandContext& ctx) {
-  for (const char* name : {"parse", "compile", "ls", "list", "seed", "run", "test", "build"}) {
+  for (const char* name :
+       {"parse", "compile", "ls", "list", "seed", "run", "test", "build", "snapshot"}) {
     auto flags = std::make_shared<DbtFlags>();
     std::string command = std::string(name) == "list" ? "ls" : name;
     static const std::map<std::string, std::string> kAbout = {
@@ -216,7 +218,8 @@ void AddDbtCommands(CLI::App& dbt, CommandContext& ctx) {
         {"seed", "load the selected seeds' CSV files into tables"},
         {"run", "build the selected models"},
         {"test", "run the selected data tests"},
-        {"build", "seed, run and test the selected nodes in DAG order"}};
+        {"build", "seed, run, snapshot and test the selected nodes in DAG order"},
+        {"snapshot", "record the changes of the selected snapshots' queries"}};
     CLI::App* cmd = dbt.add_subcommand(name, kAbout.at(command));
     AddCommonFlags(cmd, *flags);
     if (command != "parse")

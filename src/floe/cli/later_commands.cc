@@ -10,8 +10,7 @@ void AddLaterCommands(CLI::App& app, CommandContext& ctx) {
       app.add_subcommand("dbt", "run dbt projects natively: parse, compile, run, test, build, …");
   dbt->require_subcommand(1);
   AddDbtCommands(*dbt, ctx);
-  for (const char* name :
-       {"snapshot", "run-operation", "show", "source", "docs", "retry", "debug", "clean"}) {
+  for (const char* name : {"run-operation", "show", "source", "docs", "retry", "debug", "clean"}) {
     AddUnavailable(*dbt, ctx, name, std::string("dbt ") + name, "issue #4 (dbt engine, part 2)");
   }
 

@@ -79,6 +79,8 @@ bool Runs(const std::string& command, const Node& n) {
     return command == "seed" || command == "build";
   if (type == "test")
     return command == "test" || command == "build";
+  if (type == "snapshot")
+    return command == "snapshot" || command == "build";
   return false;
 }
 
@@ -98,6 +100,8 @@ std::string Describe(const Node& n) {
   std::string rel = (schema ? schema->Str() : "") + "." + (alias ? alias->Str() : n.name);
   if (type == "seed")
     return "seed file " + rel;
+  if (type == "snapshot")
+    return "snapshot " + rel;
   return "sql " + ConfigText(n, "materialized", "view") + " model " + rel;
 }
 
@@ -359,7 +363,11 @@ NodeResult Runner::Execute(Node& node, const std::string& thread_id) {
         if (data == nullptr || !data->is_list() || data->as_list().empty())
           throw CompilationError{"the test returned no result row"};
         const List& row = data->as_list()[0].as_list();
-        int64_t failures = row.size() > 0 && row[0].is_int() ? row[0].as_int() : 0;
+        // (an integer; a sum or a NUMERIC count comes as a float)
+        int64_t failures = row.empty()         ? 0
+                           : row[0].is_int()   ? row[0].as_int()
+                           : row[0].is_float() ? static_cast<int64_t>(row[0].as_double())
+                                               : 0;
         bool should_warn = row.size() > 1 && row[1].Truthy();
         bool should_error = row.size() > 2 && row[2].Truthy();
         std::string severity = ConfigText(node, "severity", "ERROR");

@@ -11,6 +11,9 @@ Project layout (projects/<name>/ next to this file):
                                       @overlay <dir>                copies <project>/_steps/<dir>/
                                                                     over the project's files
                                     blank lines and lines starting with `#` are ignored
+    masks.txt                       optional: `<schema>.<relation> <column>` lines: columns whose
+                                    values depend on the clock (a check snapshot's dbt_valid_to);
+                                    they are compared as set or null only
     _steps/<dir>/                   files that a step changes (new seed contents, changed models)
     targets.txt                     optional: the profile targets to run the steps on, one per
                                     line (default `dev`, DuckDB). `pg` is PostgreSQL: a server
@@ -102,6 +105,7 @@ PG_SCRIPT = r"""
 import json, sys, psycopg2
 con = psycopg2.connect(host="127.0.0.1", port=int(sys.argv[1]), user=sys.argv[2],
                        dbname=sys.argv[3])
+masks = json.loads(sys.argv[4])
 cur = con.cursor()
 cur.execute("select table_schema, table_name, table_type from information_schema.tables where "
             "table_schema not in ('information_schema', 'pg_catalog') and table_schema not like "
@@ -113,7 +117,10 @@ for schema, name, kind in cur.fetchall():
     cols = cur.fetchall()
     try:
         cur.execute(f'select * from "{schema}"."{name}"')
-        rows = sorted(repr(r) for r in cur.fetchall())
+        masked = [i for i, c in enumerate(cols) if c[0] in masks.get(f"{schema}.{name}", [])]
+        rows = [tuple("<set>" if i in masked and v is not None else v for i, v in enumerate(r))
+                for r in cur.fetchall()]
+        rows = sorted(repr(r) for r in rows)
     except Exception as e:
         con.rollback()
         rows = [f"<error: {e}>"]
@@ -122,9 +129,21 @@ print(json.dumps(out))
 """
 
 
-def database_of_pg(python, pg, dbname):
+def read_masks(project_dir):
+    masks = {}
+    path = os.path.join(project_dir, "masks.txt")
+    if os.path.exists(path):
+        with open(path, encoding="utf-8") as f:
+            for line in f:
+                parts = line.split("#")[0].split()
+                if len(parts) == 2:
+                    masks.setdefault(parts[0], []).append(parts[1])
+    return masks
+
+
+def database_of_pg(python, pg, dbname, masks):
     import json
-    p = subprocess.run([python, "-c", PG_SCRIPT, str(pg.port), pg.user, dbname],
+    p = subprocess.run([python, "-c", PG_SCRIPT, str(pg.port), pg.user, dbname, json.dumps(masks)],
                        capture_output=True, text=True)
     if p.returncode != 0:
         return {("<error>", p.stderr.strip()[-300:]): ("", [], [])}
@@ -132,11 +151,12 @@ def database_of_pg(python, pg, dbname):
             json.loads(p.stdout)}
 
 
-def database_of(python, workdir):
+def database_of(python, workdir, masks):
     """Every relation of peer.duckdb: {(schema, name): (type, [(column, type)], sorted rows)}."""
     script = r"""
 import duckdb, json, sys
 con = duckdb.connect(sys.argv[1], read_only=True)
+masks = json.loads(sys.argv[2])
 out = []
 for schema, name, kind in con.execute(
         "select table_schema, table_name, table_type from information_schema.tables "
@@ -147,6 +167,9 @@ for schema, name, kind in con.execute(
                        "table_name = ? order by ordinal_position", [schema, name]).fetchall()
     try:
         rows = con.execute(f'select * from "{schema}"."{name}"').fetchall()
+        masked = [i for i, c in enumerate(cols) if c[0] in masks.get(f"{schema}.{name}", [])]
+        rows = [tuple("<set>" if i in masked and v is not None else v for i, v in enumerate(r))
+                for r in rows]
         rows = sorted(repr(r) for r in rows)
     except Exception as e:
         rows = [f"<error: {e}>"]
@@ -157,7 +180,8 @@ print(json.dumps(out))
     if not os.path.exists(path):
         return {}
     import json
-    p = subprocess.run([python, "-c", script, path], capture_output=True, text=True)
+    p = subprocess.run([python, "-c", script, path, json.dumps(masks)], capture_output=True,
+                       text=True)
     if p.returncode != 0:
         return {("<error>", p.stderr.strip()[-300:]): ("", [], [])}
     return {(s, n): (k, [tuple(c) for c in cols], rows) for s, n, k, cols, rows in
@@ -220,11 +244,14 @@ def compare_project(name, floe, dbt, python, keep, report, target, pg):
         diffs = [f"{uid}: dbt {rd.get(uid)}, floe {rf.get(uid)}"
                  for uid in sorted(set(rd) | set(rf)) if rd.get(uid) != rf.get(uid)]
         report.check(name, f"results {label}", not diffs, "; ".join(diffs[:8]))
+        masks = read_masks(project_dir)
         if target == "pg":
-            dd = database_of_pg(python, pg, envs["dbt"]["FLOE_PEER_PG_DB"])
-            df = database_of_pg(python, pg, envs["floe"]["FLOE_PEER_PG_DB"])
+            masks = {"public." + k.split(".", 1)[1]: v for k, v in masks.items()}
+            dd = database_of_pg(python, pg, envs["dbt"]["FLOE_PEER_PG_DB"], masks)
+            df = database_of_pg(python, pg, envs["floe"]["FLOE_PEER_PG_DB"], masks)
         else:
-            dd, df = database_of(python, sides["dbt"]), database_of(python, sides["floe"])
+            dd = database_of(python, sides["dbt"], masks)
+            df = database_of(python, sides["floe"], masks)
         rels_d = {k: v[0] for k, v in dd.items()}
         rels_f = {k: v[0] for k, v in df.items()}
         report.check(name, f"relations {step_no}", rels_d == rels_f,
