@@ -63,6 +63,10 @@ void AddCommonFlags(CLI::App* cmd, DbtFlags& f) {
   cmd->add_flag("--full-refresh", f.invocation.full_refresh, "full refresh");
   cmd->add_flag("-x,--fail-fast", f.fail_fast, "stop at the first failure");
   for (const char* ignored :
+       {"--log-level", "--log-path", "--log-format-file", "--log-level-file", "--printer-width"}) {
+    cmd->add_option(std::string(ignored))->description("accepted for dbt compatibility")->group("");
+  }
+  for (const char* ignored :
        {"--no-partial-parse", "--partial-parse", "--use-colors", "--no-use-colors",
         "--no-version-check", "--quiet", "-q", "--write-json", "--no-write-json", "--static-parser",
         "--no-static-parser", "--debug"}) {
@@ -109,8 +113,24 @@ std::unique_ptr<dbt::Project> Load(CommandContext& ctx, DbtFlags& f, dbt::Sessio
   return project;
 }
 
+// dbt's environment variables for what its flags set (dagster-dbt passes them this way).
+void ApplyDbtEnvironment(DbtFlags& f) {
+  auto env = [](const char* name) -> std::string {
+    const char* v = std::getenv(name);
+    return v != nullptr ? v : "";
+  };
+  if ((f.invocation.project_dir.empty() || f.invocation.project_dir == ".") &&
+      !env("DBT_PROJECT_DIR").empty())
+    f.invocation.project_dir = env("DBT_PROJECT_DIR");
+  if (f.invocation.target_path.empty() && !env("DBT_TARGET_PATH").empty())
+    f.invocation.target_path = env("DBT_TARGET_PATH");
+  if (f.log_format.empty())
+    f.log_format = env("DBT_LOG_FORMAT");
+}
+
 int RunDbt(CommandContext& ctx, DbtFlags& f, const std::string& command) {
   TuneHeapForOneShotCommand();
+  ApplyDbtEnvironment(f);
   f.invocation.command = command;
   for (const std::string& m : f.models)
     f.selection.select.push_back(m);
@@ -158,6 +178,7 @@ int RunDbt(CommandContext& ctx, DbtFlags& f, const std::string& command) {
                           : 1;
     options.fail_fast = f.fail_fast;
     options.out = &std::cout;
+    options.json_log = f.log_format == "json";
     int code = dbt::RunNodes(*project, *session, selected, options, diagnostics);
     if (!dbt::WriteManifest(*project, target + "/manifest.json", diagnostics) && code == 0)
       code = 2;

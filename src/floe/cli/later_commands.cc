@@ -9,6 +9,11 @@ void AddLaterCommands(CLI::App& app, CommandContext& ctx) {
   CLI::App* dbt =
       app.add_subcommand("dbt", "run dbt projects natively: parse, compile, run, test, build, …");
   dbt->require_subcommand(1);
+  // What `dbt --version` prints, for tools that read the dbt version they drive (dagster-dbt).
+  dbt->set_version_flag("--version", std::string("Core:\n  - installed: 1.11.16 (floe ") +
+                                         FLOE_VERSION +
+                                         ", natively)\n\nPlugins:\n  - duckdb: "
+                                         "1.11.1 (floe)\n  - postgres: 1.11.0 (floe)");
   AddDbtCommands(*dbt, ctx);
   for (const char* name : {"run-operation", "show", "source", "docs", "retry", "debug", "clean"}) {
     AddUnavailable(*dbt, ctx, name, std::string("dbt ") + name, "issue #4 (dbt engine, part 2)");

@@ -1,6 +1,10 @@
 // floe: one binary for the platform team and the data team. Wiring only: flags to library calls.
 
+#include <filesystem>
 #include <iostream>
+#include <set>
+#include <string>
+#include <vector>
 
 #include "floe/cli/context.h"
 
@@ -13,7 +17,42 @@ const char* malloc_conf = "thp:always,metadata_thp:always";
 }
 #endif
 
+namespace {
+
+// Invoked through a link named `dbt`: the arguments of `floe dbt …`, dbt's global flags (which
+// dbt takes before the command too) moved after the command word.
+std::vector<std::string> AsDbtCommand(int argc, char** argv) {
+  std::vector<std::string> in(argv, argv + argc);
+  std::vector<std::string> out = {in[0], "dbt"};
+  static const std::set<std::string> kWithValue = {
+      "--log-format",  "--log-level",       "--log-path",       "--profiles-dir", "--project-dir",
+      "--target-path", "--log-format-file", "--log-level-file", "--printer-width"};
+  std::vector<std::string> globals;
+  size_t i = 1;
+  for (; i < in.size() && in[i].rfind('-', 0) == 0; ++i) {
+    globals.push_back(in[i]);
+    if (kWithValue.count(in[i]) != 0 && i + 1 < in.size())
+      globals.push_back(in[++i]);
+  }
+  if (i < in.size())
+    out.push_back(in[i++]);
+  out.insert(out.end(), globals.begin(), globals.end());
+  out.insert(out.end(), in.begin() + static_cast<std::ptrdiff_t>(i), in.end());
+  return out;
+}
+
+}  // namespace
+
 int main(int argc, char** argv) try {
+  std::vector<std::string> dbt_args;
+  std::vector<char*> dbt_argv;
+  if (argc > 0 && std::filesystem::path(argv[0]).filename() == "dbt") {
+    dbt_args = AsDbtCommand(argc, argv);
+    for (std::string& a : dbt_args)
+      dbt_argv.push_back(a.data());
+    argc = static_cast<int>(dbt_argv.size());
+    argv = dbt_argv.data();
+  }
   floe::cli::CommandContext ctx;
   CLI::App app{
       "floe: build internal data platforms (manifest.yaml) and run data products (floe.yaml)",

@@ -1,5 +1,6 @@
 #include "floe/dbt/engine.h"
 
+#include <cstdio>
 #include <cstdlib>
 
 namespace floe::dbt {
@@ -73,12 +74,30 @@ Engine::Connection* Engine::ThreadConnection(std::string* error) {
   return out;
 }
 
+// FLOE_SQL_LOG=FILE: every statement sent to the engine is appended to FILE, each followed by
+// kStatementEnd (bench/dbt_build replays them to measure what the engine alone takes).
+void LogStatement(const std::string& sql) {
+  static const char* path = std::getenv("FLOE_SQL_LOG");
+  if (path == nullptr)
+    return;
+  static std::mutex mutex;
+  std::lock_guard<std::mutex> lock(mutex);
+  static std::FILE* file = std::fopen(path, "a");
+  if (file != nullptr) {
+    std::fputs(sql.c_str(), file);
+    std::fputs(kStatementEnd, file);
+    std::fflush(file);
+  }
+}
+
 bool Engine::Execute(const std::string& sql, QueryTable* result, std::string* error,
                      bool auto_begin) {
   Connection* c = ThreadConnection(error);
   if (c == nullptr)
     return false;
+  LogStatement(sql);
   if (auto_begin && !c->in_transaction) {
+    LogStatement("begin");
     if (!c->con->Query("begin", nullptr, error))
       return false;
     c->in_transaction = true;
@@ -110,6 +129,7 @@ bool Engine::Begin(std::string* error) {
     return false;
   if (c->in_transaction)
     return true;
+  LogStatement("begin");
   if (!c->con->Query("begin", nullptr, error))
     return false;
   c->in_transaction = true;
@@ -123,6 +143,7 @@ bool Engine::Commit(std::string* error) {
   if (!c->in_transaction)
     return true;
   c->in_transaction = false;
+  LogStatement("commit");
   return c->con->Query("commit", nullptr, error);
 }
 
@@ -132,6 +153,7 @@ void Engine::Rollback() {
   if (c == nullptr || !c->in_transaction)
     return;
   c->in_transaction = false;
+  LogStatement("rollback");
   c->con->Query("rollback", nullptr, &ignored);
 }
 

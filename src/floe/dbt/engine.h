@@ -31,6 +31,9 @@ struct QueryTable {
   std::string status;  // the engine's command status, empty when it has none
 };
 
+/// What ends each statement in the FLOE_SQL_LOG file.
+inline constexpr const char* kStatementEnd = "\n-- floe:end-of-statement --\n";
+
 class Engine {
  public:
   using Opener = std::function<std::unique_ptr<plugins::ComputeDatabase>(std::string* error)>;

@@ -1,8 +1,12 @@
 #include "floe/dbt/run.h"
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <csignal>
 #include <cstdio>
 #include <deque>
 #include <filesystem>
@@ -105,15 +109,14 @@ std::string Describe(const Node& n) {
   return "sql " + ConfigText(n, "materialized", "view") + " model " + rel;
 }
 
-// A dotted progress line as dbt prints it: "<time>  <i> of <n> <text> .... [<status>]".
+// A dotted progress line as dbt prints it: "<i> of <n> <text> .... [<status>]".
 std::string ProgressLine(size_t index, size_t total, const std::string& text,
                          const std::string& status) {
-  std::string line = ClockTime() + "  " + std::to_string(index) + " of " + std::to_string(total) +
-                     " " + text + " ";
-  constexpr size_t kWidth = 80;
+  std::string line = std::to_string(index) + " of " + std::to_string(total) + " " + text + " ";
+  constexpr size_t kWidth = 70;
   if (line.size() < kWidth)
     line += std::string(kWidth - line.size(), '.');
-  return line + " [" + status + "]\n";
+  return line + " [" + status + "]";
 }
 
 Value Hooks(const Node& n, const char* key) {
@@ -161,6 +164,46 @@ std::string ErrorMessage(const std::string& what, const std::string& message) {
   return "Compilation Error in " + what + "\n  " + message;
 }
 
+// Ctrl-C (SIGINT) or SIGTERM during a run: `on_signal` runs on a thread of its own (it may lock
+// and interrupt). Both signals are blocked from construction on, in this thread and in every
+// thread started after it (the workers, the engine's own), so none of them is killed by one.
+class SignalWatch {
+ public:
+  explicit SignalWatch(std::function<void()> on_signal) : on_signal_(std::move(on_signal)) {
+    sigemptyset(&set_);
+    sigaddset(&set_, SIGINT);
+    sigaddset(&set_, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &set_, &previous_);
+    thread_ = std::thread([this] {
+      timespec tick{0, 100 * 1000 * 1000};
+      while (!done_) {
+        if (sigtimedwait(&set_, nullptr, &tick) > 0) {
+          fired_ = true;
+          on_signal_();
+        }
+      }
+    });
+  }
+  SignalWatch(const SignalWatch&) = delete;
+  SignalWatch& operator=(const SignalWatch&) = delete;
+  SignalWatch(SignalWatch&&) = delete;
+  SignalWatch& operator=(SignalWatch&&) = delete;
+  ~SignalWatch() {
+    done_ = true;
+    thread_.join();
+    pthread_sigmask(SIG_SETMASK, &previous_, nullptr);
+  }
+  bool fired() const { return fired_; }
+
+ private:
+  std::function<void()> on_signal_;
+  sigset_t set_{};
+  sigset_t previous_{};
+  std::atomic<bool> done_{false};
+  std::atomic<bool> fired_{false};
+  std::thread thread_;
+};
+
 class Runner {
  public:
   Runner(Project& project, Session& session, const RunOptions& options)
@@ -191,6 +234,17 @@ class Runner {
       options_.out->flush();
     }
   }
+  // One line of dbt's log: as text ("<time>  <msg>"), or under --log-format json as dbt's
+  // structured event {"info": {name, code, msg, level, ts, …}, "data": {…}}.
+  void Event(const char* name, const char* code, const std::string& msg, Dict data = Dict(),
+             const char* level = "info");
+  void Blank() {
+    if (!options_.json_log)
+      Print("\n");
+  }
+  // dbt's node_info of an event: what dagster-dbt reads (status and times of the node).
+  Value NodeInfo(const Node& n, const std::string& status, const std::string& started,
+                 const std::string& finished) const;
 
   Project& project_;
   Session& session_;
@@ -202,7 +256,9 @@ class Runner {
   std::deque<size_t> ready_;
   size_t done_ = 0;
   size_t started_ = 0;
-  bool stop_ = false;  // --fail-fast after a failure
+  std::atomic<bool> stop_{false};
+  std::unordered_map<const Node*, std::string>
+      started_at_;  // for node_info  // --fail-fast after a failure, or an interrupt
   std::string target_;
 };
 
@@ -329,8 +385,15 @@ NodeResult Runner::Execute(Node& node, const std::string& thread_id) {
     node.compiled = true;
   compile.completed = Clock::now();
   r.timing.push_back(compile);
-  if (!log.empty())
-    Print(log);
+  if (!log.empty()) {
+    if (options_.json_log) {
+      Dict d;
+      d.Set(Value("node_info"), NodeInfo(node, "started", "", ""));
+      Event("JinjaLogInfo", "I062", Trimmed(log), std::move(d));
+    } else {
+      Print(log);
+    }
+  }
   auto fail = [&](const std::string& message) {
     r.status = "error";
     r.message = Value(message);
@@ -351,6 +414,8 @@ NodeResult Runner::Execute(Node& node, const std::string& thread_id) {
     std::string what =
         std::string(node.resource_type) + " " + node.name + " (" + node.original_file_path + ")";
     try {
+      if (stop_)
+        throw CompilationError{"interrupted before it ran"};
       MaterializationResult m = RunMaterialization(session_, node, extras);
       const Value* main = m.results.FindKey("main");
       Value response = main != nullptr && main->is_dict() && main->as_dict().FindKey("response")
@@ -435,8 +500,9 @@ bool Runner::RunHooks(const std::string& kind, const Dict& extras) {
   });
   if (hooks.empty())
     return true;
-  Print(ClockTime() + "  Running " + std::to_string(hooks.size()) + " " + kind + " hook" +
-        (hooks.size() == 1 ? "" : "s") + "\n");
+  Event("HooksRunning", "Q030",
+        "Running " + std::to_string(hooks.size()) + " " + kind + " hook" +
+            (hooks.size() == 1 ? "" : "s"));
   bool failed = false;
   for (size_t i = 0; i < hooks.size(); ++i) {
     Node& n = *hooks[i];
@@ -451,7 +517,8 @@ bool Runner::RunHooks(const std::string& kind, const Dict& extras) {
       hook_results_.emplace_back(&n, std::move(r));
       continue;
     }
-    Print(ProgressLine(i + 1, hooks.size(), "START hook: " + name, "RUN"));
+    Event("LogHookStartLine", "Q032",
+          ProgressLine(i + 1, hooks.size(), "START hook: " + name, "RUN"));
     auto start = Clock::now();
     std::string error;
     std::string sql;
@@ -479,13 +546,15 @@ bool Runner::RunHooks(const std::string& kind, const Dict& extras) {
     r.status = ok ? "success" : "error";
     r.failures = Value(int64_t{ok ? 0 : 1});
     r.message = Value(ok ? name + " passed" : name + " failed, error:\n " + error);
-    Print(ProgressLine(
-        i + 1, hooks.size(), (ok ? "OK hook: " : "ERROR hook: ") + name,
-        (ok ? "OK" : "ERROR") + std::string(" in ") + Fixed(r.execution_time, 2) + "s"));
+    Event("LogHookEndLine", "Q033",
+          ProgressLine(
+              i + 1, hooks.size(), (ok ? "OK hook: " : "ERROR hook: ") + name,
+              (ok ? "OK" : "ERROR") + std::string(" in ") + Fixed(r.execution_time, 2) + "s"),
+          Dict(), ok ? "info" : "error");
     failed = failed || !ok;
     hook_results_.emplace_back(&n, std::move(r));
   }
-  Print("\n");
+  Blank();
   return !failed;
 }
 
@@ -526,6 +595,57 @@ Dict Runner::EndHookContext() const {
   return extras;
 }
 
+void Runner::Event(const char* name, const char* code, const std::string& msg, Dict data,
+                   const char* level) {
+  if (!options_.json_log) {
+    Print(ClockTime() + "  " + msg + "\n");
+    return;
+  }
+  Dict info;
+  info.Set(Value("name"), Value(name));
+  info.Set(Value("code"), Value(code));
+  info.Set(Value("msg"), Value(msg));
+  info.Set(Value("level"), Value(level));
+  info.Set(Value("invocation_id"), Value(project_.invocation_id));
+  info.Set(Value("pid"), Value(static_cast<int64_t>(getpid())));
+  info.Set(Value("thread"), Value("MainThread"));
+  info.Set(Value("ts"), Value(IsoTime(Clock::now())));
+  info.Set(Value("category"), Value(""));
+  info.Set(Value("extra"), Value(Dict()));
+  Dict all;
+  all.Set(Value("info"), Value(std::move(info)));
+  all.Set(Value("data"), Value(std::move(data)));
+  JsonStyle style;
+  style.compact = true;
+  Print(ToJson(Value(std::move(all)), style) + "\n");
+}
+
+Value Runner::NodeInfo(const Node& n, const std::string& status, const std::string& started,
+                       const std::string& finished) const {
+  auto get = [&](const char* key) {
+    const Value* v = n.data.as_dict().FindKey(key);
+    return v != nullptr && !v->is_none() ? *v : Value("");
+  };
+  Dict info;
+  info.Set(Value("node_path"), get("path"));
+  info.Set(Value("node_name"), Value(n.name));
+  info.Set(Value("unique_id"), Value(n.unique_id));
+  info.Set(Value("resource_type"), Value(std::string(n.resource_type)));
+  info.Set(Value("materialized"), Value(ConfigText(n, "materialized", "")));
+  info.Set(Value("node_status"), Value(status));
+  info.Set(Value("node_started_at"), Value(started));
+  info.Set(Value("node_finished_at"), Value(finished));
+  const Value* meta = n.config ? n.config->FindKey("meta") : nullptr;
+  info.Set(Value("meta"), meta != nullptr ? *meta : Value(Dict()));
+  Dict relation;
+  relation.Set(Value("database"), get("database"));
+  relation.Set(Value("schema"), get("schema"));
+  relation.Set(Value("alias"), get("alias"));
+  relation.Set(Value("relation_name"), get("relation_name"));
+  info.Set(Value("node_relation"), Value(std::move(relation)));
+  return Value(std::move(info));
+}
+
 void Runner::Worker(int number) {
   std::string thread_id = "Thread-" + std::to_string(number) + " (worker)";
   std::unique_lock<std::mutex> lock(mutex_);
@@ -538,24 +658,42 @@ void Runner::Worker(int number) {
     Task& t = tasks_[i];
     size_t index = ++started_;
     std::string text = Describe(*t.node);
+    Node& node = *t.node;
+    auto with_info = [&](const std::string& status, const std::string& started,
+                         const std::string& finished) {
+      Dict d;
+      d.Set(Value("node_info"), NodeInfo(node, status, started, finished));
+      d.Set(Value("index"), Value(static_cast<int64_t>(index)));
+      d.Set(Value("total"), Value(static_cast<int64_t>(tasks_.size())));
+      d.Set(Value("description"), Value(text));
+      return d;
+    };
     if (t.skip || stop_) {
       t.result.status = "skipped";
       t.result.thread_id = thread_id;
       t.result.blocks_children = true;
-      Print(ProgressLine(index, tasks_.size(), "SKIP relation " + text.substr(text.rfind(' ') + 1),
-                         "SKIP"));
+      Event("LogSkipResult", "Z033",
+            ProgressLine(index, tasks_.size(), "SKIP relation " + text.substr(text.rfind(' ') + 1),
+                         "SKIP"),
+            with_info("skipped", "", ""));
       Finish(i);
       continue;
     }
-    Print(ProgressLine(index, tasks_.size(), "START " + text, "RUN"));
+    std::string started = IsoTime(Clock::now());
+    Event("LogStartLine", "Q011", ProgressLine(index, tasks_.size(), "START " + text, "RUN"),
+          with_info("started", started, ""));
+    if (options_.json_log)
+      Event("NodeStart", "Q024", "Began running node " + node.unique_id,
+            with_info("started", started, ""), "debug");
     lock.unlock();
-    NodeResult r = Execute(*t.node, thread_id);
+    NodeResult r = Execute(node, thread_id);
     lock.lock();
+    std::string finished = IsoTime(Clock::now());
     std::string took = " in " + Fixed(r.execution_time, 2) + "s";
     std::string status;
     std::string line;
     if (r.status == "success") {
-      line = (t.node->resource_type == "seed" ? "OK loaded " : "OK created ") + text;
+      line = (node.resource_type == "seed" ? "OK loaded " : "OK created ") + text;
       status = r.message.Str() + took;
     } else if (r.status == "pass") {
       line = "PASS " + text;
@@ -570,7 +708,35 @@ void Runner::Worker(int number) {
       line = "ERROR creating " + text;
       status = "ERROR" + took;
     }
-    Print(ProgressLine(index, tasks_.size(), line, status));
+    Dict data = with_info(r.status, started, finished);
+    data.Set(Value("status"), Value(r.status));
+    data.Set(Value("execution_time"), Value(r.execution_time));
+    const char* name = node.resource_type == "test"       ? "LogTestResult"
+                       : node.resource_type == "seed"     ? "LogSeedResult"
+                       : node.resource_type == "snapshot" ? "LogSnapshotResult"
+                                                          : "LogModelResult";
+    const char* code = node.resource_type == "test"       ? "Q007"
+                       : node.resource_type == "seed"     ? "Q016"
+                       : node.resource_type == "snapshot" ? "Q015"
+                                                          : "Q012";
+    if (node.resource_type == "test") {
+      data.Set(Value("name"), Value(node.name));
+      data.Set(Value("num_failures"), r.failures.is_none() ? Value(int64_t{0}) : r.failures);
+    }
+    Event(name, code, ProgressLine(index, tasks_.size(), line, status), data,
+          r.status == "error" || r.status == "fail" ? "error" : "info");
+    if (options_.json_log) {
+      Dict finished_data = with_info(r.status, started, finished);
+      Dict run_result;
+      run_result.Set(Value("status"), Value(r.status));
+      run_result.Set(Value("message"), r.message);
+      run_result.Set(Value("failures"), r.failures);
+      run_result.Set(Value("execution_time"), Value(r.execution_time));
+      run_result.Set(Value("adapter_response"), r.adapter_response);
+      finished_data.Set(Value("run_result"), Value(std::move(run_result)));
+      Event("NodeFinished", "Q025", "Finished running node " + node.unique_id,
+            std::move(finished_data), "debug");
+    }
     t.result = std::move(r);
     if (t.result.blocks_children && options_.fail_fast)
       stop_ = true;
@@ -653,16 +819,27 @@ bool Runner::WriteResults(Clock::time_point started, Diagnostics& diagnostics) {
 
 int Runner::Run(const std::set<std::string>& selected, Diagnostics& diagnostics) {
   target_ = TargetDir(project_);
+  // An interrupt stops what runs (its transaction rolls back: the relation keeps its previous
+  // version) and starts nothing more.
+  SignalWatch interrupts([this] {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      stop_ = true;
+    }
+    if (session_.engine != nullptr)
+      session_.engine->InterruptAll();
+  });
   auto started = Clock::now();
   BuildGraph(selected);
   if (tasks_.empty()) {
-    Print(ClockTime() +
-          "  Nothing to do. Try checking your model configs and model specification "
-          "args\n");
+    Event("NothingToDo", "Z048",
+          "Nothing to do. Try checking your model configs and model specification args");
     return WriteResults(started, diagnostics) ? 0 : 2;
   }
-  Print(ClockTime() + "  Concurrency: " + std::to_string(options_.threads) + " threads (target='" +
-        project_.target.name + "')\n\n");
+  Event("ConcurrencyLine", "Q026",
+        "Concurrency: " + std::to_string(options_.threads) + " threads (target='" +
+            project_.target.name + "')");
+  Blank();
   if (!CreateSchemas(diagnostics))
     return 2;
   if (!RunHooks("on-run-start", Dict()))
@@ -673,7 +850,7 @@ int Runner::Run(const std::set<std::string>& selected, Diagnostics& diagnostics)
     workers.emplace_back([this, i] { Worker(i + 1); });
   for (auto& w : workers)
     w.join();
-  bool end_hooks_ok = RunHooks("on-run-end", EndHookContext());
+  bool end_hooks_ok = interrupts.fired() || RunHooks("on-run-end", EndHookContext());
   double elapsed = Seconds(started, Clock::now());
   // dbt's summary: what ran by kind, then the counts.
   std::map<std::string, int> kinds;
@@ -697,23 +874,40 @@ int Runner::Run(const std::set<std::string>& selected, Diagnostics& diagnostics)
   std::string ran;
   for (const auto& [kind, count] : kinds)
     ran += (ran.empty() ? "" : ", ") + std::to_string(count) + " " + kind + (count == 1 ? "" : "s");
-  Print("\n" + ClockTime() + "  Finished running " + ran + " in " + Fixed(elapsed, 2) +
-        " seconds.\n\n");
+  Blank();
+  Event("FinishedRunningStats", "Q008",
+        "Finished running " + ran + " in " + Fixed(elapsed, 2) + " seconds.");
+  Blank();
   if (error == 0)
-    Print(ClockTime() + "  Completed successfully\n");
+    Event("EndOfRunSummary", "Z030", "Completed successfully");
   else
-    Print(ClockTime() + "  Completed with " + std::to_string(error) + " error" +
-          (error == 1 ? "" : "s") + ", 0 partial successes, and " + std::to_string(warn) +
-          " warning" + (warn == 1 ? "" : "s") + ":\n");
+    Event("EndOfRunSummary", "Z030",
+          "Completed with " + std::to_string(error) + " error" + (error == 1 ? "" : "s") +
+              ", 0 partial successes, and " + std::to_string(warn) + " warning" +
+              (warn == 1 ? "" : "s") + ":");
   for (const Task& t : tasks_) {
-    if (t.result.status == "error" || t.result.status == "fail")
-      Print("\n" + ClockTime() + "  " + t.result.message.Str() + "\n");
+    if (t.result.status == "error" || t.result.status == "fail") {
+      Blank();
+      Dict d;
+      d.Set(Value("node_info"), NodeInfo(*t.node, t.result.status, "", ""));
+      Event("RunResultError", "Z024", t.result.message.Str(), std::move(d), "error");
+    }
   }
-  Print("\n" + ClockTime() + "  Done. PASS=" + std::to_string(pass) +
-        " WARN=" + std::to_string(warn) + " ERROR=" + std::to_string(error) +
-        " SKIP=" + std::to_string(skip) + " NO-OP=0 TOTAL=" + std::to_string(tasks_.size()) + "\n");
+  Blank();
+  Event("StatsLine", "Z023",
+        "Done. PASS=" + std::to_string(pass) + " WARN=" + std::to_string(warn) +
+            " ERROR=" + std::to_string(error) + " SKIP=" + std::to_string(skip) +
+            " NO-OP=0 TOTAL=" + std::to_string(tasks_.size()));
   if (!WriteResults(started, diagnostics))
     return 2;
+  if (interrupts.fired()) {
+    Blank();
+    Event("CancelLine", "Z025",
+          "Interrupted: the running nodes were stopped and rolled back; the nodes that had not "
+          "started were skipped",
+          Dict(), "error");
+    return 130;  // as a shell reports a process ended by SIGINT
+  }
   bool hooks_ok = end_hooks_ok;
   for (const auto& [n, r] : hook_results_)
     hooks_ok = hooks_ok && r.status != "error";

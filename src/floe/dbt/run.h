@@ -19,6 +19,7 @@ struct RunOptions {
   int threads = 1;
   bool fail_fast = false;
   std::ostream* out = nullptr;  // progress lines and the summary
+  bool json_log = false;        // --log-format json: dbt's structured events, one per line
 };
 
 /// Runs the nodes of `selected` that the command executes. Returns dbt's exit code: 0 when
