@@ -1,11 +1,13 @@
 // `floe dbt parse | compile | ls`: dbt's commands on dbt projects, natively, with dbt's flags, so
 // that tools which call the `dbt` executable (dagster-dbt) can call floe instead.
 
+#include <chrono>
 #include <filesystem>
 #include <iostream>
 #include <mutex>
 
 #include "floe/base/heap.h"
+#include "floe/base/node.h"
 #include "floe/cli/context.h"
 #include "floe/dbt/compile.h"
 #include "floe/dbt/json.h"
@@ -26,6 +28,9 @@ struct DbtFlags {
   std::string state;
   std::string log_format;
   bool fail_fast = false;
+  bool warn_error = false;
+  std::string macro;      // run-operation
+  std::string args_yaml;  // run-operation --args
 };
 
 // The compute engine of the profile target, through the compute plugin of its type (opened on
@@ -62,6 +67,7 @@ void AddCommonFlags(CLI::App* cmd, DbtFlags& f) {
   cmd->add_option("--log-format", f.log_format, "text or json (dbt's flag)");
   cmd->add_flag("--full-refresh", f.invocation.full_refresh, "full refresh");
   cmd->add_flag("-x,--fail-fast", f.fail_fast, "stop at the first failure");
+  cmd->add_flag("--warn-error", f.warn_error, "treat warnings (tests that warn) as errors");
   for (const char* ignored :
        {"--log-level", "--log-path", "--log-format-file", "--log-level-file", "--printer-width"}) {
     cmd->add_option(std::string(ignored))->description("accepted for dbt compatibility")->group("");
@@ -177,6 +183,7 @@ int RunDbt(CommandContext& ctx, DbtFlags& f, const std::string& command) {
                           ? static_cast<int>(threads->as_int())
                           : 1;
     options.fail_fast = f.fail_fast;
+    options.warn_error = f.warn_error;
     options.out = &std::cout;
     options.json_log = f.log_format == "json";
     int code = dbt::RunNodes(*project, *session, selected, options, diagnostics);
@@ -225,9 +232,105 @@ int RunDbt(CommandContext& ctx, DbtFlags& f, const std::string& command) {
   return 0;
 }
 
+// `dbt run-operation MACRO --args '{…}'`: the macro called with execute=True (its statements
+// committed), in the root project's context.
+int RunOperation(CommandContext& ctx, DbtFlags& f) {
+  TuneHeapForOneShotCommand();
+  ApplyDbtEnvironment(f);
+  f.invocation.command = "run-operation";
+  auto session = std::make_unique<dbt::Session>();
+  auto project = Load(ctx, f, *session);
+  if (!project)
+    return ctx.exit_code;
+  std::vector<std::pair<std::string, jinja::Value>> keywords;
+  if (!f.args_yaml.empty()) {
+    Document doc;
+    Diagnostics diagnostics;
+    if (!ParseYaml(f.args_yaml, doc, diagnostics) || !doc.root.is_map()) {
+      ctx.Fail(Code::kDbtVars, "--args must be a YAML or JSON dictionary: " + f.args_yaml,
+               "for example --args '{table: orders, days: 7}'");
+      return ctx.exit_code;
+    }
+    jinja::Value args = dbt::FromYaml(doc.root);
+    for (const auto& [k, v] : args.as_dict().entries())
+      keywords.emplace_back(k.Str(), v);
+  }
+  std::unique_ptr<dbt::Engine> engine = MakeEngine(ctx, *project);
+  session->engine = engine.get();
+  // The operation's own node: the root project's, in the target's database and schema.
+  dbt::Node op;
+  op.resource_type = "operation";
+  op.name = f.macro;
+  op.package = project->root().name;
+  op.unique_id = "operation." + op.package + "." + f.macro;
+  jinja::Dict data;
+  data.Set(jinja::Value("unique_id"), jinja::Value(op.unique_id));
+  data.Set(jinja::Value("name"), jinja::Value(op.name));
+  data.Set(jinja::Value("resource_type"), jinja::Value("operation"));
+  data.Set(jinja::Value("package_name"), jinja::Value(op.package));
+  data.Set(jinja::Value("database"), jinja::Value(project->target.database()));
+  data.Set(jinja::Value("schema"), jinja::Value(project->target.schema()));
+  data.Set(jinja::Value("config"), jinja::Value(jinja::Dict()));
+  op.data = jinja::Value(std::move(data));
+  // The macro's unique_id in run_results: macro.<package>.<name>.
+  std::string macro_id;
+  {
+    size_t dot = f.macro.find('.');
+    std::string name = dot == std::string::npos ? f.macro : f.macro.substr(dot + 1);
+    std::string package = dot == std::string::npos ? "" : f.macro.substr(0, dot);
+    for (const auto& m : project->manifest.macros) {
+      if (m->name == name && (package.empty() || m->package == package) &&
+          (macro_id.empty() || m->package == project->root().name))
+        macro_id = m->unique_id;
+    }
+    if (macro_id.empty())
+      macro_id = "macro." + (package.empty() ? project->root().name : package) + "." + name;
+  }
+  int code = 0;
+  std::string message;
+  auto started = std::chrono::steady_clock::now();
+  try {
+    dbt::CallMacro(*session, op, f.macro, {}, dbt::Phase::kCompile, std::move(keywords));
+    std::string error;
+    if (!engine->Commit(&error))
+      throw dbt::CompilationError{"Runtime Error\n  " + error};
+  } catch (const jinja::TemplateError& e) {
+    message = e.message;
+    code = 1;
+  } catch (const dbt::CompilationError& e) {
+    message = e.message;
+    code = 1;
+  } catch (const jinja::MacroReturn&) {
+  }
+  if (code != 0) {
+    std::cerr << "Encountered an error while running operation: " << message << "\n";
+    engine->Rollback();
+  }
+  double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  Diagnostics diagnostics;
+  if (!dbt::WriteOperationResults(*project, macro_id, code == 0, message, 0, seconds,
+                                  diagnostics)) {
+    ctx.Report(diagnostics);
+    code = 2;
+  }
+  engine.reset();
+  ctx.DisposeAtExit(std::move(project));
+  ctx.DisposeAtExit(std::move(session));
+  return code;
+}
+
 }  // namespace
 
 void AddDbtCommands(CLI::App& dbt, CommandContext& ctx) {
+  {
+    auto flags = std::make_shared<DbtFlags>();
+    CLI::App* cmd = dbt.add_subcommand("run-operation", "run a macro (its SQL is committed)");
+    cmd->add_option("macro", flags->macro, "the macro: name or package.name")->required();
+    cmd->add_option("--args", flags->args_yaml, "the macro's arguments, a YAML dictionary");
+    AddCommonFlags(cmd, *flags);
+    cmd->callback([&ctx, flags] { ctx.exit_code = RunOperation(ctx, *flags); });
+  }
   for (const char* name :
        {"parse", "compile", "ls", "list", "seed", "run", "test", "build", "snapshot"}) {
     auto flags = std::make_shared<DbtFlags>();

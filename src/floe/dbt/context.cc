@@ -2135,17 +2135,25 @@ std::string RenderInNode(Session& session, Node& node, Phase phase, const std::s
   return out;
 }
 
-Value CallMacro(Session& session, Node& node, const std::string& name, List args, Phase phase) {
+Value CallMacro(Session& session, Node& node, const std::string& name, List args, Phase phase,
+                std::vector<std::pair<std::string, Value>> keywords) {
   auto state = std::make_shared<NodeState>(NodeState{&session, &node, phase, Dict(), {}, {}});
   Dict globals = NodeGlobals(session, state.get());
   MacroResolver resolver(session, node.package, &globals, state.get());
   Interpreter in(globals, &resolver);
   in.set_host(resolver.host());
-  Value callee = in.Lookup(name);
+  // "package.macro" names a package's macro
+  size_t dot = name.find('.');
+  Value callee = in.Lookup(dot == std::string::npos ? name : name.substr(0, dot));
+  if (dot != std::string::npos && !callee.is_undefined()) {
+    const Value* m = callee.is_dict() ? callee.as_dict().FindKey(name.substr(dot + 1)) : nullptr;
+    callee = m != nullptr ? *m : Value::MakeUndefined(name);
+  }
   if (!callee.is_callable())
-    Fail("macro '" + name + "' not found");
+    Fail("dbt could not find a macro with the name '" + name + "' in any package");
   Arguments a;
   a.positional = std::move(args);
+  a.keywords = std::move(keywords);
   return in.CallValue(callee, a, {});
 }
 

@@ -164,7 +164,8 @@ MaterializationResult RunMaterialization(Session& session, Node& node, const Dic
 
 /// Calls a macro (e.g. generate_schema_name) in the context of `node`, returns its value.
 Value CallMacro(Session& session, Node& node, const std::string& name, List args,
-                Phase phase = Phase::kParse);
+                Phase phase = Phase::kParse,
+                std::vector<std::pair<std::string, Value>> keywords = {});
 
 /// The relation a node materializes to (None for ephemeral).
 Value RelationOf(const Session& session, const Node& node);

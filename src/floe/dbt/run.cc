@@ -74,6 +74,57 @@ struct NodeResult {
   bool blocks_children = false;  // an error, or a test failing with severity error
 };
 
+// One run_results.json entry.
+Value ResultEntry(const std::string& unique_id, const NodeResult& r, Value compiled,
+                  Value compiled_code, Value relation_name) {
+  Dict d;
+  d.Set(Value("status"), Value(r.status));
+  List timing;
+  for (const Timing& tm : r.timing) {
+    Dict x;
+    x.Set(Value("name"), Value(tm.name));
+    x.Set(Value("started_at"), Value(IsoTime(tm.started)));
+    x.Set(Value("completed_at"), Value(IsoTime(tm.completed)));
+    timing.emplace_back(std::move(x));
+  }
+  d.Set(Value("timing"), Value(std::move(timing)));
+  d.Set(Value("thread_id"), Value(r.thread_id.empty() ? "main" : r.thread_id));
+  d.Set(Value("execution_time"), Value(r.execution_time));
+  d.Set(Value("adapter_response"), r.adapter_response);
+  d.Set(Value("message"), r.message);
+  d.Set(Value("failures"), r.failures);
+  d.Set(Value("unique_id"), Value(unique_id));
+  d.Set(Value("compiled"), std::move(compiled));
+  d.Set(Value("compiled_code"), std::move(compiled_code));
+  d.Set(Value("relation_name"), std::move(relation_name));
+  d.Set(Value("batch_results"), Value::MakeNone());
+  return Value(std::move(d));
+}
+
+// target/run_results.json (schema v6).
+bool WriteRunResults(const Project& project, const std::string& command, int threads, List results,
+                     double elapsed, Diagnostics& diagnostics) {
+  Dict md;
+  md.Set(Value("dbt_schema_version"), Value("https://schemas.getdbt.com/dbt/run-results/v6.json"));
+  md.Set(Value("dbt_version"), Value("1.11.16"));
+  md.Set(Value("generated_at"), Value(IsoTime(Clock::now())));
+  md.Set(Value("invocation_id"), Value(project.invocation_id));
+  md.Set(Value("invocation_started_at"), Value(project.run_started_at));
+  md.Set(Value("env"), Value(Dict()));
+  Dict args;
+  args.Set(Value("which"), Value(command));
+  args.Set(Value("threads"), Value(static_cast<int64_t>(threads)));
+  Dict all;
+  all.Set(Value("metadata"), Value(std::move(md)));
+  all.Set(Value("results"), Value(std::move(results)));
+  all.Set(Value("elapsed_time"), Value(elapsed));
+  all.Set(Value("args"), Value(std::move(args)));
+  JsonStyle style;
+  style.compact = true;
+  return WriteFileAtomic(TargetDir(project) + "/run_results.json",
+                         ToJson(Value(std::move(all)), style), diagnostics, false);
+}
+
 // The resource types a command runs.
 bool Runs(const std::string& command, const Node& n) {
   const std::string type(n.resource_type);
@@ -440,7 +491,7 @@ NodeResult Runner::Execute(Node& node, const std::string& thread_id) {
         r.failures = Value(failures);
         auto got = "Got " + std::to_string(failures) + " result" + (failures == 1 ? "" : "s") +
                    ", configured to ";
-        if (severity == "ERROR" && should_error) {
+        if ((severity == "ERROR" && should_error) || (options_.warn_error && should_warn)) {
           r.status = "fail";
           r.message = Value(got + "fail if " + ConfigText(node, "error_if", "!= 0"));
           r.blocks_children = true;
@@ -761,60 +812,22 @@ void Runner::Finish(size_t i) {
 }
 
 bool Runner::WriteResults(Clock::time_point started, Diagnostics& diagnostics) {
-  std::string out = "{\"metadata\":{";
-  Dict md;
-  md.Set(Value("dbt_schema_version"), Value("https://schemas.getdbt.com/dbt/run-results/v6.json"));
-  md.Set(Value("dbt_version"), Value("1.11.16"));
-  md.Set(Value("generated_at"), Value(IsoTime(Clock::now())));
-  md.Set(Value("invocation_id"), Value(project_.invocation_id));
-  md.Set(Value("invocation_started_at"), Value(project_.run_started_at));
-  md.Set(Value("env"), Value(Dict()));
-  List results;
-  std::vector<std::pair<const Node*, const NodeResult*>> all_results;
+  std::vector<std::pair<const Node*, const NodeResult*>> all;
   for (const auto& [n, r] : hook_results_)
-    all_results.emplace_back(n, &r);
+    all.emplace_back(n, &r);
   for (const Task& t : tasks_)
-    all_results.emplace_back(t.node, &t.result);
-  for (const auto& [node, result] : all_results) {
-    const NodeResult& r = *result;
+    all.emplace_back(t.node, &t.result);
+  List results;
+  for (const auto& [node, result] : all) {
     const Node& n = *node;
-    Dict d;
-    d.Set(Value("status"), Value(r.status));
-    List timing;
-    for (const Timing& tm : r.timing) {
-      Dict x;
-      x.Set(Value("name"), Value(tm.name));
-      x.Set(Value("started_at"), Value(IsoTime(tm.started)));
-      x.Set(Value("completed_at"), Value(IsoTime(tm.completed)));
-      timing.emplace_back(std::move(x));
-    }
-    d.Set(Value("timing"), Value(std::move(timing)));
-    d.Set(Value("thread_id"), Value(r.thread_id.empty() ? "main" : r.thread_id));
-    d.Set(Value("execution_time"), Value(r.execution_time));
-    d.Set(Value("adapter_response"), r.adapter_response);
-    d.Set(Value("message"), r.message);
-    d.Set(Value("failures"), r.failures);
-    d.Set(Value("unique_id"), Value(n.unique_id));
-    d.Set(Value("compiled"), n.resource_type == "seed" ? Value::MakeNone() : Value(n.compiled));
-    d.Set(Value("compiled_code"),
-          n.compiled && n.resource_type != "seed" ? Value(n.compiled_code) : Value::MakeNone());
     const Value* relation = n.data.as_dict().FindKey("relation_name");
-    d.Set(Value("relation_name"), relation ? *relation : Value::MakeNone());
-    d.Set(Value("batch_results"), Value::MakeNone());
-    results.emplace_back(std::move(d));
+    results.push_back(ResultEntry(
+        n.unique_id, *result, n.resource_type == "seed" ? Value::MakeNone() : Value(n.compiled),
+        n.compiled && n.resource_type != "seed" ? Value(n.compiled_code) : Value::MakeNone(),
+        relation ? *relation : Value::MakeNone()));
   }
-  Dict args;
-  args.Set(Value("which"), Value(options_.command));
-  args.Set(Value("threads"), Value(static_cast<int64_t>(options_.threads)));
-  Dict all;
-  all.Set(Value("metadata"), Value(std::move(md)));
-  all.Set(Value("results"), Value(std::move(results)));
-  all.Set(Value("elapsed_time"), Value(Seconds(started, Clock::now())));
-  all.Set(Value("args"), Value(std::move(args)));
-  JsonStyle style;
-  style.compact = true;
-  std::string text = ToJson(Value(std::move(all)), style);
-  return WriteFileAtomic(target_ + "/run_results.json", text, diagnostics, false);
+  return WriteRunResults(project_, options_.command, options_.threads, std::move(results),
+                         Seconds(started, Clock::now()), diagnostics);
 }
 
 int Runner::Run(const std::set<std::string>& selected, Diagnostics& diagnostics) {
@@ -915,6 +928,28 @@ int Runner::Run(const std::set<std::string>& selected, Diagnostics& diagnostics)
 }
 
 }  // namespace
+
+bool WriteOperationResults(const Project& project, const std::string& macro_unique_id, bool ok,
+                           const std::string& message, double compile_seconds,
+                           double execute_seconds, Diagnostics& diagnostics) {
+  NodeResult r;
+  auto end = Clock::now();
+  auto execute_start = end - std::chrono::duration_cast<Clock::duration>(
+                                 std::chrono::duration<double>(execute_seconds));
+  auto compile_start = execute_start - std::chrono::duration_cast<Clock::duration>(
+                                           std::chrono::duration<double>(compile_seconds));
+  r.status = ok ? "success" : "error";
+  r.timing = {{"compile", compile_start, execute_start}, {"execute", execute_start, end}};
+  r.thread_id = "MainThread";
+  r.execution_time = compile_seconds + execute_seconds;
+  r.message = ok ? Value::MakeNone() : Value(message);
+  r.failures = Value(int64_t{ok ? 0 : 1});
+  List results;
+  results.push_back(
+      ResultEntry(macro_unique_id, r, Value(false), Value::MakeNone(), Value::MakeNone()));
+  return WriteRunResults(project, "run-operation", 1, std::move(results), r.execution_time,
+                         diagnostics);
+}
 
 int RunNodes(Project& project, Session& session, const std::set<std::string>& selected,
              const RunOptions& options, Diagnostics& diagnostics) {

@@ -18,6 +18,7 @@ struct RunOptions {
   std::string command;  // seed | run | test | build
   int threads = 1;
   bool fail_fast = false;
+  bool warn_error = false;      // a test that warns fails
   std::ostream* out = nullptr;  // progress lines and the summary
   bool json_log = false;        // --log-format json: dbt's structured events, one per line
 };
@@ -27,5 +28,10 @@ struct RunOptions {
 /// could not start (problems in `diagnostics`).
 int RunNodes(Project& project, Session& session, const std::set<std::string>& selected,
              const RunOptions& options, Diagnostics& diagnostics);
+
+/// run_results.json of `dbt run-operation`: the macro's one result.
+bool WriteOperationResults(const Project& project, const std::string& macro_unique_id, bool ok,
+                           const std::string& message, double compile_seconds,
+                           double execute_seconds, Diagnostics& diagnostics);
 
 }  // namespace floe::dbt
