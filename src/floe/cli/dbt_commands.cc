@@ -67,6 +67,7 @@ void AddCommonFlags(CLI::App* cmd, DbtFlags& f) {
   cmd->add_option("--log-format", f.log_format, "text or json (dbt's flag)");
   cmd->add_flag("--full-refresh", f.invocation.full_refresh, "full refresh");
   cmd->add_flag("-x,--fail-fast", f.fail_fast, "stop at the first failure");
+  cmd->add_flag("--empty", f.invocation.empty, "build with refs and sources read as empty");
   cmd->add_flag("--warn-error", f.warn_error, "treat warnings (tests that warn) as errors");
   for (const char* ignored :
        {"--log-level", "--log-path", "--log-format-file", "--log-level-file", "--printer-width"}) {

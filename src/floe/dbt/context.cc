@@ -51,6 +51,8 @@ class Relation : public Callable {
   bool include_database = true, include_schema = true, include_identifier = true;
   bool quote_database = true, quote_schema = true, quote_identifier = true;
   bool cte = false;
+  int64_t limit = -1;       // --empty: 0, the relation reads as an empty subquery of itself
+  bool limit_alias = true;  // the subquery is aliased (DuckDB's relations need none)
 
   std::string name() const override { return "Relation"; }
   std::string type_name() const override { return "DuckDBRelation"; }
@@ -74,7 +76,14 @@ class Relation : public Callable {
     add(include_identifier, quote_identifier, identifier);
     return out;
   }
-  std::string str() const override { return Render(); }
+  // dbt's render_limited: what `{{ relation }}` prints.
+  std::string str() const override {
+    if (limit < 0)
+      return Render();
+    std::string inner = "select * from " + Render() +
+                        (limit == 0 ? " where false limit 0" : " limit " + std::to_string(limit));
+    return "(" + inner + ")" + (limit_alias ? " _dbt_limit_subq_" + identifier : "");
+  }
   std::string repr() const override { return "<DuckDBRelation " + Render() + ">"; }
 
   std::shared_ptr<Relation> Copy() const {
@@ -90,6 +99,8 @@ class Relation : public Callable {
     r->quote_schema = quote_schema;
     r->quote_identifier = quote_identifier;
     r->cte = cte;
+    r->limit = limit;
+    r->limit_alias = limit_alias;
     r->self_ = r;
     return r;
   }
@@ -418,6 +429,17 @@ Value RelationForNode(const Node& n, const Value& project_quoting) {
     type = "table";
   Value rel = MakeRelation(get("database"), get("schema"), get("alias"), type);
   ApplyQuoting(*static_cast<Relation*>(rel.as_object().get()), project_quoting);
+  return rel;
+}
+
+// A ref or source as the node reads it: under --empty, an empty subquery of the relation.
+Value ReadRelation(const Node& n, const Project& project) {
+  Value rel = RelationForNode(n, project.root().quoting);
+  if (project.invocation.empty && !n.is_ephemeral()) {
+    auto* r = static_cast<Relation*>(rel.as_object().get());
+    r->limit = 0;
+    r->limit_alias = project.target.type() != "duckdb";
+  }
   return rel;
 }
 
@@ -1395,7 +1417,7 @@ Dict MakeNodeFunctions(Session* s, Phase phase) {
       if (std::find(st.ephemerals.begin(), st.ephemerals.end(), id) == st.ephemerals.end())
         st.ephemerals.push_back(id);
     }
-    return RelationForNode(target, s->project->root().quoting);
+    return ReadRelation(target, *s->project);
   });
   g.Set(Value("ref"), ref);
   Value source = Fn("source", [s](Interpreter& in, Arguments& a) -> Value {
@@ -1408,7 +1430,7 @@ Dict MakeNodeFunctions(Session* s, Phase phase) {
       return RelationForNode(n, s->project->root().quoting);
     }
     if (const Node* found = FindSource(*s->project, n, src, table))
-      return RelationForNode(*found, s->project->root().quoting);
+      return ReadRelation(*found, *s->project);
     Fail("Model '" + n.unique_id + "' (" + n.original_file_path + ") depends on a source named '" +
          src + "." + table + "' which was not found");
   });
@@ -1739,7 +1761,7 @@ Dict BaseContext(const Project& project, Session* session) {
   flags.Set(Value("WHICH"), Value(which));
   flags.Set(Value("FULL_REFRESH"), Value(project.invocation.full_refresh));
   flags.Set(Value("STORE_FAILURES"), Value(false));
-  flags.Set(Value("EMPTY"), Value(false));
+  flags.Set(Value("EMPTY"), Value(project.invocation.empty));
   flags.Set(Value("WARN_ERROR"), Value(false));
   b.Set(Value("flags"), Value(std::move(flags)));
   Dict target;
@@ -1890,12 +1912,12 @@ bool RenderStatic(Session& session, Node& node, Phase phase, std::string* out) {
       const Node* target = ResolveRefNode(p, node, c.ref);
       if (target == nullptr || target->is_ephemeral())
         return false;
-      text += RelationForNode(*target, p.root().quoting).Str();
+      text += ReadRelation(*target, p).Str();
     } else {
       const Node* source = FindSource(p, node, c.source.first, c.source.second);
       if (source == nullptr)
         return false;
-      text += RelationForNode(*source, p.root().quoting).Str();
+      text += ReadRelation(*source, p).Str();
     }
   }
   if (phase == Phase::kParse) {

@@ -30,6 +30,7 @@ struct Invocation {
   std::string target_path;   // empty: dbt_project.yml's target-path or "target"
   int threads = 0;
   bool full_refresh = false;
+  bool empty = false;  // --empty: refs and sources read as empty (schema-only builds)
 };
 
 /// One dbt project: the root or a package.

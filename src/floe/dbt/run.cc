@@ -352,31 +352,46 @@ void Runner::BuildGraph(const std::set<std::string>& selected) {
   std::vector<std::vector<size_t>> parents(tasks_.size());
   for (size_t i = 0; i < tasks_.size(); ++i)
     parents[i] = ancestors(*tasks_[i].node);
-  // build: a test runs before the children of what it tests (unless a child is what the test
-  // also depends on), so that a failing test stops them.
+  // build: a test runs before the nodes downstream of everything it tests (dbt's rule: an
+  // edge from the test to each node that descends from all the test's parents), so that a
+  // failing test stops them.
   if (options_.command == "build") {
-    std::vector<std::vector<size_t>> children(tasks_.size());
-    for (size_t i = 0; i < tasks_.size(); ++i) {
-      for (size_t p : parents[i])
-        children[p].push_back(i);
-    }
-    std::function<void(size_t, std::set<size_t>&)> collect = [&](size_t i, std::set<size_t>& out) {
-      for (size_t p : parents[i]) {
-        if (out.insert(p).second)
-          collect(p, out);
+    std::unordered_map<std::string_view, std::set<std::string_view>> descendants;
+    std::function<const std::set<std::string_view>&(std::string_view)> below =
+        [&](std::string_view id) -> const std::set<std::string_view>& {
+      auto [it, fresh] = descendants.try_emplace(id);
+      if (!fresh)
+        return it->second;
+      std::set<std::string_view> out;
+      auto children = m.child_map.find(id);
+      if (children != m.child_map.end()) {
+        for (std::string_view c : children->second) {
+          out.insert(c);
+          const auto& more = below(c);
+          out.insert(more.begin(), more.end());
+        }
       }
+      std::set<std::string_view>& slot = descendants[id];
+      slot = std::move(out);
+      return slot;
     };
     for (size_t t = 0; t < tasks_.size(); ++t) {
-      if (tasks_[t].node->resource_type != "test")
+      const Node& test = *tasks_[t].node;
+      if (test.resource_type != "test" || test.depends_on.empty())
         continue;
-      std::set<size_t> upstream;
-      collect(t, upstream);
-      for (size_t p : std::vector<size_t>(parents[t])) {
-        for (size_t c : children[p]) {
-          if (c != t && tasks_[c].node->resource_type != "test" && upstream.count(c) == 0 &&
-              std::find(parents[c].begin(), parents[c].end(), t) == parents[c].end())
-            parents[c].push_back(t);
+      for (size_t c = 0; c < tasks_.size(); ++c) {
+        const Node& n = *tasks_[c].node;
+        if (n.resource_type == "test")
+          continue;
+        bool under_all = true;
+        for (const std::string& p : test.depends_on) {
+          if (below(p).count(n.unique_id) == 0) {
+            under_all = false;
+            break;
+          }
         }
+        if (under_all && std::find(parents[c].begin(), parents[c].end(), t) == parents[c].end())
+          parents[c].push_back(t);
       }
     }
   }
