@@ -2,7 +2,7 @@
 """Ctrl-C during a long model: `floe dbt run` stops promptly, the model's previous version is
 intact (no half-built relation), and run_results.json records the interruption.
 
-    dbt_interrupt.py FLOE      (run with a Python that has the duckdb module: the dbt venv's)
+    dbt_interrupt.py FLOE      (re-runs itself with the dbt venv's Python for the duckdb module)
 """
 import json
 import os
@@ -13,7 +13,27 @@ import sys
 import tempfile
 import time
 
-import duckdb
+
+def _in_venv(module, venv):
+    """Re-runs this script with the Python of build/_deps/<venv> when `module` is missing here."""
+    try:
+        __import__(module)
+        return
+    except ImportError:
+        pass
+    root = os.path.dirname(os.path.abspath(__file__))
+    while root != "/" and not os.path.exists(os.path.join(root, "scripts", "bootstrap")):
+        root = os.path.dirname(root)
+    prefix = os.path.join(root, "build", "_deps", venv)
+    python = os.path.join(prefix, "bin", "python")
+    if os.path.exists(python) and os.path.abspath(sys.prefix) != prefix:
+        os.execv(python, [python] + sys.argv)
+    sys.exit(f"{os.path.basename(__file__)}: needs the Python module {module} "
+             f"(scripts/bootstrap installs it into build/_deps/{venv})")
+
+
+_in_venv("duckdb", "dbt-venv")
+import duckdb  # noqa: E402
 
 SLOW = """{{ config(materialized='table') }}
 {% if var('slow', false) %}

@@ -95,13 +95,13 @@ bool Engine::Execute(const std::string& sql, QueryTable* result, std::string* er
   Connection* c = ThreadConnection(error);
   if (c == nullptr)
     return false;
-  LogStatement(sql);
   if (auto_begin && !c->in_transaction) {
     LogStatement("begin");
     if (!c->con->Query("begin", nullptr, error))
       return false;
     c->in_transaction = true;
   }
+  LogStatement(sql);
   plugins::QueryResult r;
   if (!c->con->Query(sql, &r, error))
     return false;

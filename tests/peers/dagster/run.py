@@ -3,7 +3,8 @@
 DbtCliResource, and Dagster records an asset materialization for every model, seed and snapshot
 and an asset check result for every data test, with the statuses floe reported.
 
-    run.py FLOE      (run with the Python of build/_deps/dagster-venv: scripts/dagster-venv)
+    run.py FLOE      (re-runs itself with the Python of build/_deps/dagster-venv, from
+                      scripts/dagster-venv, when dagster-dbt is not importable)
 
 floe is reached through a link named `dbt` (floe then takes dbt's command line as dbt does).
 """
@@ -14,11 +15,30 @@ import subprocess
 import sys
 import tempfile
 
+
+def _in_venv(module, venv):
+    """Re-runs this script with the Python of build/_deps/<venv> when `module` is missing here."""
+    try:
+        __import__(module)
+        return
+    except ImportError:
+        pass
+    root = os.path.dirname(os.path.abspath(__file__))
+    while root != "/" and not os.path.exists(os.path.join(root, "scripts", "bootstrap")):
+        root = os.path.dirname(root)
+    prefix = os.path.join(root, "build", "_deps", venv)
+    python = os.path.join(prefix, "bin", "python")
+    if os.path.exists(python) and os.path.abspath(sys.prefix) != prefix:
+        os.execv(python, [python] + sys.argv)
+    sys.exit(f"{os.path.basename(__file__)}: needs the Python module {module} "
+             f"(scripts/bootstrap installs it into build/_deps/{venv})")
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 PROJECT = os.path.join(os.path.dirname(HERE), "dbt_run", "projects", "shop_build")
 
 
 def main():
+    _in_venv("dagster_dbt", "dagster-venv")
     floe = os.path.abspath(sys.argv[1])
     work = tempfile.mkdtemp(prefix="floe-dagster-")
     try:
