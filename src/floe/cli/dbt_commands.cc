@@ -135,9 +135,68 @@ void ApplyDbtEnvironment(DbtFlags& f) {
     f.log_format = env("DBT_LOG_FORMAT");
 }
 
-int RunDbt(CommandContext& ctx, DbtFlags& f, const std::string& command) {
+// `dbt retry`: the previous invocation's command and flags (its run_results.json args), on the
+// nodes that did not succeed (error, fail, skipped). False (reported) when there is none.
+bool LoadRetry(CommandContext& ctx, DbtFlags& f, std::string* command, std::set<std::string>* ids) {
+  std::string target = f.invocation.target_path.empty() ? "target" : f.invocation.target_path;
+  std::filesystem::path dir = std::filesystem::path(target).is_absolute()
+                                  ? std::filesystem::path(target)
+                                  : std::filesystem::path(f.invocation.project_dir) / target;
+  std::string text;
+  Diagnostics diagnostics;
+  if (!std::filesystem::exists(dir / "run_results.json") ||
+      !ReadFile((dir / "run_results.json").string(), text, diagnostics)) {
+    ctx.Fail(Code::kDbtState,
+             "Could not find previous run in '" + dir.string() + "' target directory",
+             "run a command first (seed, run, test, snapshot or build); retry re-runs what failed");
+    return false;
+  }
+  plugins::Json previous = plugins::Json::parse(text, nullptr, false);
+  const plugins::Json* args =
+      previous.is_object() && previous.contains("args") && previous["args"].is_object()
+          ? &previous["args"]
+          : nullptr;
+  std::string which = args != nullptr && args->contains("which") && (*args)["which"].is_string()
+                          ? (*args)["which"].get<std::string>()
+                          : "";
+  if (which != "seed" && which != "run" && which != "test" && which != "build" &&
+      which != "snapshot") {
+    ctx.Fail(Code::kDbtState,
+             "the previous run (" + (which.empty() ? std::string("unknown") : which) +
+                 ") is not one retry can repeat",
+             "retry repeats seed, run, test, snapshot or build");
+    return false;
+  }
+  *command = which;
+  auto flag = [&](const char* key) {
+    return args->contains(key) && (*args)[key].is_boolean() && (*args)[key].get<bool>();
+  };
+  f.invocation.full_refresh = f.invocation.full_refresh || flag("full_refresh");
+  f.invocation.empty = f.invocation.empty || flag("empty");
+  f.warn_error = f.warn_error || flag("warn_error");
+  if (f.invocation.vars_yaml.empty() && args->contains("vars") && (*args)["vars"].is_object() &&
+      !(*args)["vars"].empty())
+    f.invocation.vars_yaml = (*args)["vars"].dump();
+  if (f.invocation.target.empty() && args->contains("target") && (*args)["target"].is_string())
+    f.invocation.target = (*args)["target"].get<std::string>();
+  if (f.invocation.threads == 0 && args->contains("threads") && (*args)["threads"].is_number())
+    f.invocation.threads = (*args)["threads"].get<int>();
+  for (const auto& r : previous.value("results", plugins::Json::array())) {
+    std::string status = r.value("status", "");
+    if (status == "error" || status == "fail" || status == "skipped" || status == "runtime error" ||
+        status == "partial success")
+      ids->insert(r.value("unique_id", ""));
+  }
+  return true;
+}
+
+int RunDbt(CommandContext& ctx, DbtFlags& f, std::string command) {
   TuneHeapForOneShotCommand();
   ApplyDbtEnvironment(f);
+  std::set<std::string> retry_ids;
+  bool retry = command == "retry";
+  if (retry && !LoadRetry(ctx, f, &command, &retry_ids))
+    return ctx.exit_code;
   f.invocation.command = command;
   for (const std::string& m : f.models)
     f.selection.select.push_back(m);
@@ -165,7 +224,9 @@ int RunDbt(CommandContext& ctx, DbtFlags& f, const std::string& command) {
   std::string target = dbt::TargetDir(*project);
   std::set<std::string> selected;
   bool needs_selection = command == "ls" || command == "compile" || runs;
-  if (needs_selection) {
+  if (retry) {
+    selected = std::move(retry_ids);
+  } else if (needs_selection) {
     f.selection.listing = command == "ls";
     selected = dbt::SelectNodes(*project, f.selection, diagnostics);
     if (diagnostics.has_errors()) {
@@ -344,7 +405,8 @@ void AddDbtCommands(CLI::App& dbt, CommandContext& ctx) {
         {"run", "build the selected models"},
         {"test", "run the selected data tests"},
         {"build", "seed, run, snapshot and test the selected nodes in DAG order"},
-        {"snapshot", "record the changes of the selected snapshots' queries"}};
+        {"snapshot", "record the changes of the selected snapshots' queries"},
+        {"retry", "re-run the nodes of the previous run that failed or were skipped"}};
     CLI::App* cmd = dbt.add_subcommand(name, kAbout.at(command));
     AddCommonFlags(cmd, *flags);
     if (command != "parse")

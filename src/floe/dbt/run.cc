@@ -102,8 +102,8 @@ Value ResultEntry(const std::string& unique_id, const NodeResult& r, Value compi
 }
 
 // target/run_results.json (schema v6).
-bool WriteRunResults(const Project& project, const std::string& command, int threads, List results,
-                     double elapsed, Diagnostics& diagnostics) {
+bool WriteRunResults(const Project& project, const std::string& command, int threads,
+                     bool warn_error, List results, double elapsed, Diagnostics& diagnostics) {
   Dict md;
   md.Set(Value("dbt_schema_version"), Value("https://schemas.getdbt.com/dbt/run-results/v6.json"));
   md.Set(Value("dbt_version"), Value("1.11.16"));
@@ -111,9 +111,15 @@ bool WriteRunResults(const Project& project, const std::string& command, int thr
   md.Set(Value("invocation_id"), Value(project.invocation_id));
   md.Set(Value("invocation_started_at"), Value(project.run_started_at));
   md.Set(Value("env"), Value(Dict()));
+  // The invocation's flags (what `retry` repeats).
   Dict args;
   args.Set(Value("which"), Value(command));
   args.Set(Value("threads"), Value(static_cast<int64_t>(threads)));
+  args.Set(Value("target"), Value(project.target.name));
+  args.Set(Value("vars"), project.cli_vars.is_dict() ? project.cli_vars : Value(Dict()));
+  args.Set(Value("full_refresh"), Value(project.invocation.full_refresh));
+  args.Set(Value("empty"), Value(project.invocation.empty));
+  args.Set(Value("warn_error"), Value(warn_error));
   Dict all;
   all.Set(Value("metadata"), Value(std::move(md)));
   all.Set(Value("results"), Value(std::move(results)));
@@ -841,8 +847,8 @@ bool Runner::WriteResults(Clock::time_point started, Diagnostics& diagnostics) {
         n.compiled && n.resource_type != "seed" ? Value(n.compiled_code) : Value::MakeNone(),
         relation ? *relation : Value::MakeNone()));
   }
-  return WriteRunResults(project_, options_.command, options_.threads, std::move(results),
-                         Seconds(started, Clock::now()), diagnostics);
+  return WriteRunResults(project_, options_.command, options_.threads, options_.warn_error,
+                         std::move(results), Seconds(started, Clock::now()), diagnostics);
 }
 
 int Runner::Run(const std::set<std::string>& selected, Diagnostics& diagnostics) {
@@ -962,7 +968,7 @@ bool WriteOperationResults(const Project& project, const std::string& macro_uniq
   List results;
   results.push_back(
       ResultEntry(macro_unique_id, r, Value(false), Value::MakeNone(), Value::MakeNone()));
-  return WriteRunResults(project, "run-operation", 1, std::move(results), r.execution_time,
+  return WriteRunResults(project, "run-operation", 1, false, std::move(results), r.execution_time,
                          diagnostics);
 }
 

@@ -1,0 +1,1 @@
+select id, price, price * 2 as doubled from {{ ref('base_items') }}

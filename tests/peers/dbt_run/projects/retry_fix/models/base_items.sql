@@ -1,0 +1,1 @@
+select id, price * {{ var('factor', 1) }} as price from {{ ref('items') }}

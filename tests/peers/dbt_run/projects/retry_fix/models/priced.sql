@@ -1,0 +1,1 @@
+select id, price, no_such_column from {{ ref('base_items') }}

@@ -1,0 +1,1 @@
+select count(*) as n, sum(price) as total from {{ ref('priced') }}
