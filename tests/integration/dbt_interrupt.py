@@ -14,25 +14,11 @@ import tempfile
 import time
 
 
-def _in_venv(module, venv):
-    """Re-runs this script with the Python of build/_deps/<venv> when `module` is missing here."""
-    try:
-        __import__(module)
-        return
-    except ImportError:
-        pass
-    root = os.path.dirname(os.path.abspath(__file__))
-    while root != "/" and not os.path.exists(os.path.join(root, "scripts", "bootstrap")):
-        root = os.path.dirname(root)
-    prefix = os.path.join(root, "build", "_deps", venv)
-    python = os.path.join(prefix, "bin", "python")
-    if os.path.exists(python) and os.path.abspath(sys.prefix) != prefix:
-        os.execv(python, [python] + sys.argv)
-    sys.exit(f"{os.path.basename(__file__)}: needs the Python module {module} "
-             f"(scripts/bootstrap installs it into build/_deps/{venv})")
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from venv_python import in_venv  # noqa: E402
 
 
-_in_venv("duckdb", "dbt-venv")
+in_venv("duckdb", "dbt-venv")
 import duckdb  # noqa: E402
 
 SLOW = """{{ config(materialized='table') }}

@@ -27,4 +27,13 @@ size_t Utf8Length(std::string_view s) {
   return n;
 }
 
+std::string AsciiLower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z')
+      c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
 }  // namespace floe

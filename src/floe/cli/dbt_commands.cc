@@ -9,6 +9,7 @@
 #include "floe/base/heap.h"
 #include "floe/base/node.h"
 #include "floe/cli/context.h"
+#include "floe/dbt/catalog.h"
 #include "floe/dbt/compile.h"
 #include "floe/dbt/json.h"
 #include "floe/dbt/parse.h"
@@ -190,6 +191,13 @@ bool LoadRetry(CommandContext& ctx, DbtFlags& f, std::string* command, std::set<
   return true;
 }
 
+// docs generate's artifacts: catalog.json, and run_results.json for the compiled nodes.
+bool WriteDocs(const dbt::Project& project, dbt::Session& session,
+               const std::set<std::string>& selected, Diagnostics& diagnostics) {
+  return dbt::WriteCatalog(project, session, diagnostics) &&
+         dbt::WriteCompileResults(project, selected, diagnostics);
+}
+
 int RunDbt(CommandContext& ctx, DbtFlags& f, std::string command) {
   TuneHeapForOneShotCommand();
   ApplyDbtEnvironment(f);
@@ -216,14 +224,15 @@ int RunDbt(CommandContext& ctx, DbtFlags& f, std::string command) {
     return ctx.exit_code;
   bool runs = command == "run" || command == "seed" || command == "test" || command == "build" ||
               command == "snapshot";
-  if (command != "compile" && !runs) {  // nothing renders again: the parsed templates can go
+  bool docs = command == "generate";             // dbt docs generate: compile, then the catalog
+  if (command != "compile" && !runs && !docs) {  // nothing renders again: templates can go
     for (const auto& node : project->manifest.nodes)
       node->tpl.reset();
   }
   Diagnostics diagnostics;
   std::string target = dbt::TargetDir(*project);
   std::set<std::string> selected;
-  bool needs_selection = command == "ls" || command == "compile" || runs;
+  bool needs_selection = command == "ls" || command == "compile" || runs || docs;
   if (retry) {
     selected = std::move(retry_ids);
   } else if (needs_selection) {
@@ -260,8 +269,9 @@ int RunDbt(CommandContext& ctx, DbtFlags& f, std::string command) {
   }
   // Written while the manifest is built; target/compiled/.floe_written remembers them (an
   // unchanged file is then not read back).
-  BackgroundWriter compiled_files(command == "compile" ? target + "/compiled/.floe_written" : "");
-  if (command == "compile") {
+  bool compiles = command == "compile" || docs;
+  BackgroundWriter compiled_files(compiles ? target + "/compiled/.floe_written" : "");
+  if (compiles) {
     if (!dbt::CompileNodes(*project, *session, &selected, compiled_files, diagnostics)) {
       compiled_files.Finish(diagnostics);
       ctx.Report(diagnostics);
@@ -270,7 +280,8 @@ int RunDbt(CommandContext& ctx, DbtFlags& f, std::string command) {
   }
   bool written =
       command == "ls" || dbt::WriteManifest(*project, target + "/manifest.json", diagnostics);
-  if (!compiled_files.Finish(diagnostics) || !written) {
+  if (!compiled_files.Finish(diagnostics) || !written ||
+      (docs && !WriteDocs(*project, *session, selected, diagnostics))) {
     ctx.Report(diagnostics);
     return ctx.exit_code;
   }
@@ -385,6 +396,16 @@ int RunOperation(CommandContext& ctx, DbtFlags& f) {
 }  // namespace
 
 void AddDbtCommands(CLI::App& dbt, CommandContext& ctx) {
+  {
+    CLI::App* docs = dbt.add_subcommand("docs", "dbt's documentation artifacts");
+    docs->require_subcommand(1);
+    auto flags = std::make_shared<DbtFlags>();
+    CLI::App* cmd = docs->add_subcommand(
+        "generate", "compile the project and write target/catalog.json from the database");
+    AddCommonFlags(cmd, *flags);
+    AddSelectionFlags(cmd, *flags);
+    cmd->callback([&ctx, flags] { ctx.exit_code = RunDbt(ctx, *flags, "generate"); });
+  }
   {
     auto flags = std::make_shared<DbtFlags>();
     CLI::App* cmd = dbt.add_subcommand("run-operation", "run a macro (its SQL is committed)");

@@ -9,6 +9,7 @@
 
 #include "floe/base/fs.h"
 #include "floe/base/hash.h"
+#include "floe/base/utf8.h"
 #include "floe/dbt/compile.h"
 #include "floe/dbt/json.h"
 #include "floe/dbt/pydatetime.h"
@@ -784,12 +785,6 @@ void RunAdapterSql(Session* session, const std::string& sql) {
     Fail("Runtime Error\n  " + error);
 }
 
-std::string LowerAscii(std::string s) {
-  for (char& c : s)
-    c = static_cast<char>(tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
 Relation* AsRelation(const Value& v) {
   return v.is_object() ? dynamic_cast<Relation*>(v.as_object().get()) : nullptr;
 }
@@ -1056,10 +1051,10 @@ Value AdapterObject(Session* session, Phase phase) {
           Value to = ColumnsOf(session, args.Get(1, "to_relation"));
           std::set<std::string> have;
           for (const Value& c : to.as_list())
-            have.insert(LowerAscii(c.as_object()->name()));
+            have.insert(AsciiLower(c.as_object()->name()));
           List out;
           for (const Value& c : from.as_list()) {
-            if (have.count(LowerAscii(c.as_object()->name())) == 0)
+            if (have.count(AsciiLower(c.as_object()->name())) == 0)
               out.push_back(c);
           }
           return Value(out);

@@ -3,17 +3,13 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "floe/base/utf8.h"
+
 namespace floe::dbt {
 namespace {
 
-std::string Lower(std::string s) {
-  for (char& c : s)
-    c = static_cast<char>(tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
 std::string SchemaKey(const std::string& database, const std::string& schema) {
-  return Lower(database) + "." + Lower(schema);
+  return AsciiLower(database) + "." + AsciiLower(schema);
 }
 
 std::string Literal(const std::string& s) {
@@ -182,7 +178,7 @@ bool Engine::LoadSchema(const std::string& key, const std::string& database,
   for (const auto& row : t.rows) {
     std::string name = row[0].Str();
     std::string type = row[1].Str() == "VIEW" ? "view" : "table";
-    relations[Lower(name)] = {name, type};
+    relations[AsciiLower(name)] = {name, type};
   }
   std::lock_guard<std::mutex> lock(mutex_);
   cache_.emplace(key, std::move(relations));
@@ -197,7 +193,7 @@ std::optional<std::string> Engine::RelationType(const std::string& database,
     return std::nullopt;
   std::lock_guard<std::mutex> lock(mutex_);
   const auto& relations = cache_[key];
-  auto it = relations.find(Lower(identifier));
+  auto it = relations.find(AsciiLower(identifier));
   if (it == relations.end())
     return std::nullopt;
   return it->second.second;
@@ -222,7 +218,7 @@ void Engine::CacheAdd(const std::string& database, const std::string& schema,
   std::lock_guard<std::mutex> lock(mutex_);
   auto it = cache_.find(key);
   if (it != cache_.end())  // an unlisted schema is read when first asked
-    it->second[Lower(identifier)] = {identifier, type};
+    it->second[AsciiLower(identifier)] = {identifier, type};
 }
 
 void Engine::CacheDrop(const std::string& database, const std::string& schema,
@@ -230,7 +226,7 @@ void Engine::CacheDrop(const std::string& database, const std::string& schema,
   std::lock_guard<std::mutex> lock(mutex_);
   auto it = cache_.find(SchemaKey(database, schema));
   if (it != cache_.end())
-    it->second.erase(Lower(identifier));
+    it->second.erase(AsciiLower(identifier));
 }
 
 void Engine::CacheRename(const std::string& database, const std::string& schema,
@@ -239,12 +235,12 @@ void Engine::CacheRename(const std::string& database, const std::string& schema,
   auto it = cache_.find(SchemaKey(database, schema));
   if (it == cache_.end())
     return;
-  auto rel = it->second.find(Lower(from));
+  auto rel = it->second.find(AsciiLower(from));
   if (rel == it->second.end())
     return;
   std::string type = rel->second.second;
   it->second.erase(rel);
-  it->second[Lower(to)] = {to, type};
+  it->second[AsciiLower(to)] = {to, type};
 }
 
 void Engine::CacheForgetAll() {

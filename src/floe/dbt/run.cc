@@ -19,6 +19,7 @@
 #include "floe/base/fs.h"
 #include "floe/dbt/compile.h"
 #include "floe/dbt/json.h"
+#include "floe/dbt/resources.h"
 
 namespace floe::dbt {
 namespace {
@@ -970,6 +971,26 @@ bool WriteOperationResults(const Project& project, const std::string& macro_uniq
       ResultEntry(macro_unique_id, r, Value(false), Value::MakeNone(), Value::MakeNone()));
   return WriteRunResults(project, "run-operation", 1, false, std::move(results), r.execution_time,
                          diagnostics);
+}
+
+bool WriteCompileResults(const Project& project, const std::set<std::string>& ids,
+                         Diagnostics& diagnostics) {
+  List results;
+  for (const auto& n : project.manifest.nodes) {
+    // what dbt's compile task ran: the compiled nodes but ephemeral ones, and the seeds
+    bool seed = n->resource_type == "seed";
+    if (ids.count(n->unique_id) == 0 || n->is_ephemeral() || (!n->compiled && !seed) ||
+        ManifestSection(n->resource_type) != "nodes")
+      continue;
+    NodeResult r;
+    r.status = "success";
+    r.thread_id = "Thread-1 (worker)";
+    const Value* relation = n->data.as_dict().FindKey("relation_name");
+    results.push_back(ResultEntry(n->unique_id, r, seed ? Value::MakeNone() : Value(true),
+                                  seed ? Value::MakeNone() : Value(n->compiled_code),
+                                  relation ? *relation : Value::MakeNone()));
+  }
+  return WriteRunResults(project, "generate", 1, false, std::move(results), 0, diagnostics);
 }
 
 int RunNodes(Project& project, Session& session, const std::set<std::string>& selected,

@@ -34,4 +34,8 @@ bool WriteOperationResults(const Project& project, const std::string& macro_uniq
                            const std::string& message, double compile_seconds,
                            double execute_seconds, Diagnostics& diagnostics);
 
+/// run_results.json of a compile (docs generate): a success for each compiled node of `ids`.
+bool WriteCompileResults(const Project& project, const std::set<std::string>& ids,
+                         Diagnostics& diagnostics);
+
 }  // namespace floe::dbt

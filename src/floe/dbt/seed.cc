@@ -4,6 +4,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "floe/base/utf8.h"
+
 namespace floe::dbt {
 namespace {
 
@@ -17,14 +19,8 @@ std::string Trim(const std::string& s) {
   return s.substr(b, e - b);
 }
 
-std::string Lower(std::string s) {
-  for (char& c : s)
-    c = static_cast<char>(tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
 bool IsNull(const std::string& text) {
-  std::string t = Lower(Trim(text));
+  std::string t = AsciiLower(Trim(text));
   return t.empty() || t == "null";
 }
 
@@ -273,7 +269,7 @@ bool IsBoolean(const std::string& raw) {
     if (c != ',')
       d += c;
   }
-  d = Lower(Trim(d));
+  d = AsciiLower(Trim(d));
   return d == "true" || d == "false";
 }
 

@@ -16,29 +16,15 @@ import sys
 import tempfile
 
 
-def _in_venv(module, venv):
-    """Re-runs this script with the Python of build/_deps/<venv> when `module` is missing here."""
-    try:
-        __import__(module)
-        return
-    except ImportError:
-        pass
-    root = os.path.dirname(os.path.abspath(__file__))
-    while root != "/" and not os.path.exists(os.path.join(root, "scripts", "bootstrap")):
-        root = os.path.dirname(root)
-    prefix = os.path.join(root, "build", "_deps", venv)
-    python = os.path.join(prefix, "bin", "python")
-    if os.path.exists(python) and os.path.abspath(sys.prefix) != prefix:
-        os.execv(python, [python] + sys.argv)
-    sys.exit(f"{os.path.basename(__file__)}: needs the Python module {module} "
-             f"(scripts/bootstrap installs it into build/_deps/{venv})")
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+from venv_python import in_venv  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 PROJECT = os.path.join(os.path.dirname(HERE), "dbt_run", "projects", "shop_build")
 
 
 def main():
-    _in_venv("dagster_dbt", "dagster-venv")
+    in_venv("dagster_dbt", "dagster-venv")
     floe = os.path.abspath(sys.argv[1])
     work = tempfile.mkdtemp(prefix="floe-dagster-")
     try:

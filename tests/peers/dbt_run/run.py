@@ -32,6 +32,8 @@ step the two are compared:
                              system schemas
     columns <n> <relation>   the same column names and types, in order
     rows <n> <relation>      the same rows, compared order-insensitively, all of them
+    catalog <n>              after `docs generate`: catalog.json has the same nodes and sources,
+                             each with the same relation type and columns (name, type, index)
 
 The last line is `dbt-run-peers: N passed, M failed`.
 """
@@ -151,6 +153,21 @@ def database_of_pg(python, pg, dbname, masks):
             json.loads(p.stdout)}
 
 
+def catalog_of(workdir):
+    import json
+    path = os.path.join(workdir, "target", "catalog.json")
+    if not os.path.exists(path):
+        return None
+    with open(path, encoding="utf-8") as f:
+        data = json.load(f)
+    out = {}
+    for section in ("nodes", "sources"):
+        for uid, entry in data.get(section, {}).items():
+            cols = sorted((c["name"], c["type"], c["index"]) for c in entry["columns"].values())
+            out[uid] = (entry["metadata"]["type"], cols)
+    return out
+
+
 def database_of(python, workdir, masks):
     """Every relation of peer.duckdb: {(schema, name): (type, [(column, type)], sorted rows)}."""
     script = r"""
@@ -244,6 +261,13 @@ def compare_project(name, floe, dbt, python, keep, report, target, pg):
         diffs = [f"{uid}: dbt {rd.get(uid)}, floe {rf.get(uid)}"
                  for uid in sorted(set(rd) | set(rf)) if rd.get(uid) != rf.get(uid)]
         report.check(name, f"results {label}", not diffs, "; ".join(diffs[:8]))
+        if args[:2] == ["docs", "generate"]:
+            cd, cf = catalog_of(sides["dbt"]), catalog_of(sides["floe"])
+            diffs = [f"{uid}: dbt {(cd or {}).get(uid)}, floe {(cf or {}).get(uid)}"
+                     for uid in sorted(set(cd or {}) | set(cf or {}))
+                     if (cd or {}).get(uid) != (cf or {}).get(uid)]
+            report.check(name, f"catalog {step_no}", cd is not None and not diffs,
+                         "no catalog.json" if cd is None or cf is None else "; ".join(diffs[:5]))
         masks = read_masks(project_dir)
         if target == "pg":
             masks = {"public." + k.split(".", 1)[1]: v for k, v in masks.items()}

@@ -135,3 +135,22 @@
     {% endif %}
   {% endfor %}
 {% endmacro %}
+
+{#- docs generate: the relations and columns of one schema (table_name, table_type,
+    column_name, data_type, ordinal_position), from the information schema. -#}
+{% macro floe_catalog_sql(database, schema) -%}
+  {{ return(adapter.dispatch('floe_catalog_sql', 'dbt')(database, schema)) }}
+{%- endmacro %}
+
+{% macro default__floe_catalog_sql(database, schema) -%}
+  {% set sql -%}
+    select t.table_name, t.table_type, c.column_name, c.data_type, c.ordinal_position
+    from information_schema.tables t
+    join information_schema.columns c on c.table_catalog = t.table_catalog
+      and c.table_schema = t.table_schema and c.table_name = t.table_name
+    where lower(t.table_schema) = lower('{{ schema }}')
+      {%- if database %} and lower(t.table_catalog) = lower('{{ database }}'){% endif %}
+    order by t.table_name, c.ordinal_position
+  {%- endset %}
+  {{ return(sql) }}
+{%- endmacro %}

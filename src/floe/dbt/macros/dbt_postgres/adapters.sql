@@ -58,3 +58,19 @@
         {{ exceptions.raise_compiler_error("Unsupported datepart for macro datediff in postgres: " ~ datepart) }}
     {%- endif -%}
 {%- endmacro %}
+
+{#- docs generate: column types as PostgreSQL formats them (numeric(10,2), character varying(20)). -#}
+{% macro postgres__floe_catalog_sql(database, schema) -%}
+  {% set sql -%}
+    select c.relname as table_name,
+           case when c.relkind = 'v' then 'VIEW' else 'BASE TABLE' end as table_type,
+           a.attname as column_name, format_type(a.atttypid, a.atttypmod) as data_type,
+           a.attnum as ordinal_position
+    from pg_catalog.pg_class c
+    join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+    join pg_catalog.pg_attribute a on a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped
+    where lower(n.nspname) = lower('{{ schema }}') and c.relkind in ('r', 'v', 'm', 'p', 'f')
+    order by c.relname, a.attnum
+  {%- endset %}
+  {{ return(sql) }}
+{%- endmacro %}
