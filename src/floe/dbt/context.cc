@@ -1124,7 +1124,7 @@ Value AdapterObject(Session* session, Phase phase) {
           EngineOf(session).CacheRename(from.database, from.schema, from.identifier, to.identifier);
           return Value("");
         }));
-  a.Set(Value("create_schema"), Fn("create_schema", [session](Interpreter& in, Arguments& args) {
+  a.Set(Value("create_schema"), Fn("create_schema", [](Interpreter& in, Arguments& args) {
           Value rel = args.Get(0, "relation");
           RelationArg(rel, "create_schema");
           Value macro = in.Lookup("create_schema");
