@@ -923,17 +923,11 @@ Value ColumnsOf(Session* session, const Value& relation) {
   Relation* rel = AsRelation(relation);
   if (session->engine == nullptr || rel == nullptr || rel->cte)
     return Value(List{});
-  auto lit = [](const std::string& s) {
-    std::string out = "'";
-    for (char c : s)
-      out += c == '\'' ? std::string("''") : std::string(1, c);
-    return out + "'";
-  };
   std::string sql =
       "select column_name, data_type from information_schema.columns where table_name = " +
-      lit(rel->identifier) +
-      (rel->schema.empty() ? "" : " and table_schema = " + lit(rel->schema)) +
-      (rel->database.empty() ? "" : " and table_catalog = " + lit(rel->database)) +
+      SqlString(rel->identifier) +
+      (rel->schema.empty() ? "" : " and table_schema = " + SqlString(rel->schema)) +
+      (rel->database.empty() ? "" : " and table_catalog = " + SqlString(rel->database)) +
       " order by ordinal_position";
   QueryTable table;
   std::string error;
@@ -1102,9 +1096,8 @@ Value AdapterObject(Session* session, Phase phase) {
           Relation& to = RelationArg(args.Get(1, "to_relation"), "rename_relation");
           RunAdapterSql(session, "alter " + (from.type.empty() ? std::string("table") : from.type) +
                                      " " + from.Render() + " rename to " + Quote(to.identifier));
-          EngineOf(session).CacheDrop(from.database, from.schema, from.identifier);
-          EngineOf(session).CacheAdd(to.database, to.schema, to.identifier,
-                                     from.type.empty() ? "table" : from.type);
+          EngineOf(session).CacheRename(from.database, from.schema, from.identifier, to.identifier,
+                                        from.type.empty() ? "table" : from.type);
           return None();
         }));
   a.Set(Value("cache_added"), Fn("cache_added", [session](Interpreter&, Arguments& args) {
@@ -1121,7 +1114,8 @@ Value AdapterObject(Session* session, Phase phase) {
   a.Set(Value("cache_renamed"), Fn("cache_renamed", [session](Interpreter&, Arguments& args) {
           Relation& from = RelationArg(args.Get(0, "from_relation"), "cache_renamed");
           Relation& to = RelationArg(args.Get(1, "to_relation"), "cache_renamed");
-          EngineOf(session).CacheRename(from.database, from.schema, from.identifier, to.identifier);
+          EngineOf(session).CacheRename(from.database, from.schema, from.identifier, to.identifier,
+                                        from.type.empty() ? "table" : from.type);
           return Value("");
         }));
   a.Set(Value("create_schema"), Fn("create_schema", [](Interpreter& in, Arguments& args) {
@@ -1140,7 +1134,7 @@ Value AdapterObject(Session* session, Phase phase) {
           Arguments call;
           call.positional.push_back(rel);
           in.CallValue(macro, call, {});
-          EngineOf(session).CacheSchema(r.database, r.schema, false);
+          EngineOf(session).CacheDropSchema(r.database, r.schema);
           return None();
         }));
   a.Set(Value("get_seed_file_path"),
@@ -2152,13 +2146,43 @@ std::string RenderInNode(Session& session, Node& node, Phase phase, const std::s
   return out;
 }
 
+namespace {
+
+// A node's context for calling a macro in it (CallMacro, RunMaterialization): the node's state,
+// its values with `extras` added, the name resolver and an interpreter over them.
+class NodeContext {
+ public:
+  NodeContext(Session& session, Node& node, Phase phase, const Dict* extras = nullptr)
+      : state_{&session, &node, phase, Dict(), {}, {}},
+        globals_(Globals(session, state_, extras)),
+        resolver_(session, node.package, &globals_, &state_),
+        in_(globals_, &resolver_) {
+    in_.set_host(&state_);
+  }
+  Interpreter& in() { return in_; }
+  NodeState& state() { return state_; }
+
+ private:
+  static Dict Globals(Session& session, const NodeState& state, const Dict* extras) {
+    Dict g = NodeGlobals(session, &state);
+    if (extras != nullptr) {
+      for (const auto& [k, v] : extras->entries())
+        g.Set(k, v);
+    }
+    return g;
+  }
+  NodeState state_;
+  Dict globals_;
+  MacroResolver resolver_;
+  Interpreter in_;
+};
+
+}  // namespace
+
 Value CallMacro(Session& session, Node& node, const std::string& name, List args, Phase phase,
                 std::vector<std::pair<std::string, Value>> keywords) {
-  auto state = std::make_shared<NodeState>(NodeState{&session, &node, phase, Dict(), {}, {}});
-  Dict globals = NodeGlobals(session, state.get());
-  MacroResolver resolver(session, node.package, &globals, state.get());
-  Interpreter in(globals, &resolver);
-  in.set_host(resolver.host());
+  NodeContext context(session, node, phase);
+  Interpreter& in = context.in();
   // "package.macro" names a package's macro
   size_t dot = name.find('.');
   Value callee = in.Lookup(dot == std::string::npos ? name : name.substr(0, dot));
@@ -2203,18 +2227,11 @@ MaterializationResult RunMaterialization(Session& session, Node& node, const Dic
          session.project->target.type() + "! (searched types 'default' and '" +
          session.project->target.type() + "')");
   }
-  auto state =
-      std::make_shared<NodeState>(NodeState{&session, &node, Phase::kCompile, Dict(), {}, {}});
-  Dict globals = NodeGlobals(session, state.get());
-  for (const auto& [k, v] : extras.entries())
-    globals.Set(k, v);
-  MacroResolver resolver(session, node.package, &globals, state.get());
-  Interpreter in(globals, &resolver);
-  in.set_host(state.get());
+  NodeContext context(session, node, Phase::kCompile, &extras);
   Arguments a;
   MaterializationResult out;
-  out.returned = in.CallValue(found->callable, a, {});
-  out.results = std::move(state->results);
+  out.returned = context.in().CallValue(found->callable, a, {});
+  out.results = std::move(context.state().results);
   return out;
 }
 

@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <set>
 
 #include "floe/base/utf8.h"
 
@@ -12,38 +13,50 @@ std::string SchemaKey(const std::string& database, const std::string& schema) {
   return AsciiLower(database) + "." + AsciiLower(schema);
 }
 
-std::string Literal(const std::string& s) {
+// How a column's cells become template values, as agate reads a result: by the column's type,
+// decided once per column.
+enum class CellKind : uint8_t { kText, kInteger, kFloat, kBoolean };
+
+CellKind KindOf(const std::string& type) {
+  static const std::set<std::string, std::less<>> kIntegers = {"INTEGER", "BIGINT",    "SMALLINT",
+                                                               "TINYINT", "HUGEINT",   "UINTEGER",
+                                                               "UBIGINT", "USMALLINT", "UTINYINT"};
+  static const std::set<std::string, std::less<>> kFloats = {
+      "DOUBLE", "FLOAT", "DECIMAL", "REAL", "NUMERIC", "DOUBLE PRECISION"};
+  if (kIntegers.count(type) != 0)
+    return CellKind::kInteger;
+  if (kFloats.count(type) != 0)
+    return CellKind::kFloat;
+  return type == "BOOLEAN" ? CellKind::kBoolean : CellKind::kText;
+}
+
+Value Typed(CellKind kind, const std::string& text) {
+  char* end = nullptr;
+  switch (kind) {
+    case CellKind::kInteger: {
+      long long i = std::strtoll(text.c_str(), &end, 10);
+      return !text.empty() && *end == '\0' ? Value(static_cast<int64_t>(i)) : Value(text);
+    }
+    case CellKind::kFloat: {
+      double d = std::strtod(text.c_str(), &end);
+      return !text.empty() && *end == '\0' ? Value(d) : Value(text);
+    }
+    case CellKind::kBoolean:
+      return Value(text == "true" || text == "t");
+    case CellKind::kText:
+      break;
+  }
+  return Value(text);
+}
+
+}  // namespace
+
+std::string SqlString(std::string_view s) {
   std::string out = "'";
   for (char c : s)
     out += c == '\'' ? std::string("''") : std::string(1, c);
   return out + "'";
 }
-
-// A cell as a template value: typed by its column, as agate reads a result.
-Value Typed(const std::string& type, const std::string& text) {
-  if (type == "INTEGER" || type == "BIGINT" || type == "SMALLINT" || type == "TINYINT" ||
-      type == "HUGEINT" || type == "UINTEGER" || type == "UBIGINT" || type == "USMALLINT" ||
-      type == "UTINYINT") {
-    char* end = nullptr;
-    long long i = std::strtoll(text.c_str(), &end, 10);
-    if (end != nullptr && *end == '\0' && !text.empty())
-      return Value(static_cast<int64_t>(i));
-    return Value(text);
-  }
-  if (type == "DOUBLE" || type == "FLOAT" || type == "DECIMAL" || type == "REAL" ||
-      type == "NUMERIC" || type == "DOUBLE PRECISION") {
-    char* end = nullptr;
-    double d = std::strtod(text.c_str(), &end);
-    if (end != nullptr && *end == '\0' && !text.empty())
-      return Value(d);
-    return Value(text);
-  }
-  if (type == "BOOLEAN")
-    return Value(text == "true" || text == "t");
-  return Value(text);
-}
-
-}  // namespace
 
 Engine::~Engine() = default;
 
@@ -91,12 +104,8 @@ bool Engine::Execute(const std::string& sql, QueryTable* result, std::string* er
   Connection* c = ThreadConnection(error);
   if (c == nullptr)
     return false;
-  if (auto_begin && !c->in_transaction) {
-    LogStatement("begin");
-    if (!c->con->Query("begin", nullptr, error))
-      return false;
-    c->in_transaction = true;
-  }
+  if (auto_begin && !Begin(error))
+    return false;
   LogStatement(sql);
   plugins::QueryResult r;
   if (!c->con->Query(sql, &r, error))
@@ -106,13 +115,17 @@ bool Engine::Execute(const std::string& sql, QueryTable* result, std::string* er
     result->types = r.types;
     result->rows_affected = r.rows_affected;
     result->status = std::move(r.status);
+    std::vector<CellKind> kinds;
+    kinds.reserve(r.types.size());
+    for (const std::string& type : r.types)
+      kinds.push_back(KindOf(type));
     result->rows.clear();
     result->rows.reserve(r.rows.size());
     for (const auto& row : r.rows) {
       std::vector<Value> out;
       out.reserve(row.size());
       for (size_t i = 0; i < row.size(); ++i)
-        out.push_back(row[i] ? Typed(r.types[i], *row[i]) : Value::MakeNone());
+        out.push_back(row[i] ? Typed(kinds[i], *row[i]) : Value::MakeNone());
       result->rows.push_back(std::move(out));
     }
   }
@@ -170,8 +183,8 @@ bool Engine::LoadSchema(const std::string& key, const std::string& database,
   std::string sql =
       "select table_name, table_type from information_schema.tables where lower(table_schema) = "
       "lower(" +
-      Literal(schema) + ")" +
-      (database.empty() ? "" : " and lower(table_catalog) = lower(" + Literal(database) + ")");
+      SqlString(schema) + ")" +
+      (database.empty() ? "" : " and lower(table_catalog) = lower(" + SqlString(database) + ")");
   if (!Execute(sql, &t, error))
     return false;
   std::map<std::string, std::pair<std::string, std::string>> relations;
@@ -230,16 +243,12 @@ void Engine::CacheDrop(const std::string& database, const std::string& schema,
 }
 
 void Engine::CacheRename(const std::string& database, const std::string& schema,
-                         const std::string& from, const std::string& to) {
+                         const std::string& from, const std::string& to, const std::string& type) {
   std::lock_guard<std::mutex> lock(mutex_);
   auto it = cache_.find(SchemaKey(database, schema));
   if (it == cache_.end())
-    return;
-  auto rel = it->second.find(AsciiLower(from));
-  if (rel == it->second.end())
-    return;
-  std::string type = rel->second.second;
-  it->second.erase(rel);
+    return;  // an unlisted schema is read when first asked
+  it->second.erase(AsciiLower(from));
   it->second[AsciiLower(to)] = {to, type};
 }
 
@@ -248,13 +257,9 @@ void Engine::CacheForgetAll() {
   cache_.clear();
 }
 
-void Engine::CacheSchema(const std::string& database, const std::string& schema, bool exists) {
-  std::string key = SchemaKey(database, schema);
+void Engine::CacheDropSchema(const std::string& database, const std::string& schema) {
   std::lock_guard<std::mutex> lock(mutex_);
-  if (exists)
-    cache_.emplace(key, std::map<std::string, std::pair<std::string, std::string>>{});
-  else
-    cache_.erase(key);
+  cache_.erase(SchemaKey(database, schema));
 }
 
 }  // namespace floe::dbt

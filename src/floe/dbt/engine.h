@@ -10,6 +10,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <unordered_map>
 #include <vector>
@@ -30,6 +31,9 @@ struct QueryTable {
   int64_t rows_affected = -1;
   std::string status;  // the engine's command status, empty when it has none
 };
+
+/// `s` as an SQL string literal ('…', quotes doubled).
+std::string SqlString(std::string_view s);
 
 /// What ends each statement in the FLOE_SQL_LOG file.
 inline constexpr const char* kStatementEnd = "\n-- floe:end-of-statement --\n";
@@ -69,13 +73,15 @@ class Engine {
                 const std::string& identifier, const std::string& type);
   void CacheDrop(const std::string& database, const std::string& schema,
                  const std::string& identifier);
+  /// A relation renamed: `from` leaves the cache and `to` (of `type`) enters it, whether or not
+  /// `from` was cached (an intermediate relation a statement created is not).
   void CacheRename(const std::string& database, const std::string& schema, const std::string& from,
-                   const std::string& to);
+                   const std::string& to, const std::string& type);
   /// Forgets every listed schema (a `drop … cascade` may have dropped dependent views anywhere:
   /// what exists is read again when next asked).
   void CacheForgetAll();
-  /// Forgets a schema (dropped) or marks it listed and empty (created).
-  void CacheSchema(const std::string& database, const std::string& schema, bool exists);
+  /// Forgets a dropped schema.
+  void CacheDropSchema(const std::string& database, const std::string& schema);
 
  private:
   struct Connection {

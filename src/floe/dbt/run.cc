@@ -204,13 +204,12 @@ std::string Trimmed(const std::string& s) {
                                 : s.substr(b, s.find_last_not_of(" \t\r\n") - b + 1);
 }
 
-std::string FirstLines(const Diagnostics& d) {
-  std::string out;
+std::string FirstError(const Diagnostics& d) {
   for (const auto& item : d.items()) {
     if (item.severity == Severity::kError)
       return item.message;
   }
-  return out;
+  return {};
 }
 
 // dbt's message for a node that failed: a database error (raised as "Runtime Error\n  …") is a
@@ -314,9 +313,7 @@ class Runner {
   std::deque<size_t> ready_;
   size_t done_ = 0;
   size_t started_ = 0;
-  std::atomic<bool> stop_{false};
-  std::unordered_map<const Node*, std::string>
-      started_at_;  // for node_info  // --fail-fast after a failure, or an interrupt
+  std::atomic<bool> stop_{false};  // --fail-fast after a failure, or an interrupt
   std::string target_;
 };
 
@@ -473,7 +470,7 @@ NodeResult Runner::Execute(Node& node, const std::string& thread_id) {
     r.blocks_children = true;
   };
   if (!compiled) {
-    fail(FirstLines(problems));
+    fail(FirstError(problems));
   } else {
     if (!node.compiled_code.empty() && node.resource_type != "seed")
       WriteFileAtomic(target_ + "/" + node.compiled_sql_path(), node.compiled_code, problems,
@@ -867,7 +864,7 @@ int Runner::Run(const std::set<std::string>& selected, Diagnostics& diagnostics)
   auto started = Clock::now();
   BuildGraph(selected);
   if (tasks_.empty()) {
-    Event("NothingToDo", "Z048",
+    Event("NothingToDo", "Z048",  // dbt's event for a selection with no node to run
           "Nothing to do. Try checking your model configs and model specification args");
     return WriteResults(started, diagnostics) ? 0 : 2;
   }

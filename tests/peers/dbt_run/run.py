@@ -143,14 +143,20 @@ def read_masks(project_dir):
     return masks
 
 
-def database_of_pg(python, pg, dbname, masks):
+def run_inspector(python, args, masks):
+    """Runs an inspection script (its text and arguments, then the masks as JSON) with the venv's
+    Python: {(schema, name): (type, [(column, type)], sorted rows)}."""
     import json
-    p = subprocess.run([python, "-c", PG_SCRIPT, str(pg.port), pg.user, dbname, json.dumps(masks)],
-                       capture_output=True, text=True)
+    p = subprocess.run([python, "-c"] + args + [json.dumps(masks)], capture_output=True,
+                       text=True)
     if p.returncode != 0:
         return {("<error>", p.stderr.strip()[-300:]): ("", [], [])}
     return {(s, n): (k, [tuple(c) for c in cols], rows) for s, n, k, cols, rows in
             json.loads(p.stdout)}
+
+
+def database_of_pg(python, pg, dbname, masks):
+    return run_inspector(python, [PG_SCRIPT, str(pg.port), pg.user, dbname], masks)
 
 
 def catalog_of(workdir):
@@ -196,13 +202,7 @@ print(json.dumps(out))
     path = os.path.join(workdir, "peer.duckdb")
     if not os.path.exists(path):
         return {}
-    import json
-    p = subprocess.run([python, "-c", script, path, json.dumps(masks)], capture_output=True,
-                       text=True)
-    if p.returncode != 0:
-        return {("<error>", p.stderr.strip()[-300:]): ("", [], [])}
-    return {(s, n): (k, [tuple(c) for c in cols], rows) for s, n, k, cols, rows in
-            json.loads(p.stdout)}
+    return run_inspector(python, [script, path], masks)
 
 
 class Report:

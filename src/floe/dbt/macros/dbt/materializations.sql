@@ -3,41 +3,26 @@
     (or an interrupt) leaves the previous version in place. -#}
 
 {% materialization view, default %}
-  {%- set existing_relation = load_cached_relation(this) -%}
   {%- set target_relation = this.incorporate(type='view') -%}
   {%- set intermediate_relation = make_intermediate_relation(target_relation) -%}
-  {%- set preexisting_intermediate = load_cached_relation(intermediate_relation) -%}
-  {%- set backup_type = existing_relation.type if existing_relation is not none else 'view' -%}
-  {%- set backup_relation = make_backup_relation(target_relation, backup_type) -%}
-  {%- set preexisting_backup = load_cached_relation(backup_relation) -%}
-
-  {{ run_hooks(pre_hooks, inside_transaction=False) }}
-  {{ drop_relation_if_exists(preexisting_intermediate) }}
-  {{ drop_relation_if_exists(preexisting_backup) }}
-  {{ run_hooks(pre_hooks, inside_transaction=True) }}
-
-  {% call statement('main') -%}
-    {{ get_create_view_as_sql(intermediate_relation, sql) }}
-  {%- endcall %}
-
-  {% if existing_relation is not none %}
-    {% do adapter.rename_relation(existing_relation, backup_relation) %}
-  {% endif %}
-  {% do adapter.rename_relation(intermediate_relation, target_relation) %}
-  {% do persist_docs(target_relation, model) %}
-  {{ run_hooks(post_hooks, inside_transaction=True) }}
-  {% do adapter.commit() %}
-  {{ drop_relation_if_exists(backup_relation if existing_relation is not none else none) }}
-  {{ run_hooks(post_hooks, inside_transaction=False) }}
-  {{ return({'relations': [target_relation]}) }}
+  {{ return(floe_build_and_swap(target_relation, intermediate_relation,
+                                get_create_view_as_sql(intermediate_relation, sql))) }}
 {% endmaterialization %}
 
 {% materialization table, default %}
-  {%- set existing_relation = load_cached_relation(this) -%}
   {%- set target_relation = this.incorporate(type='table') -%}
   {%- set intermediate_relation = make_intermediate_relation(target_relation) -%}
+  {{ return(floe_build_and_swap(target_relation, intermediate_relation,
+                                get_create_table_as_sql(False, intermediate_relation, sql))) }}
+{% endmaterialization %}
+
+{#- Views and tables: `build_sql` creates the new version as `intermediate_relation`; the old
+    one (of whatever type) is renamed to a backup, the new one into place, and the backup is
+    dropped once committed. -#}
+{% macro floe_build_and_swap(target_relation, intermediate_relation, build_sql) %}
+  {%- set existing_relation = load_cached_relation(this) -%}
   {%- set preexisting_intermediate = load_cached_relation(intermediate_relation) -%}
-  {%- set backup_type = existing_relation.type if existing_relation is not none else 'table' -%}
+  {%- set backup_type = existing_relation.type if existing_relation is not none else target_relation.type -%}
   {%- set backup_relation = make_backup_relation(target_relation, backup_type) -%}
   {%- set preexisting_backup = load_cached_relation(backup_relation) -%}
 
@@ -47,7 +32,7 @@
   {{ run_hooks(pre_hooks, inside_transaction=True) }}
 
   {% call statement('main') -%}
-    {{ get_create_table_as_sql(False, intermediate_relation, sql) }}
+    {{ build_sql }}
   {%- endcall %}
 
   {% if existing_relation is not none %}
@@ -60,7 +45,7 @@
   {{ drop_relation_if_exists(backup_relation if existing_relation is not none else none) }}
   {{ run_hooks(post_hooks, inside_transaction=False) }}
   {{ return({'relations': [target_relation]}) }}
-{% endmaterialization %}
+{% endmacro %}
 
 {% materialization incremental, default %}
   {%- set existing_relation = load_cached_relation(this) -%}
