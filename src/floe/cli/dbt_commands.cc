@@ -11,10 +11,13 @@
 #include "floe/cli/context.h"
 #include "floe/dbt/catalog.h"
 #include "floe/dbt/compile.h"
+#include "floe/dbt/freshness.h"
 #include "floe/dbt/json.h"
 #include "floe/dbt/parse.h"
+#include "floe/dbt/resources.h"
 #include "floe/dbt/run.h"
 #include "floe/dbt/select.h"
+#include "floe/dbt/show.h"
 #include "floe/plugins/compute.h"
 
 namespace floe::cli {
@@ -30,8 +33,13 @@ struct DbtFlags {
   std::string log_format;
   bool fail_fast = false;
   bool warn_error = false;
-  std::string macro;      // run-operation
-  std::string args_yaml;  // run-operation --args
+  std::string macro;                     // run-operation
+  std::string args_yaml;                 // run-operation --args
+  std::string inline_sql;                // show --inline
+  int64_t limit = 5;                     // show --limit
+  std::string show_output = "text";      // show --output
+  bool clean_project_files_only = true;  // clean: refuse paths outside the project
+  bool connection_only = false;          // debug --connection
 };
 
 // The compute engine of the profile target, through the compute plugin of its type (opened on
@@ -121,6 +129,17 @@ std::unique_ptr<dbt::Project> Load(CommandContext& ctx, DbtFlags& f, dbt::Sessio
   return project;
 }
 
+// The nodes the selection flags select; false (reported) when the selection is invalid.
+bool Select(CommandContext& ctx, DbtFlags& f, dbt::Project& project, std::set<std::string>* out) {
+  Diagnostics diagnostics;
+  *out = dbt::SelectNodes(project, f.selection, diagnostics);
+  if (diagnostics.has_errors()) {
+    ctx.Report(diagnostics);
+    return false;
+  }
+  return true;
+}
+
 // dbt's environment variables for what its flags set (dagster-dbt passes them this way).
 void ApplyDbtEnvironment(DbtFlags& f) {
   auto env = [](const char* name) -> std::string {
@@ -194,8 +213,13 @@ bool LoadRetry(CommandContext& ctx, DbtFlags& f, std::string* command, std::set<
 // docs generate's artifacts: catalog.json, and run_results.json for the compiled nodes.
 bool WriteDocs(const dbt::Project& project, dbt::Session& session,
                const std::set<std::string>& selected, Diagnostics& diagnostics) {
+  std::vector<const dbt::Node*> nodes;
+  for (const auto& n : project.manifest.nodes) {
+    if (selected.count(n->unique_id) != 0 && dbt::ManifestSection(n->resource_type) == "nodes")
+      nodes.push_back(n.get());
+  }
   return dbt::WriteCatalog(project, session, diagnostics) &&
-         dbt::WriteCompileResults(project, selected, diagnostics);
+         dbt::WriteCompileResults(project, "generate", nodes, diagnostics);
 }
 
 int RunDbt(CommandContext& ctx, DbtFlags& f, std::string command) {
@@ -223,7 +247,7 @@ int RunDbt(CommandContext& ctx, DbtFlags& f, std::string command) {
   if (!project)
     return ctx.exit_code;
   bool runs = command == "run" || command == "seed" || command == "test" || command == "build" ||
-              command == "snapshot";
+              command == "snapshot" || command == "freshness";
   bool docs = command == "generate";             // dbt docs generate: compile, then the catalog
   if (command != "compile" && !runs && !docs) {  // nothing renders again: templates can go
     for (const auto& node : project->manifest.nodes)
@@ -237,11 +261,8 @@ int RunDbt(CommandContext& ctx, DbtFlags& f, std::string command) {
     selected = std::move(retry_ids);
   } else if (needs_selection) {
     f.selection.listing = command == "ls";
-    selected = dbt::SelectNodes(*project, f.selection, diagnostics);
-    if (diagnostics.has_errors()) {
-      ctx.Report(diagnostics);
+    if (!Select(ctx, f, *project, &selected))
       return ctx.exit_code;
-    }
   }
   std::unique_ptr<dbt::Engine> engine = MakeEngine(ctx, *project);
   session->engine = engine.get();
@@ -257,7 +278,9 @@ int RunDbt(CommandContext& ctx, DbtFlags& f, std::string command) {
     options.warn_error = f.warn_error;
     options.out = &std::cout;
     options.json_log = f.log_format == "json";
-    int code = dbt::RunNodes(*project, *session, selected, options, diagnostics);
+    int code = command == "freshness"
+                   ? dbt::CheckSourceFreshness(*project, *session, selected, options, diagnostics)
+                   : dbt::RunNodes(*project, *session, selected, options, diagnostics);
     if (!dbt::WriteManifest(*project, target + "/manifest.json", diagnostics) && code == 0)
       code = 2;
     if (!diagnostics.empty())
@@ -393,6 +416,157 @@ int RunOperation(CommandContext& ctx, DbtFlags& f) {
   return code;
 }
 
+// `dbt show`: the selected node's rows (or --inline's), up to --limit.
+int Show(CommandContext& ctx, DbtFlags& f) {
+  TuneHeapForOneShotCommand();
+  ApplyDbtEnvironment(f);
+  f.invocation.command = "show";
+  for (const std::string& m : f.models)
+    f.selection.select.push_back(m);
+  if (f.inline_sql.empty() && f.selection.select.empty()) {
+    ctx.Fail(Code::kUsage, "dbt show needs --select or --inline",
+             "for example `dbt show --select orders` or `dbt show --inline \"select 1\"`");
+    return ctx.exit_code;
+  }
+  auto session = std::make_unique<dbt::Session>();
+  auto project = Load(ctx, f, *session);
+  if (!project)
+    return ctx.exit_code;
+  Diagnostics diagnostics;
+  std::set<std::string> selected;
+  if (f.inline_sql.empty() && !Select(ctx, f, *project, &selected))
+    return ctx.exit_code;
+  std::unique_ptr<dbt::Engine> engine = MakeEngine(ctx, *project);
+  session->engine = engine.get();
+  dbt::ShowOptions options;
+  options.limit = f.limit;
+  options.output = f.show_output;
+  options.json_log = f.log_format == "json";
+  options.out = &std::cout;
+  int code = dbt::ShowNodes(*project, *session, selected, f.inline_sql, options, diagnostics);
+  if (!diagnostics.empty())
+    ctx.Report(diagnostics);
+  engine.reset();
+  ctx.DisposeAtExit(std::move(project));
+  ctx.DisposeAtExit(std::move(session));
+  return code;
+}
+
+// `dbt clean`: removes the project's clean-targets (default: the target path), never a source
+// path, and (unless --no-clean-project-files-only) nothing outside the project.
+int Clean(CommandContext& ctx, DbtFlags& f) {
+  ApplyDbtEnvironment(f);
+  f.invocation.command = "clean";
+  f.invocation.needs_profile = false;
+  Diagnostics diagnostics;
+  auto project = dbt::LoadProject(f.invocation, diagnostics);
+  if (!project) {
+    ctx.Report(diagnostics);
+    return ctx.exit_code;
+  }
+  namespace fs = std::filesystem;
+  const dbt::Package& root = project->root();
+  fs::path dir(root.dir);
+  auto resolve = [&](const std::string& p) { return fs::weakly_canonical(dir / p); };
+  std::set<fs::path> sources;
+  for (const auto* paths : {&root.model_paths, &root.seed_paths, &root.snapshot_paths,
+                            &root.analysis_paths, &root.macro_paths, &root.test_paths}) {
+    for (const std::string& p : *paths)
+      sources.insert(resolve(p));
+  }
+  std::vector<fs::path> targets;
+  std::string refused, outside;
+  for (const std::string& t : root.clean_targets) {
+    fs::path p = resolve(t);
+    if (std::find(targets.begin(), targets.end(), p) != targets.end())
+      continue;
+    if (sources.count(p) != 0)
+      refused += (refused.empty() ? "'" : ", '") + p.string() + "'";
+    auto rel = p.lexically_relative(dir);
+    if (rel.empty() || *rel.begin() == "..")
+      outside += (outside.empty() ? "'" : ", '") + p.string() + "'";
+    targets.push_back(p);
+  }
+  if (!refused.empty()) {
+    ctx.Fail(Code::kDbtProjectInvalid,
+             "dbt will not clean the following source paths: [" + refused + "]",
+             "remove them from clean-targets in dbt_project.yml");
+    return ctx.exit_code;
+  }
+  if (!outside.empty() && f.clean_project_files_only) {
+    ctx.Fail(Code::kDbtProjectInvalid,
+             "dbt will not clean the following directories outside the project: [" + outside + "]",
+             "pass --no-clean-project-files-only to clean them anyway");
+    return ctx.exit_code;
+  }
+  bool json = f.log_format == "json";
+  std::string out;
+  for (const fs::path& p : targets) {
+    out += dbt::LogLine(*project, json, "CheckCleanPath", "Z012", "Checking " + p.string() + "/*");
+    std::error_code ec;
+    fs::remove_all(p, ec);
+    out += dbt::LogLine(*project, json, "ConfirmCleanPath", "Z013", "Cleaned " + p.string() + "/*");
+  }
+  out += dbt::LogLine(*project, json, "FinishedCleanPaths", "Z015", "Finished cleaning all paths.");
+  std::cout << out;
+  return 0;
+}
+
+// `dbt debug`: where the profile and project are, and whether the target's database answers.
+int Debug(CommandContext& ctx, DbtFlags& f) {
+  ApplyDbtEnvironment(f);
+  f.invocation.command = "debug";
+  Diagnostics diagnostics;
+  auto project = dbt::LoadProject(f.invocation, diagnostics);
+  bool json = f.log_format == "json";
+  dbt::Project placeholder;
+  const dbt::Project& p = project ? *project : placeholder;
+  auto say = [&](const std::string& msg) {
+    std::cout << dbt::LogLine(p, json, "DebugCmdOut", "Z047", msg);
+  };
+  std::string dir =
+      std::filesystem::weakly_canonical(std::filesystem::absolute(f.invocation.project_dir))
+          .string();
+  say("dbt version: 1.11.16 (floe " FLOE_VERSION ")");
+  if (!project) {
+    say("Using dbt_project.yml file at " + dir + "/dbt_project.yml");
+    ctx.Report(diagnostics);
+    std::cout << dbt::LogLine(p, json, "DebugCmdResult", "Z048", "1 check failed:");
+    return 1;
+  }
+  say("Using profiles.yml file at " + project->target.profiles_file);
+  say("Using dbt_project.yml file at " + project->root().dir + "/dbt_project.yml");
+  say("adapter type: " + project->target.type());
+  say("adapter version: 1.11 (floe's own)");
+  if (!f.connection_only) {
+    say("Configuration:");
+    say("  profiles.yml file [OK found and valid]");
+    say("  dbt_project.yml file [OK found and valid]");
+  }
+  say("Connection:");
+  for (const auto& [k, v] : project->target.fields.entries()) {
+    std::string key = k.Str();
+    if (key == "password" || key == "pass" || key == "type" || key == "threads")
+      continue;
+    say("  " + key + ": " + v.Str());
+  }
+  std::unique_ptr<dbt::Engine> engine = MakeEngine(ctx, *project);
+  dbt::QueryTable table;
+  std::string error;
+  bool ok = engine->Execute("select 1 as id", &table, &error, /*auto_begin=*/false);
+  say(ok ? "  Connection test: [OK connection ok]" : "  Connection test: [ERROR]");
+  std::cout << "\n";
+  if (!ok) {
+    std::cout << dbt::LogLine(p, json, "DebugCmdResult", "Z048",
+                              "1 check failed:\ndbt was unable to connect to the specified "
+                              "database.\nThe database returned the following error:\n\n  >" +
+                                  error + "\n");
+    return 1;
+  }
+  std::cout << dbt::LogLine(p, json, "DebugCmdResult", "Z048", "All checks passed!");
+  return 0;
+}
+
 }  // namespace
 
 void AddDbtCommands(CLI::App& dbt, CommandContext& ctx) {
@@ -405,6 +579,44 @@ void AddDbtCommands(CLI::App& dbt, CommandContext& ctx) {
     AddCommonFlags(cmd, *flags);
     AddSelectionFlags(cmd, *flags);
     cmd->callback([&ctx, flags] { ctx.exit_code = RunDbt(ctx, *flags, "generate"); });
+  }
+  {
+    CLI::App* source = dbt.add_subcommand("source", "dbt's source commands");
+    source->require_subcommand(1);
+    auto flags = std::make_shared<DbtFlags>();
+    CLI::App* cmd = source->add_subcommand(
+        "freshness", "check how recently the selected sources were loaded (target/sources.json)");
+    AddCommonFlags(cmd, *flags);
+    AddSelectionFlags(cmd, *flags);
+    cmd->callback([&ctx, flags] { ctx.exit_code = RunDbt(ctx, *flags, "freshness"); });
+  }
+  {
+    auto flags = std::make_shared<DbtFlags>();
+    CLI::App* cmd =
+        dbt.add_subcommand("show", "preview the rows of a node's SQL or of an inline query");
+    AddCommonFlags(cmd, *flags);
+    AddSelectionFlags(cmd, *flags);
+    cmd->add_option("--inline", flags->inline_sql, "an SQL query (ref, source and macros allowed)");
+    cmd->add_option("--limit", flags->limit, "rows to show (-1: all; default 5)");
+    cmd->add_option("--output,-o", flags->show_output, "text or json");
+    cmd->callback([&ctx, flags] { ctx.exit_code = Show(ctx, *flags); });
+  }
+  {
+    auto flags = std::make_shared<DbtFlags>();
+    CLI::App* cmd = dbt.add_subcommand("clean", "remove the clean-targets of dbt_project.yml");
+    AddCommonFlags(cmd, *flags);
+    cmd->add_flag("--clean-project-files-only,!--no-clean-project-files-only",
+                  flags->clean_project_files_only,
+                  "refuse to remove paths outside the project (default)");
+    cmd->callback([&ctx, flags] { ctx.exit_code = Clean(ctx, *flags); });
+  }
+  {
+    auto flags = std::make_shared<DbtFlags>();
+    CLI::App* cmd =
+        dbt.add_subcommand("debug", "show the profile and project in use and test the connection");
+    AddCommonFlags(cmd, *flags);
+    cmd->add_flag("--connection", flags->connection_only, "only test the connection");
+    cmd->callback([&ctx, flags] { ctx.exit_code = Debug(ctx, *flags); });
   }
   {
     auto flags = std::make_shared<DbtFlags>();
@@ -424,7 +636,7 @@ void AddDbtCommands(CLI::App& dbt, CommandContext& ctx) {
         {"ls", "list the selected resources"},
         {"seed", "load the selected seeds' CSV files into tables"},
         {"run", "build the selected models"},
-        {"test", "run the selected data tests"},
+        {"test", "run the selected data tests and unit tests"},
         {"build", "seed, run, snapshot and test the selected nodes in DAG order"},
         {"snapshot", "record the changes of the selected snapshots' queries"},
         {"retry", "re-run the nodes of the previous run that failed or were skipped"}};

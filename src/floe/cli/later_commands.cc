@@ -15,9 +15,6 @@ void AddLaterCommands(CLI::App& app, CommandContext& ctx) {
                                          ", natively)\n\nPlugins:\n  - duckdb: "
                                          "1.11.1 (floe)\n  - postgres: 1.11.0 (floe)");
   AddDbtCommands(*dbt, ctx);
-  for (const char* name : {"show", "source", "debug", "clean"}) {
-    AddUnavailable(*dbt, ctx, name, std::string("dbt ") + name, "issue #4 (dbt engine, part 2)");
-  }
 
   CLI::App* catalog =
       app.add_subcommand("catalog", "floe's Iceberg REST catalog: serve and administer it");

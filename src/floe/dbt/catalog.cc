@@ -8,6 +8,7 @@
 #include "floe/base/utf8.h"
 #include "floe/dbt/compile.h"
 #include "floe/dbt/json.h"
+#include "floe/dbt/run.h"
 
 namespace floe::dbt {
 namespace {
@@ -101,18 +102,9 @@ bool WriteCatalog(const Project& project, Session& session, Diagnostics& diagnos
       }
     }
   }
-  std::time_t now = std::time(nullptr);
-  char stamp[40];
-  std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%S.000000Z", std::gmtime(&now));
-  Dict md;
-  md.Set(Value("dbt_schema_version"), Value("https://schemas.getdbt.com/dbt/catalog/v1.json"));
-  md.Set(Value("dbt_version"), Value("1.11.16"));
-  md.Set(Value("generated_at"), Value(stamp));
-  md.Set(Value("invocation_id"), Value(project.invocation_id));
-  md.Set(Value("invocation_started_at"), Value(project.run_started_at));
-  md.Set(Value("env"), Value(Dict()));
   Dict all;
-  all.Set(Value("metadata"), Value(std::move(md)));
+  all.Set(Value("metadata"),
+          Value(ArtifactMetadata(project, "https://schemas.getdbt.com/dbt/catalog/v1.json")));
   all.Set(Value("nodes"), Value(std::move(nodes)));
   all.Set(Value("sources"), Value(std::move(sources)));
   all.Set(Value("errors"), Value::MakeNone());

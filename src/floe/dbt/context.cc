@@ -284,6 +284,10 @@ class ColumnList : public Callable {
   std::string type_name() const override { return "MappedSequence"; }
   bool callable() const override { return false; }
   bool mapping() const override { return false; }
+  bool Elements(List* out) const override {  // agate's MappedSequence iterates its values
+    *out = columns_;
+    return true;
+  }
   Value Call(Interpreter&, Arguments&) override { Fail("not callable"); }
   Value Item(const Value& key) override {
     if (key.is_int()) {
@@ -337,10 +341,15 @@ class AgateTable : public Callable {
     }
     columns_ = Value(std::shared_ptr<Callable>(std::make_shared<ColumnList>(std::move(cols))));
     names_ = Value(std::move(names), true);
+    text_ = t.text;
   }
   std::string name() const override { return "Table"; }
   std::string type_name() const override { return "Table"; }
   bool callable() const override { return false; }
+  bool Elements(List* out) const override {  // a table iterates its rows
+    *out = rows_.as_list();
+    return true;
+  }
   Value Call(Interpreter&, Arguments&) override { Fail("'Table' object is not callable"); }
   Value Attr(const std::string& n) override {
     if (n == "rows")
@@ -363,7 +372,17 @@ class AgateTable : public Callable {
     return Callable::Item(key);
   }
   Value rows_, columns_, names_;
+  std::shared_ptr<const std::vector<std::vector<std::optional<std::string>>>> text_;
 };
+
+}  // namespace
+
+const std::vector<std::vector<std::optional<std::string>>>* TableText(const Value& table) {
+  auto* t = table.is_object() ? dynamic_cast<AgateTable*>(table.as_object().get()) : nullptr;
+  return t != nullptr ? t->text_.get() : nullptr;
+}
+
+namespace {
 
 // ---------------------------------------------------------------------------------------------
 // The per-node state shared by the node's functions.
@@ -442,6 +461,19 @@ Value ReadRelation(const Node& n, const Project& project) {
     r->limit_alias = project.target.type() != "duckdb";
   }
   return rel;
+}
+
+// What a unit test's copy of its model reads for a ref or source: the input's fixture CTE.
+Value FixtureRelation(Node& n, std::string_view input_id, const std::string& what = "") {
+  UnitTestFixtures& f = *n.fixtures;
+  auto it = f.cte_by_node.find(input_id);
+  if (it == f.cte_by_node.end()) {
+    Fail("Unit_Test '" + n.unique_id + "' (" + n.original_file_path + ") depends on a " + what +
+         " which was not found");
+  }
+  if (std::find(f.used.begin(), f.used.end(), it->first) == f.used.end())
+    f.used.push_back(it->first);
+  return MakeRelation("", "", it->second, "cte", true);
 }
 
 // The node a render is for (NodeFunctions find it through the interpreter).
@@ -864,8 +896,13 @@ Value Dispatch(Session* session, Interpreter& in, const std::string& macro_name,
 // dbt's Column: name, data type and the predicates materializations ask of them.
 class ColumnObject : public Callable {
  public:
-  ColumnObject(std::string name, std::string type)
-      : name_(std::move(name)), type_(std::move(type)) {}
+  // `sizes`: character_maximum_length, numeric_precision, numeric_scale (None when unknown);
+  // `postgres`: text and unsized varchar keep their name in data_type (dbt-postgres' column).
+  ColumnObject(std::string name, std::string type, List sizes = {}, bool postgres = false)
+      : name_(std::move(name)),
+        type_(std::move(type)),
+        sizes_(std::move(sizes)),
+        postgres_(postgres) {}
   std::string name() const override { return name_; }
   std::string type_name() const override { return "Column"; }
   bool callable() const override { return false; }
@@ -874,8 +911,10 @@ class ColumnObject : public Callable {
   Value Attr(const std::string& n) override {
     if (n == "name" || n == "column")
       return Value(name_);
-    if (n == "data_type" || n == "dtype")
+    if (n == "dtype")
       return Value(type_);
+    if (n == "data_type")
+      return Value(DataType());
     if (n == "quoted")
       return Value(Quote(name_));
     std::string upper;
@@ -905,18 +944,42 @@ class ColumnObject : public Callable {
       return predicate(integer || floating || numeric);
     if (n == "string_size")
       return Fn("string_size", [](Interpreter&, Arguments&) { return Value(int64_t{256}); });
-    if (n == "char_size" || n == "numeric_precision" || n == "numeric_scale")
-      return None();
+    if (n == "char_size")
+      return Size(0);
+    if (n == "numeric_precision")
+      return Size(1);
+    if (n == "numeric_scale")
+      return Size(2);
     return Value::MakeUndefined(n);
   }
   Value Item(const Value& key) override { return Attr(key.Str()); }
 
  private:
+  Value Size(size_t i) const { return i < sizes_.size() ? sizes_[i] : None(); }
+  // dbt's Column.data_type: strings as character varying(<size, 256 unknown>), numeric and
+  // decimal with their precision and scale when both are known, anything else as named.
+  std::string DataType() const {
+    std::string lower = AsciiLower(type_);
+    if (lower == "text" || lower == "character varying" || lower == "character" ||
+        lower == "varchar") {
+      if (postgres_ && (lower == "text" || (lower == "character varying" && Size(0).is_none())))
+        return type_;
+      Value size = Size(0);
+      return "character varying(" + (lower == "text" || !size.is_int() ? "256" : size.Str()) + ")";
+    }
+    if ((lower == "numeric" || lower == "decimal") && Size(1).is_int() && Size(2).is_int())
+      return type_ + "(" + Size(1).Str() + "," + Size(2).Str() + ")";
+    return type_;
+  }
   std::string name_, type_;
+  List sizes_;
+  bool postgres_;
 };
 
-Value MakeColumn(const std::string& name, const std::string& type) {
-  return Value(std::shared_ptr<Callable>(std::make_shared<ColumnObject>(name, type)));
+Value MakeColumn(const std::string& name, const std::string& type, List sizes = {},
+                 bool postgres = false) {
+  return Value(std::shared_ptr<Callable>(
+      std::make_shared<ColumnObject>(name, type, std::move(sizes), postgres)));
 }
 
 Value ColumnsOf(Session* session, const Value& relation) {
@@ -924,7 +987,8 @@ Value ColumnsOf(Session* session, const Value& relation) {
   if (session->engine == nullptr || rel == nullptr || rel->cte)
     return Value(List{});
   std::string sql =
-      "select column_name, data_type from information_schema.columns where table_name = " +
+      "select column_name, data_type, character_maximum_length, numeric_precision, "
+      "numeric_scale from information_schema.columns where table_name = " +
       SqlString(rel->identifier) +
       (rel->schema.empty() ? "" : " and table_schema = " + SqlString(rel->schema)) +
       (rel->database.empty() ? "" : " and table_catalog = " + SqlString(rel->database)) +
@@ -933,9 +997,19 @@ Value ColumnsOf(Session* session, const Value& relation) {
   std::string error;
   if (!session->engine->Execute(sql, &table, &error))
     Fail("Runtime Error\n  " + error);
+  bool postgres = session->project->target.type() == "postgres";
   List cols;
-  for (const auto& row : table.rows)
-    cols.push_back(MakeColumn(row[0].Str(), row[1].Str()));
+  for (const auto& row : table.rows) {
+    List sizes;
+    for (size_t i = 2; i < 5; ++i) {
+      // integers (PostgreSQL's information_schema gives them as its cardinal_number domain)
+      const Value& v = row[i];
+      sizes.push_back(v.is_string() && !v.Str().empty() && isdigit(v.Str()[0])
+                          ? Value(static_cast<int64_t>(std::stoll(v.Str())))
+                          : v);
+    }
+    cols.push_back(MakeColumn(row[0].Str(), row[1].Str(), std::move(sizes), postgres));
+  }
   return Value(cols);
 }
 
@@ -1272,6 +1346,12 @@ class MacroResolver : public jinja::NameResolver {
   NodeState* host() const { return state_; }
   bool Resolve(const std::string& name, Value& out) const override {
     const MacroIndex& m = *session_.macros;
+    if (state_ != nullptr && state_->node->fixtures != nullptr) {
+      if (const Value* v = state_->node->fixtures->macros.FindKey(name)) {
+        out = *v;  // a unit test's override of the macro
+        return true;
+      }
+    }
     if (const Macro* mac = m.Find(package_, name)) {
       out = mac->callable;
       return true;
@@ -1357,9 +1437,22 @@ Dict NodeGlobals(Session& session, const NodeState* state) {
   g.Reserve(5);
   g.Append(Value("execute"), Value(state->phase == Phase::kCompile));
   g.Append(Value("model"), node.data);
-  g.Append(Value("this"), RelationForNode(node, session.project->root().quoting));
   const Value* db = node.data.as_dict().FindKey("database");
   const Value* schema = node.data.as_dict().FindKey("schema");
+  if (node.fixtures != nullptr && !node.fixtures->this_id.empty()) {
+    g.Append(Value("this"), FixtureRelation(node, node.fixtures->this_id));
+  } else if (node.is_ephemeral()) {
+    // dbt's `this` is the node's database.schema.alias even when it builds no relation (a
+    // unit test's fixture reads the columns of its input's relation through it)
+    const Value* alias = node.data.as_dict().FindKey("alias");
+    Value rel = MakeRelation(db && db->is_string() ? db->Str() : "",
+                             schema && schema->is_string() ? schema->Str() : "",
+                             alias && alias->is_string() ? alias->Str() : node.name);
+    ApplyQuoting(*static_cast<Relation*>(rel.as_object().get()), session.project->root().quoting);
+    g.Append(Value("this"), rel);
+  } else {
+    g.Append(Value("this"), RelationForNode(node, session.project->root().quoting));
+  }
   g.Append(Value("database"), db ? *db : None());
   g.Append(Value("schema"), schema ? *schema : None());
   return g;
@@ -1396,6 +1489,8 @@ Dict MakeNodeFunctions(Session* s, Phase phase) {
       return RelationForNode(n, s->project->root().quoting);
     }
     const Node* found = ResolveRefNode(*s->project, n, call);
+    if (n.fixtures != nullptr)
+      return FixtureRelation(n, found ? found->unique_id : "", "node named '" + call.name + "'");
     if (found == nullptr) {
       Fail("Model '" + n.unique_id + "' (" + n.original_file_path + ") depends on a node named '" +
            call.name + "' which was not found");
@@ -1418,7 +1513,11 @@ Dict MakeNodeFunctions(Session* s, Phase phase) {
       n.sources.emplace_back(src, table);
       return RelationForNode(n, s->project->root().quoting);
     }
-    if (const Node* found = FindSource(*s->project, n, src, table))
+    const Node* found = FindSource(*s->project, n, src, table);
+    if (n.fixtures != nullptr)
+      return FixtureRelation(n, found ? found->unique_id : "",
+                             "source named '" + src + "." + table + "'");
+    if (found != nullptr)
       return ReadRelation(*found, *s->project);
     Fail("Model '" + n.unique_id + "' (" + n.original_file_path + ") depends on a source named '" +
          src + "." + table + "' which was not found");
@@ -1888,7 +1987,7 @@ namespace {
 // missing target, is rendered in full, which also gives the errors.
 bool RenderStatic(Session& session, Node& node, Phase phase, std::string* out) {
   std::vector<StaticCall> calls;
-  if (!StaticCalls(session, *node.tpl, &calls))
+  if (node.fixtures != nullptr || !StaticCalls(session, *node.tpl, &calls))
     return false;
   const Project& p = *session.project;
   std::string text;

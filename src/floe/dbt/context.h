@@ -4,8 +4,10 @@
 // library for `dbt`), for the two phases: parse (execute=False, captures refs and configs) and
 // compile (execute=True, renders SQL with relations and may query the engine).
 
+#include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -150,6 +152,19 @@ std::string RenderNode(Session& session, Node& node, Phase phase);
 /// it calls are the node's, as with the node's own code.
 std::string RenderInNode(Session& session, Node& node, Phase phase, const std::string& text,
                          const std::string& name, const Dict* extras = nullptr);
+
+/// What a unit test's copy of its model reads instead of refs and sources: the CTE of each
+/// input's fixture (dbt's ephemeral fixture nodes). A ref or source without one is an error.
+struct UnitTestFixtures {
+  std::map<std::string, std::string, std::less<>> cte_by_node;  // input unique_id -> CTE name
+  std::string this_id;  // the input given as `this` (the model itself), or empty
+  Dict macros;  // overrides.macros: name -> a function answering the given value (before macros)
+  std::vector<std::string> used;  // the inputs the render read, in order of first use
+};
+
+/// The cells of a statement's result table (load_result(…).table) as the engine returned them,
+/// or null when `table` is not one.
+const std::vector<std::vector<std::optional<std::string>>>* TableText(const Value& table);
 
 /// What a materialization returned, and the statement results it stored (load_result).
 struct MaterializationResult {

@@ -128,6 +128,8 @@ bool Engine::Execute(const std::string& sql, QueryTable* result, std::string* er
         out.push_back(row[i] ? Typed(kinds[i], *row[i]) : Value::MakeNone());
       result->rows.push_back(std::move(out));
     }
+    result->text = std::make_shared<const std::vector<std::vector<std::optional<std::string>>>>(
+        std::move(r.rows));
   }
   return true;
 }

@@ -28,6 +28,9 @@ struct QueryTable {
   std::vector<std::string> columns;
   std::vector<std::string> types;
   std::vector<std::vector<Value>> rows;
+  /// The cells as the engine returned them (nullopt for NULL): what a unit test compares, as
+  /// dbt compares the text of the values.
+  std::shared_ptr<const std::vector<std::vector<std::optional<std::string>>>> text;
   int64_t rows_affected = -1;
   std::string status;  // the engine's command status, empty when it has none
 };

@@ -103,7 +103,8 @@ bool Node::is_ephemeral() const {
 
 std::string Node::compiled_sql_path() const {
   bool pseudo = (resource_type == "test" && data.as_dict().FindKey("test_metadata")) ||
-                resource_type == "operation";  // no file of their own: under the YAML's
+                resource_type == "operation" ||
+                resource_type == "unit_test";  // no file of their own: under the YAML's
   std::string out;
   out.reserve(10 + package.size() + original_file_path.size() + path.size());
   out.append("compiled/").append(package).append("/").append(original_file_path);
@@ -193,6 +194,7 @@ bool LoadPackage(const std::string& dir, bool root, Package& pkg, Diagnostics& d
     all.insert(all.end(), v->begin(), v->end());
   pkg.docs_paths = PathList(r, "docs-paths", all);
   pkg.target_path = r.GetString("target-path", "target");
+  pkg.clean_targets = PathList(r, "clean-targets", {pkg.target_path});
   const floe::Node* vars = r.Find("vars");
   pkg.vars = vars ? FromYaml(*vars) : Value(Dict());
   if (!pkg.vars.is_dict())
@@ -291,6 +293,7 @@ bool LoadProfile(Project& project, Diagnostics& diagnostics, const std::string& 
       break;
     }
   }
+  project.target.profiles_file = fs::absolute(file).lexically_normal().string();
   if (file.empty()) {
     diagnostics.Error(Code::kDbtProfile, {"profiles.yml", 0, 0},
                       "Could not find profile named '" + profile_name + "'",
@@ -397,7 +400,7 @@ std::unique_ptr<Project> LoadProject(const Invocation& invocation, Diagnostics& 
   Document project_doc;
   LoadYamlFile(dir + "/dbt_project.yml", project_doc, diagnostics);
   std::string profile = project_doc.root.GetString("profile", project->root().name);
-  if (!LoadProfile(*project, diagnostics, profile))
+  if (invocation.needs_profile && !LoadProfile(*project, diagnostics, profile))
     return nullptr;
 
   std::string selectors = dir + "/selectors.yml";

@@ -30,7 +30,8 @@ struct Invocation {
   std::string target_path;   // empty: dbt_project.yml's target-path or "target"
   int threads = 0;
   bool full_refresh = false;
-  bool empty = false;  // --empty: refs and sources read as empty (schema-only builds)
+  bool empty = false;         // --empty: refs and sources read as empty (schema-only builds)
+  bool needs_profile = true;  // false for commands that read only dbt_project.yml (clean)
 };
 
 /// One dbt project: the root or a package.
@@ -47,6 +48,7 @@ struct Package {
   Value quoting;                   // dict
   Value flags;                     // dict: dbt_project.yml `flags:` (behavior flags)
   std::string target_path = "target";
+  std::vector<std::string> clean_targets;  // `clean-targets` (default: the target path)
   std::string project_checksum;  // sha256 of dbt_project.yml, stripped (on-run hook nodes)
 };
 
@@ -54,7 +56,8 @@ struct Package {
 struct Target {
   std::string profile_name;
   std::string name;
-  Dict fields;  // type, database, schema, threads, path, … (rendered)
+  std::string profiles_file;  // the profiles.yml it comes from (absolute)
+  Dict fields;                // type, database, schema, threads, path, … (rendered)
   std::string type() const;
   std::string database() const;
   std::string schema() const;
@@ -66,6 +69,8 @@ struct RefCall {
   std::string name;
   Value version;  // None when not given
 };
+
+struct UnitTestFixtures;
 
 /// A position in a project file, for diagnostics.
 struct FilePos {
@@ -122,6 +127,8 @@ struct Node {
   bool compiled = false;
   std::string compiled_code;
   Value extra_ctes;  // list of {id, sql}
+  /// A unit test's copy of its model: what its refs and sources read instead (else null).
+  UnitTestFixtures* fixtures = nullptr;
   bool is_ephemeral() const;
   /// Where `dbt compile` writes the compiled SQL, relative to the target path.
   std::string compiled_sql_path() const;

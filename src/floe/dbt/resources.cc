@@ -825,8 +825,23 @@ class Builder {
       d.Append(Value("versions"), versions);
       d.Append(Value("version"), None());
       n->config = &d.Find(Value("config"))->as_dict();
-      if (auto it = m_.by_id.find(id); it != m_.by_id.end())
+      if (auto it = m_.by_id.find(id); it != m_.by_id.end()) {
         versioned_unit_tests_.push_back({n, l, it->second->name, versions});
+        // an incremental model's SQL depends on is_incremental(): the test must say which
+        const Value& ov = Get(e, "overrides");
+        const Value* macros = ov.is_dict() ? ov.as_dict().FindKey("macros") : nullptr;
+        const Value* flag = macros != nullptr && macros->is_dict()
+                                ? macros->as_dict().FindKey("is_incremental")
+                                : nullptr;
+        if (it->second->materialized() == "incremental" && (flag == nullptr || !flag->is_bool())) {
+          diags_.Error(Code::kDbtYaml, {n->pos.path, n->pos.line, n->pos.column},
+                       "Parsing Error\n  Boolean override for 'is_incremental' must be provided "
+                       "for unit test '" +
+                           name + "' in model '" + model + "'",
+                       "add `overrides: {macros: {is_incremental: true}}` (or false) to the unit "
+                       "test");
+        }
+      }
       return;
     }
   }
@@ -941,6 +956,10 @@ std::string ManifestSection(std::string_view resource_type) {
   if (resource_type == "group")
     return "groups";
   return "nodes";
+}
+
+Value NormalizeFixtureRows(const Value& rows, const std::string& format) {
+  return NormalizeRows(rows, format);
 }
 
 }  // namespace floe::dbt

@@ -24,6 +24,10 @@ struct YamlResources {
 void AddYamlResources(Project& project, Session& session, const std::vector<YamlResources>& lists,
                       Diagnostics& diagnostics);
 
+/// A unit test fixture's rows as dbt keeps them: csv text read into dicts of strings (empty
+/// fields None); for dict and csv rows, the first row without None moved to the front.
+Value NormalizeFixtureRows(const Value& rows, const std::string& format);
+
 /// The manifest section a resource type is written to ("nodes" for SQL nodes).
 std::string ManifestSection(std::string_view resource_type);
 

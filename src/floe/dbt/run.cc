@@ -20,24 +20,12 @@
 #include "floe/dbt/compile.h"
 #include "floe/dbt/json.h"
 #include "floe/dbt/resources.h"
+#include "floe/dbt/unit_test.h"
 
 namespace floe::dbt {
 namespace {
 
 using Clock = std::chrono::system_clock;
-
-std::string IsoTime(Clock::time_point t) {
-  std::time_t secs = Clock::to_time_t(t);
-  auto micros =
-      std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count() % 1000000;
-  char buf[48];
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%06ldZ", tm.tm_year + 1900,
-                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-                static_cast<long>(micros));
-  return buf;
-}
 
 std::string ClockTime() {
   std::time_t now = std::time(nullptr);
@@ -105,13 +93,7 @@ Value ResultEntry(const std::string& unique_id, const NodeResult& r, Value compi
 // target/run_results.json (schema v6).
 bool WriteRunResults(const Project& project, const std::string& command, int threads,
                      bool warn_error, List results, double elapsed, Diagnostics& diagnostics) {
-  Dict md;
-  md.Set(Value("dbt_schema_version"), Value("https://schemas.getdbt.com/dbt/run-results/v6.json"));
-  md.Set(Value("dbt_version"), Value("1.11.16"));
-  md.Set(Value("generated_at"), Value(IsoTime(Clock::now())));
-  md.Set(Value("invocation_id"), Value(project.invocation_id));
-  md.Set(Value("invocation_started_at"), Value(project.run_started_at));
-  md.Set(Value("env"), Value(Dict()));
+  Dict md = ArtifactMetadata(project, "https://schemas.getdbt.com/dbt/run-results/v6.json");
   // The invocation's flags (what `retry` repeats).
   Dict args;
   args.Set(Value("which"), Value(command));
@@ -139,7 +121,7 @@ bool Runs(const std::string& command, const Node& n) {
     return !n.is_ephemeral() && (command == "run" || command == "build");
   if (type == "seed")
     return command == "seed" || command == "build";
-  if (type == "test")
+  if (type == "test" || type == "unit_test")
     return command == "test" || command == "build";
   if (type == "snapshot")
     return command == "snapshot" || command == "build";
@@ -151,12 +133,44 @@ std::string ConfigText(const Node& n, const char* key, const std::string& fallba
   return v != nullptr && !v->is_none() ? v->Str() : fallback;
 }
 
+// Prepares a unit test's node (its problems in `problems`, what its templates log in `log`);
+// the unit test gets the compiled SQL.
+bool PrepareUnit(Session& session, Node& unit_test, std::unique_ptr<PreparedUnitTest>* out,
+                 Diagnostics& problems, std::string* log) {
+  LogCapture capture(log);
+  std::string what = "Compilation Error in unit_test " + unit_test.name + " (" +
+                     unit_test.original_file_path + ")\n  ";
+  try {
+    *out = PrepareUnitTest(session, unit_test);
+    unit_test.compiled_code = (*out)->node.compiled_code;
+    unit_test.compiled = true;
+    return true;
+  } catch (const jinja::TemplateError& e) {
+    problems.Error(Code::kDbtJinja, {unit_test.pos.path, e.pos.line, e.pos.column},
+                   what + e.message);
+  } catch (const CompilationError& e) {
+    problems.Error(Code::kDbtCompilation, {unit_test.pos.path, 0, 0}, what + e.message);
+  } catch (const jinja::MacroReturn&) {
+    problems.Error(Code::kDbtCompilation, {unit_test.pos.path, 0, 0},
+                   what + "return() called outside of a macro");
+  }
+  return false;
+}
+
+// The name of the model a unit test tests.
+std::string TestedModelName(const Node& unit_test) {
+  const Value* model = unit_test.data.as_dict().FindKey("model");
+  return model != nullptr ? model->Str() : "";
+}
+
 // dbt's node description in progress lines: "sql table model main.orders", "seed file
 // main.raw", "test not_null_orders_id".
 std::string Describe(const Node& n) {
   std::string type(n.resource_type);
   if (type == "test")
     return "test " + n.name;
+  if (type == "unit_test")
+    return "unit_test " + TestedModelName(n) + "::" + n.name;
   const Value* schema = n.data.as_dict().FindKey("schema");
   const Value* alias = n.data.as_dict().FindKey("alias");
   std::string rel = (schema ? schema->Str() : "") + "." + (alias ? alias->Str() : n.name);
@@ -165,16 +179,6 @@ std::string Describe(const Node& n) {
   if (type == "snapshot")
     return "snapshot " + rel;
   return "sql " + ConfigText(n, "materialized", "view") + " model " + rel;
-}
-
-// A dotted progress line as dbt prints it: "<i> of <n> <text> .... [<status>]".
-std::string ProgressLine(size_t index, size_t total, const std::string& text,
-                         const std::string& status) {
-  std::string line = std::to_string(index) + " of " + std::to_string(total) + " " + text + " ";
-  constexpr size_t kWidth = 70;
-  if (line.size() < kWidth)
-    line += std::string(kWidth - line.size(), '.');
-  return line + " [" + status + "]";
 }
 
 Value Hooks(const Node& n, const char* key) {
@@ -329,6 +333,7 @@ void Runner::BuildGraph(const std::set<std::string>& selected) {
   // A task's parents: its nearest running ancestors, through nodes that do not run (ephemeral
   // models, unselected nodes), as dbt keeps transitive edges in a selected subgraph.
   std::unordered_map<const Node*, std::vector<size_t>> through;
+  std::map<size_t, std::vector<size_t>> unit_tests_of;  // a model's task -> its unit tests'
   std::function<const std::vector<size_t>&(const Node&)> ancestors =
       [&](const Node& n) -> const std::vector<size_t>& {
     auto [it, fresh] = through.try_emplace(&n);
@@ -354,8 +359,28 @@ void Runner::BuildGraph(const std::set<std::string>& selected) {
     return slot;
   };
   std::vector<std::vector<size_t>> parents(tasks_.size());
-  for (size_t i = 0; i < tasks_.size(); ++i)
-    parents[i] = ancestors(*tasks_[i].node);
+  for (size_t i = 0; i < tasks_.size(); ++i) {
+    const Node& n = *tasks_[i].node;
+    if (n.resource_type == "unit_test") {
+      // A unit test reads the relations its model reads (for their column types) and runs
+      // before the model: a failing one skips the model and what descends from it.
+      auto model = n.depends_on.empty() ? m.by_id.end() : m.by_id.find(n.depends_on[0]);
+      if (model == m.by_id.end())
+        continue;
+      parents[i] = ancestors(*model->second);
+      if (auto running = index.find(model->second); running != index.end())
+        unit_tests_of[running->second].push_back(i);
+    } else {
+      parents[i] = ancestors(n);
+    }
+  }
+  // build runs a model's unit tests one after the other just before the model, as part of its
+  // job: one that fails skips the rest and the model.
+  for (const auto& [model, tests] : unit_tests_of) {
+    for (size_t k = 1; k < tests.size(); ++k)
+      parents[tests[k]].push_back(tests[k - 1]);
+    parents[model].push_back(tests.back());
+  }
   // build: a test runs before the nodes downstream of everything it tests (dbt's rule: an
   // edge from the test to each node that descends from all the test's parents), so that a
   // failing test stops them.
@@ -385,7 +410,7 @@ void Runner::BuildGraph(const std::set<std::string>& selected) {
         continue;
       for (size_t c = 0; c < tasks_.size(); ++c) {
         const Node& n = *tasks_[c].node;
-        if (n.resource_type == "test")
+        if (n.resource_type == "test" || n.resource_type == "unit_test")
           continue;
         bool under_all = true;
         for (const std::string& p : test.depends_on) {
@@ -413,6 +438,8 @@ bool Runner::CreateSchemas(Diagnostics& diagnostics) {
   std::set<std::string> seen;
   for (const Task& t : tasks_) {
     Node& n = *t.node;
+    if (n.resource_type == "unit_test")
+      continue;  // builds nothing
     if (n.resource_type == "test") {
       // the audit schema of a test that stores its failures
       const Value* store = n.config ? n.config->FindKey("store_failures") : nullptr;
@@ -450,9 +477,15 @@ NodeResult Runner::Execute(Node& node, const std::string& thread_id) {
   Timing compile{"compile", start, start};
   std::string log;
   Diagnostics problems;
-  bool compiled = node.resource_type == "seed" || CompileNode(session_, node, problems, &log);
+  // A unit test runs as a node of its own: the model's code over its fixtures.
+  std::unique_ptr<PreparedUnitTest> unit;
+  bool compiled =
+      node.resource_type == "seed" ||
+      (node.resource_type == "unit_test" ? PrepareUnit(session_, node, &unit, problems, &log)
+                                         : CompileNode(session_, node, problems, &log));
   if (node.resource_type == "seed")
     node.compiled = true;
+  Node& built = unit != nullptr ? unit->node : node;
   compile.completed = Clock::now();
   r.timing.push_back(compile);
   if (!log.empty()) {
@@ -473,7 +506,7 @@ NodeResult Runner::Execute(Node& node, const std::string& thread_id) {
     fail(FirstError(problems));
   } else {
     if (!node.compiled_code.empty() && node.resource_type != "seed")
-      WriteFileAtomic(target_ + "/" + node.compiled_sql_path(), node.compiled_code, problems,
+      WriteFileAtomic(target_ + "/" + built.compiled_sql_path(), node.compiled_code, problems,
                       false);
     Timing execute{"execute", Clock::now(), {}};
     Dict extras;
@@ -486,12 +519,21 @@ NodeResult Runner::Execute(Node& node, const std::string& thread_id) {
     try {
       if (stop_)
         throw CompilationError{"interrupted before it ran"};
-      MaterializationResult m = RunMaterialization(session_, node, extras);
+      MaterializationResult m = RunMaterialization(session_, built, extras);
       const Value* main = m.results.FindKey("main");
       Value response = main != nullptr && main->is_dict() && main->as_dict().FindKey("response")
                            ? *main->as_dict().FindKey("response")
                            : Value(Dict());
-      if (node.resource_type == "test") {
+      if (node.resource_type == "unit_test") {
+        const Value* table =
+            main != nullptr && main->is_dict() ? main->as_dict().FindKey("table") : nullptr;
+        std::string difference = UnitTestDifference(table != nullptr ? *table : Value());
+        r.status = difference.empty() ? "pass" : "fail";
+        r.failures = Value(int64_t{difference.empty() ? 0 : 1});
+        r.message = difference.empty() ? Value::MakeNone() : Value(difference);
+        r.blocks_children = !difference.empty();
+        r.adapter_response = response;
+      } else if (node.resource_type == "test") {
         // The test's one row: failures, should_warn, should_error.
         const Value* data =
             main != nullptr && main->is_dict() ? main->as_dict().FindKey("data") : nullptr;
@@ -667,27 +709,7 @@ Dict Runner::EndHookContext() const {
 
 void Runner::Event(const char* name, const char* code, const std::string& msg, Dict data,
                    const char* level) {
-  if (!options_.json_log) {
-    Print(ClockTime() + "  " + msg + "\n");
-    return;
-  }
-  Dict info;
-  info.Set(Value("name"), Value(name));
-  info.Set(Value("code"), Value(code));
-  info.Set(Value("msg"), Value(msg));
-  info.Set(Value("level"), Value(level));
-  info.Set(Value("invocation_id"), Value(project_.invocation_id));
-  info.Set(Value("pid"), Value(static_cast<int64_t>(getpid())));
-  info.Set(Value("thread"), Value("MainThread"));
-  info.Set(Value("ts"), Value(IsoTime(Clock::now())));
-  info.Set(Value("category"), Value(""));
-  info.Set(Value("extra"), Value(Dict()));
-  Dict all;
-  all.Set(Value("info"), Value(std::move(info)));
-  all.Set(Value("data"), Value(std::move(data)));
-  JsonStyle style;
-  style.compact = true;
-  Print(ToJson(Value(std::move(all)), style) + "\n");
+  Print(LogLine(project_, options_.json_log, name, code, msg, std::move(data), level));
 }
 
 Value Runner::NodeInfo(const Node& n, const std::string& status, const std::string& started,
@@ -742,9 +764,12 @@ void Runner::Worker(int number) {
       t.result.status = "skipped";
       t.result.thread_id = thread_id;
       t.result.blocks_children = true;
+      bool is_test = node.resource_type == "test" || node.resource_type == "unit_test";
       Event("LogSkipResult", "Z033",
-            ProgressLine(index, tasks_.size(), "SKIP relation " + text.substr(text.rfind(' ') + 1),
-                         "SKIP"),
+            ProgressLine(
+                index, tasks_.size(),
+                is_test ? "SKIP " + text : "SKIP relation " + text.substr(text.rfind(' ') + 1),
+                "SKIP"),
             with_info("skipped", "", ""));
       Finish(i);
       continue;
@@ -760,36 +785,41 @@ void Runner::Worker(int number) {
     lock.lock();
     std::string finished = IsoTime(Clock::now());
     std::string took = " in " + Fixed(r.execution_time, 2) + "s";
+    // a test's result line names it without its kind ("PASS not_null_orders_id")
+    std::string result_text = text.substr(text.find(' ') + 1);
     std::string status;
     std::string line;
     if (r.status == "success") {
       line = (node.resource_type == "seed" ? "OK loaded " : "OK created ") + text;
       status = r.message.Str() + took;
     } else if (r.status == "pass") {
-      line = "PASS " + text;
+      line = "PASS " + result_text;
       status = "PASS" + took;
     } else if (r.status == "warn") {
-      line = "WARN " + std::to_string(r.failures.as_int()) + " " + text;
+      line = "WARN " + std::to_string(r.failures.as_int()) + " " + result_text;
       status = "WARN " + std::to_string(r.failures.as_int()) + took;
     } else if (r.status == "fail") {
-      line = "FAIL " + std::to_string(r.failures.as_int()) + " " + text;
+      line = "FAIL " + std::to_string(r.failures.as_int()) + " " + result_text;
       status = "FAIL " + std::to_string(r.failures.as_int()) + took;
     } else {
-      line = "ERROR creating " + text;
+      line = node.resource_type == "test" || node.resource_type == "unit_test"
+                 ? "ERROR " + result_text
+                 : "ERROR creating " + text;
       status = "ERROR" + took;
     }
     Dict data = with_info(r.status, started, finished);
     data.Set(Value("status"), Value(r.status));
     data.Set(Value("execution_time"), Value(r.execution_time));
-    const char* name = node.resource_type == "test"       ? "LogTestResult"
+    bool is_test = node.resource_type == "test" || node.resource_type == "unit_test";
+    const char* name = is_test                            ? "LogTestResult"
                        : node.resource_type == "seed"     ? "LogSeedResult"
                        : node.resource_type == "snapshot" ? "LogSnapshotResult"
                                                           : "LogModelResult";
-    const char* code = node.resource_type == "test"       ? "Q007"
+    const char* code = is_test                            ? "Q007"
                        : node.resource_type == "seed"     ? "Q016"
                        : node.resource_type == "snapshot" ? "Q015"
                                                           : "Q012";
-    if (node.resource_type == "test") {
+    if (is_test) {
       data.Set(Value("name"), Value(node.name));
       data.Set(Value("num_failures"), r.failures.is_none() ? Value(int64_t{0}) : r.failures);
     }
@@ -890,8 +920,9 @@ int Runner::Run(const std::set<std::string>& selected, Diagnostics& diagnostics)
   for (const Task& t : tasks_) {
     const Node& n = *t.node;
     std::string kind = n.resource_type == "model" ? ConfigText(n, "materialized", "view") + " model"
-                       : n.resource_type == "test" ? std::string("data test")
-                                                   : std::string(n.resource_type);
+                       : n.resource_type == "test"      ? std::string("data test")
+                       : n.resource_type == "unit_test" ? std::string("unit test")
+                                                        : std::string(n.resource_type);
     ++kinds[kind];
     const std::string& s = t.result.status;
     if (s == "success" || s == "pass")
@@ -922,7 +953,13 @@ int Runner::Run(const std::set<std::string>& selected, Diagnostics& diagnostics)
       Blank();
       Dict d;
       d.Set(Value("node_info"), NodeInfo(*t.node, t.result.status, "", ""));
-      Event("RunResultError", "Z024", t.result.message.Str(), std::move(d), "error");
+      const Node& n = *t.node;
+      std::string message = t.result.message.Str();
+      if (t.result.status == "fail") {
+        message = "Failure in " + std::string(n.resource_type) + " " + n.name + " (" +
+                  n.original_file_path + ")\n  " + message;
+      }
+      Event("RunResultError", "Z024", message, std::move(d), "error");
     }
   }
   Blank();
@@ -948,6 +985,62 @@ int Runner::Run(const std::set<std::string>& selected, Diagnostics& diagnostics)
 
 }  // namespace
 
+std::string IsoTime(Clock::time_point t) {
+  std::time_t secs = Clock::to_time_t(t);
+  auto micros =
+      std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count() % 1000000;
+  char buf[48];
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%06ldZ", tm.tm_year + 1900,
+                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                static_cast<long>(micros));
+  return buf;
+}
+
+std::string ProgressLine(size_t index, size_t total, const std::string& text,
+                         const std::string& status) {
+  std::string line = std::to_string(index) + " of " + std::to_string(total) + " " + text + " ";
+  constexpr size_t kWidth = 70;
+  if (line.size() < kWidth)
+    line += std::string(kWidth - line.size(), '.');
+  return line + " [" + status + "]";
+}
+
+Dict ArtifactMetadata(const Project& project, const std::string& schema_url) {
+  Dict md;
+  md.Set(Value("dbt_schema_version"), Value(schema_url));
+  md.Set(Value("dbt_version"), Value("1.11.16"));
+  md.Set(Value("generated_at"), Value(IsoTime(Clock::now())));
+  md.Set(Value("invocation_id"), Value(project.invocation_id));
+  md.Set(Value("invocation_started_at"), Value(project.run_started_at));
+  md.Set(Value("env"), Value(Dict()));
+  return md;
+}
+
+std::string LogLine(const Project& project, bool json, const char* name, const char* code,
+                    const std::string& msg, Dict data, const char* level) {
+  if (!json)
+    return ClockTime() + "  " + msg + "\n";
+  Dict info;
+  info.Set(Value("name"), Value(name));
+  info.Set(Value("code"), Value(code));
+  info.Set(Value("msg"), Value(msg));
+  info.Set(Value("level"), Value(level));
+  info.Set(Value("invocation_id"), Value(project.invocation_id));
+  info.Set(Value("pid"), Value(static_cast<int64_t>(getpid())));
+  info.Set(Value("thread"), Value("MainThread"));
+  info.Set(Value("ts"), Value(IsoTime(Clock::now())));
+  info.Set(Value("category"), Value(""));
+  info.Set(Value("extra"), Value(Dict()));
+  Dict all;
+  all.Set(Value("info"), Value(std::move(info)));
+  all.Set(Value("data"), Value(std::move(data)));
+  JsonStyle style;
+  style.compact = true;
+  return ToJson(Value(std::move(all)), style) + "\n";
+}
+
 bool WriteOperationResults(const Project& project, const std::string& macro_unique_id, bool ok,
                            const std::string& message, double compile_seconds,
                            double execute_seconds, Diagnostics& diagnostics) {
@@ -970,14 +1063,13 @@ bool WriteOperationResults(const Project& project, const std::string& macro_uniq
                          diagnostics);
 }
 
-bool WriteCompileResults(const Project& project, const std::set<std::string>& ids,
-                         Diagnostics& diagnostics) {
+bool WriteCompileResults(const Project& project, const std::string& command,
+                         const std::vector<const Node*>& nodes, Diagnostics& diagnostics) {
   List results;
-  for (const auto& n : project.manifest.nodes) {
+  for (const Node* n : nodes) {
     // what dbt's compile task ran: the compiled nodes but ephemeral ones, and the seeds
     bool seed = n->resource_type == "seed";
-    if (ids.count(n->unique_id) == 0 || n->is_ephemeral() || (!n->compiled && !seed) ||
-        ManifestSection(n->resource_type) != "nodes")
+    if (n->is_ephemeral() || (!n->compiled && !seed))
       continue;
     NodeResult r;
     r.status = "success";
@@ -987,7 +1079,7 @@ bool WriteCompileResults(const Project& project, const std::set<std::string>& id
                                   seed ? Value::MakeNone() : Value(n->compiled_code),
                                   relation ? *relation : Value::MakeNone()));
   }
-  return WriteRunResults(project, "generate", 1, false, std::move(results), 0, diagnostics);
+  return WriteRunResults(project, command, 1, false, std::move(results), 0, diagnostics);
 }
 
 int RunNodes(Project& project, Session& session, const std::set<std::string>& selected,

@@ -5,9 +5,11 @@
 // materialization macro. A failed node's descendants are skipped. Writes target/run/…,
 // target/run_results.json (v6) and prints dbt's progress lines and summary.
 
+#include <chrono>
 #include <ostream>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "floe/dbt/context.h"
 #include "floe/dbt/project.h"
@@ -29,13 +31,30 @@ struct RunOptions {
 int RunNodes(Project& project, Session& session, const std::set<std::string>& selected,
              const RunOptions& options, Diagnostics& diagnostics);
 
+/// The `metadata` of a dbt artifact (run_results, sources, catalog): its schema URL, dbt's
+/// version, when it was generated, the invocation.
+Dict ArtifactMetadata(const Project& project, const std::string& schema_url);
+
+/// `t` as dbt writes times in artifacts and events: 2024-01-02T03:04:05.123456Z.
+std::string IsoTime(std::chrono::system_clock::time_point t);
+
+/// A dotted progress line as dbt prints it: "<i> of <n> <text> .... [<status>]".
+std::string ProgressLine(size_t index, size_t total, const std::string& text,
+                         const std::string& status);
+
+/// One line of dbt's log: "<time>  <msg>" as text, or (`json`, --log-format json) dbt's
+/// structured event {"info": {name, code, msg, level, ts, …}, "data": {…}}.
+std::string LogLine(const Project& project, bool json, const char* name, const char* code,
+                    const std::string& msg, Dict data = Dict(), const char* level = "info");
+
 /// run_results.json of `dbt run-operation`: the macro's one result.
 bool WriteOperationResults(const Project& project, const std::string& macro_unique_id, bool ok,
                            const std::string& message, double compile_seconds,
                            double execute_seconds, Diagnostics& diagnostics);
 
-/// run_results.json of a compile (docs generate): a success for each compiled node of `ids`.
-bool WriteCompileResults(const Project& project, const std::set<std::string>& ids,
-                         Diagnostics& diagnostics);
+/// run_results.json of a command that compiles (docs generate, show): a success for each of
+/// `nodes` that compiled (ephemeral models aside) and each seed.
+bool WriteCompileResults(const Project& project, const std::string& command,
+                         const std::vector<const Node*>& nodes, Diagnostics& diagnostics);
 
 }  // namespace floe::dbt

@@ -1671,6 +1671,8 @@ List Iterate(const Value& v, Position pos) {
     return {};
   if (v.is_object() && v.as_object()->mapping())
     return v.as_object()->Keys();
+  if (List items; v.is_object() && v.as_object()->Elements(&items))
+    return items;
   Throw(pos, "'" + v.TypeName() + "' object is not iterable");
 }
 

@@ -50,6 +50,9 @@ class Callable {
   virtual bool callable() const { return true; }
   /// Mappings answer `is mapping`, iterate over Keys() and support `in`.
   virtual bool mapping() const { return false; }
+  /// The items `for` and the filters iterate over, for an object that is a sequence (false
+  /// when it is not one).
+  virtual bool Elements(std::vector<Value>* /*out*/) const { return false; }
   virtual std::vector<Value> Keys() const;
   virtual std::string type_name() const { return "function"; }
   /// Python's bool(obj).

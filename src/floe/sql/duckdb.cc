@@ -3,7 +3,9 @@
 #include <dlfcn.h>
 #include <duckdb.h>
 
+#include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <mutex>
 
 namespace floe::sql {
@@ -63,6 +65,26 @@ const LoadedApi& Load() {
 
 const DuckApi& Api() {
   return Load().api;
+}
+
+// Microseconds since the epoch as DuckDB prints a UTC timestamptz: 2024-01-02 03:04:05.5+00.
+std::string UtcText(int64_t micros) {
+  int64_t secs = micros >= 0 ? micros / 1000000 : -((-micros + 999999) / 1000000);
+  auto frac = static_cast<long>(micros - secs * 1000000);
+  auto t = static_cast<std::time_t>(secs);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d %02d:%02d:%02d", tm.tm_year + 1900, tm.tm_mon + 1,
+                tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+  std::string out = buf;
+  if (frac != 0) {
+    std::snprintf(buf, sizeof buf, ".%06ld", frac);
+    out += buf;
+    while (out.back() == '0')
+      out.pop_back();
+  }
+  return out + "+00";
 }
 
 }  // namespace
@@ -240,11 +262,20 @@ bool DuckConnection::Query(const std::string& sql, QueryResult* result, std::str
 #pragma GCC diagnostic ignored "-Wdeprecated-declarations"
   idx_t rows = Api().duckdb_row_count(guard.get());
   result->rows.reserve(rows);
+  // The deprecated text accessor gives nothing for TIMESTAMP WITH TIME ZONE: those cells are
+  // printed from their instant (microseconds in the column's data), in UTC.
+  std::vector<bool> zoned(columns);
+  for (idx_t c = 0; c < columns; ++c)
+    zoned[c] = Api().duckdb_column_type(guard.get(), c) == DUCKDB_TYPE_TIMESTAMP_TZ;
   for (idx_t r = 0; r < rows; ++r) {
     auto& row = result->rows.emplace_back(columns);
     for (idx_t c = 0; c < columns; ++c) {
       if (Api().duckdb_value_is_null(guard.get(), c, r))
         continue;
+      if (zoned[c]) {
+        row[c] = UtcText(static_cast<const int64_t*>(Api().duckdb_column_data(guard.get(), c))[r]);
+        continue;
+      }
       char* text = Api().duckdb_value_varchar(guard.get(), c, r);
       row[c] = text != nullptr ? std::string(text) : std::string();
       if (text != nullptr)

@@ -34,6 +34,11 @@ step the two are compared:
     rows <n> <relation>      the same rows, compared order-insensitively, all of them
     catalog <n>              after `docs generate`: catalog.json has the same nodes and sources,
                              each with the same relation type and columns (name, type, index)
+    show <n> <command>       after `show … --log-format json`: the same ShowNode events (node
+                             and rows, in order)
+    sources <n> <command>    after `source freshness`: sources.json has the same sources, each
+                             with the same status and criteria
+    files <n> <command>      the project folder holds the same top-level entries (`clean`)
 
 The last line is `dbt-run-peers: N passed, M failed`.
 """
@@ -85,12 +90,46 @@ def read_targets(project_dir):
 
 
 def run(cmd, cwd, log, env):
+    """Runs a step; returns its exit code and its stdout (also appended to `log`)."""
+    p = subprocess.run(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                       env=dict(os.environ, DBT_SEND_ANONYMOUS_USAGE_STATS="false",
+                                DO_NOT_TRACK="1", **env))
+    text = p.stdout.decode("utf-8", "replace")
     with open(log, "a", encoding="utf-8") as out:
-        out.write(f"$ {' '.join(cmd)}\n")
-        out.flush()
-        return subprocess.run(cmd, cwd=cwd, stdout=out, stderr=subprocess.STDOUT,
-                              env=dict(os.environ, DBT_SEND_ANONYMOUS_USAGE_STATS="false",
-                                       DO_NOT_TRACK="1", **env)).returncode
+        out.write(f"$ {' '.join(cmd)}\n{text}")
+    return p.returncode, text
+
+
+def previews_of(text):
+    """`show` steps (run with --log-format json): each ShowNode event's node and rows."""
+    import json
+    out = []
+    for line in text.splitlines():
+        try:
+            event = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(event, dict) and event.get("info", {}).get("name") == "ShowNode":
+            data = event.get("data", {})
+            out.append((data.get("unique_id"), json.loads(data.get("preview", "[]"))))
+    return sorted(out, key=lambda p: str(p[0]))
+
+
+def freshness_of(workdir):
+    """sources.json (source freshness): each source's status and thresholds, or None."""
+    import json
+    path = os.path.join(workdir, "target", "sources.json")
+    if not os.path.exists(path):
+        return None
+    with open(path, encoding="utf-8") as f:
+        data = json.load(f)
+    return {r["unique_id"]: (r["status"], json.dumps(r.get("criteria"), sort_keys=True))
+            for r in data.get("results", [])}
+
+
+def entries_of(workdir):
+    """The project folder's top-level entries (what `clean` removes), without the database."""
+    return sorted(e for e in os.listdir(workdir) if not e.startswith("peer.duckdb") and e != "logs")
 
 
 def results_of(workdir):
@@ -244,15 +283,17 @@ def compare_project(name, floe, dbt, python, keep, report, target, pg):
         args = shlex.split(step)
         codes = {}
         results = {}
+        outputs = {}
         for side, cwd in sides.items():
-            for f in ("run_results.json",):
+            for f in ("run_results.json", "sources.json"):
                 try:
                     os.remove(os.path.join(cwd, "target", f))
                 except FileNotFoundError:
                     pass
             exe = [dbt] if side == "dbt" else [floe, "dbt"]
-            codes[side] = run(exe + args + ["--profiles-dir", ".", "--target", target], cwd,
-                              os.path.join(work, f"{side}.log"), envs[side])
+            codes[side], outputs[side] = run(
+                exe + args + ["--profiles-dir", ".", "--target", target], cwd,
+                os.path.join(work, f"{side}.log"), envs[side])
             results[side] = results_of(cwd)
         label = f"{step_no} {step}"
         report.check(name, f"exit {label}", codes["dbt"] == codes["floe"],
@@ -261,6 +302,14 @@ def compare_project(name, floe, dbt, python, keep, report, target, pg):
         diffs = [f"{uid}: dbt {rd.get(uid)}, floe {rf.get(uid)}"
                  for uid in sorted(set(rd) | set(rf)) if rd.get(uid) != rf.get(uid)]
         report.check(name, f"results {label}", not diffs, "; ".join(diffs[:8]))
+        sd, sf = freshness_of(sides["dbt"]), freshness_of(sides["floe"])
+        if sd is not None or sf is not None:
+            report.check(name, f"sources {label}", sd == sf, f"dbt {sd}, floe {sf}")
+        if args[0] == "show" and "--log-format" in args:
+            pd, pf = previews_of(outputs["dbt"]), previews_of(outputs["floe"])
+            report.check(name, f"show {label}", pd == pf and bool(pd), f"dbt {pd}, floe {pf}")
+        ed, ef = entries_of(sides["dbt"]), entries_of(sides["floe"])
+        report.check(name, f"files {label}", ed == ef, f"dbt {ed}, floe {ef}")
         if args[:2] == ["docs", "generate"]:
             cd, cf = catalog_of(sides["dbt"]), catalog_of(sides["floe"])
             diffs = [f"{uid}: dbt {(cd or {}).get(uid)}, floe {(cf or {}).get(uid)}"
