@@ -804,7 +804,8 @@ void Runner::Worker(int number) {
     } else {
       line = node.resource_type == "test" || node.resource_type == "unit_test"
                  ? "ERROR " + result_text
-                 : "ERROR creating " + text;
+             : node.resource_type == "seed" ? "ERROR loading " + text
+                                            : "ERROR creating " + text;
       status = "ERROR" + took;
     }
     Dict data = with_info(r.status, started, finished);

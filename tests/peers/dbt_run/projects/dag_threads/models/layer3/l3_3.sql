@@ -1,0 +1,1 @@
+select grp, sum(v) as v from {{ ref('l2_3') }} group by grp

@@ -1,0 +1,1 @@
+select {{ helpers.columns_csv(ref('labelled')) }} from {{ ref('labelled') }}

@@ -1,0 +1,2 @@
+{{ config(materialized='view') }}
+select id, kind from {{ ref('stg_events') }}

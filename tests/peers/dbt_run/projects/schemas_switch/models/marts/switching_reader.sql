@@ -1,0 +1,1 @@
+select kind, count(*) as n from {{ ref('switching') }} group by 1

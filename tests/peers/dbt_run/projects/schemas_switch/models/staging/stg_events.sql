@@ -1,0 +1,1 @@
+select id, kind, cast(happened_at as timestamp) as happened_at from {{ ref('events') }}

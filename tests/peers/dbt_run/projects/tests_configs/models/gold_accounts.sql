@@ -1,0 +1,1 @@
+select * from {{ ref('account_balances') }} where tier = 'gold'
