@@ -1112,6 +1112,21 @@ Value AdapterObject(Session* session, Phase phase) {
             return Value(List{});
           return ColumnsOf(session, args.Get(0, "relation"));
         }));
+  a.Set(Value("get_column_schema_from_query"),
+        Fn("get_column_schema_from_query", [session, phase](Interpreter&, Arguments& args) {
+          // the columns of a query's result, typed as the engine reports them
+          if (phase == Phase::kParse)
+            return Value(List{});
+          QueryTable table;
+          std::string error;
+          if (!EngineOf(session).Execute(args.Get(0, "sql").Str(), &table, &error))
+            Fail("Runtime Error\n  " + error);
+          List cols;
+          for (size_t i = 0; i < table.columns.size(); ++i)
+            cols.push_back(
+                MakeColumn(table.columns[i], i < table.types.size() ? table.types[i] : ""));
+          return Value(cols);
+        }));
   a.Set(Value("get_missing_columns"),
         Fn("get_missing_columns", [session](Interpreter&, Arguments& args) {
           // The columns of from_relation that to_relation lacks (names compared ignoring case).

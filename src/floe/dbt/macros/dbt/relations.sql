@@ -80,10 +80,19 @@
 
 {% macro default__create_table_as(temporary, relation, sql) -%}
   {%- set sql_header = config.get('sql_header', none) -%}
+  {%- set contract = config.get('contract') -%}
   {{ sql_header if sql_header is not none }}
+  {%- if contract and contract.enforced and not temporary %}
+  {{ get_assert_columns_equivalent(sql) }}
+  create table {{ relation }} {{ get_table_columns_and_constraints() }};
+  insert into {{ relation }} (
+    {{ get_select_subquery(sql) }}
+  );
+  {%- else %}
   create {% if temporary %}temporary {% endif %}table {{ relation }} as (
     {{ sql }}
   );
+  {%- endif %}
 {%- endmacro %}
 
 {% macro get_create_view_as_sql(relation, sql) -%}
@@ -101,6 +110,10 @@
 {% macro default__create_view_as(relation, sql) -%}
   {%- set sql_header = config.get('sql_header', none) -%}
   {{ sql_header if sql_header is not none }}
+  {%- set contract = config.get('contract') -%}
+  {%- if contract and contract.enforced %}
+  {{ get_assert_columns_equivalent(sql) }}
+  {%- endif %}
   create view {{ relation }} as (
     {{ sql }}
   );

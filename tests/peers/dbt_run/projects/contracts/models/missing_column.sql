@@ -1,0 +1,1 @@
+select id, label, qty from {{ ref('items') }}
